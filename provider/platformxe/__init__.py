@@ -1,0 +1,23 @@
+"""PlatformXe custom events: rules engine, registry service, SDK and Terraform provider.
+
+Importing the package is cheap on purpose (the Terraform provider starts three times per plan);
+the SDK entry point ``platformxe.Client`` is resolved lazily.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = ["Client", "__version__"]
+
+if TYPE_CHECKING:
+    from platformxe.client import Client
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Client":
+        from platformxe.client import Client
+
+        return Client
+    raise AttributeError(f"module 'platformxe' has no attribute {name!r}")

@@ -1,0 +1,1 @@
+"""platformxe.client (see LAYOUT.md)."""

@@ -1,0 +1,1 @@
+"""platformxe.registry (see LAYOUT.md)."""

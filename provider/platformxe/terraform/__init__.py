@@ -1,0 +1,1 @@
+"""platformxe.terraform (see LAYOUT.md)."""

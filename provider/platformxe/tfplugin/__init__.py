@@ -1,0 +1,1 @@
+"""platformxe.tfplugin (see LAYOUT.md)."""
