@@ -1,0 +1,170 @@
+"""Versioned schema migrations, applied in order when a store opens.
+
+Each migration is a list of DDL templates (``{id_pk}`` and ``{text_c}`` are filled in by the
+dialect) and runs in one transaction together with its row in ``schema_migrations``, so a
+crash never leaves a half-applied version behind. Concurrent openers (the server and an
+``admin`` command started at the same moment) are serialised by the write lock (SQLite) or an
+advisory lock (PostgreSQL). Migrations are append-only: never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from platformxe.registry.storage.engine import Store
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema version: its number, a one-line description and its statements."""
+
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "tenancy, registrations, emits (audit), outbox, failures, lifecycle log",
+        (
+            """CREATE TABLE organizations (
+                id TEXT PRIMARY KEY,
+                slug {text_c} NOT NULL UNIQUE,
+                plan TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+            # Only the SHA-256 of a key is kept; ``prefix`` lets an operator tell keys apart.
+            """CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY,
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                key_hash TEXT NOT NULL UNIQUE,
+                prefix TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                revoked INTEGER NOT NULL DEFAULT 0
+            )""",
+            "CREATE INDEX api_keys_org ON api_keys (organization_id)",
+            """CREATE TABLE namespace_allowlist (
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                namespace {text_c} NOT NULL,
+                granted_at TEXT NOT NULL,
+                PRIMARY KEY (organization_id, namespace)
+            )""",
+            """CREATE TABLE registrations (
+                id {id_pk},
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                namespace {text_c} NOT NULL,
+                name {text_c} NOT NULL,
+                version {text_c} NOT NULL,
+                version_major INTEGER NOT NULL,
+                version_minor INTEGER NOT NULL,
+                version_patch INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                description TEXT,
+                payload_schema TEXT NOT NULL,
+                payload_example TEXT,
+                schema_hash TEXT NOT NULL,
+                schema_flavour TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                UNIQUE (organization_id, namespace, name, version)
+            )""",
+            # Lists are ordered by (namespace, name, version numerically): keyset pagination.
+            """CREATE INDEX registrations_order ON registrations
+                (organization_id, namespace, name, version_major, version_minor, version_patch)""",
+            # The audit row of every accepted emit. The partial unique index is the idempotency
+            # guarantee: one row per (organisation, key), whatever the concurrency.
+            """CREATE TABLE emits (
+                event_id TEXT PRIMARY KEY,
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                namespace TEXT NOT NULL,
+                name TEXT NOT NULL,
+                version TEXT NOT NULL,
+                canonical_name TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                idempotency_key TEXT,
+                created_at TEXT NOT NULL,
+                month TEXT NOT NULL
+            )""",
+            """CREATE UNIQUE INDEX emits_idempotency ON emits (organization_id, idempotency_key)
+                WHERE idempotency_key IS NOT NULL""",
+            "CREATE INDEX emits_month ON emits (organization_id, month)",
+            # What the bus (a later piece) relays to subscribers.
+            """CREATE TABLE outbox (
+                event_id TEXT PRIMARY KEY REFERENCES emits(event_id),
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                canonical_name TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                status TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX outbox_status ON outbox (status, created_at)",
+            """CREATE TABLE emit_failures (
+                id {id_pk},
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                name TEXT NOT NULL,
+                version TEXT,
+                code TEXT NOT NULL,
+                message TEXT NOT NULL,
+                event_id TEXT,
+                occurred_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX emit_failures_org ON emit_failures (organization_id, id)",
+            """CREATE TABLE lifecycle_events (
+                id {id_pk},
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                type TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                occurred_at TEXT NOT NULL,
+                data TEXT NOT NULL
+            )""",
+            "CREATE INDEX lifecycle_events_org ON lifecycle_events (organization_id, id)",
+        ),
+    ),
+)
+
+
+def apply_migrations(store: Store) -> list[int]:
+    """Bring the database up to the newest migration; returns the versions applied now."""
+    from platformxe.registry.storage.engine import StorageError
+
+    applied_now: list[int] = []
+    try:
+        with store.write() as tx:
+            if tx.dialect.lock_migrations:
+                tx.execute(tx.dialect.lock_migrations)
+            tx.execute(
+                """CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY,
+                    description TEXT NOT NULL,
+                    applied_at TEXT NOT NULL
+                )"""
+            )
+            done = {int(row["version"]) for row in tx.all("SELECT version FROM schema_migrations")}
+            newest_known = max(m.version for m in MIGRATIONS)
+            if done and max(done) > newest_known:
+                raise StorageError(
+                    f"the database is at schema version {max(done)}, newer than this platformxe "
+                    f"understands ({newest_known}); upgrade platformxe"
+                )
+            for migration in MIGRATIONS:
+                if migration.version in done:
+                    continue
+                for statement in migration.statements:
+                    tx.execute(tx.dialect.render_ddl(statement))
+                tx.execute(
+                    "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
+                    (migration.version, migration.description, datetime.now(UTC).isoformat()),
+                )
+                applied_now.append(migration.version)
+    except StorageError:
+        raise
+    except Exception as exc:
+        raise StorageError(f"cannot migrate the database: {exc}") from exc
+    return applied_now
