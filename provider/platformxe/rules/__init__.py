@@ -10,7 +10,45 @@ this package stays cheap for the Terraform provider's start-up.
 
 from __future__ import annotations
 
+from platformxe.rules.canonical import canonical_json, schema_hash, strip_descriptions
 from platformxe.rules.codes import HTTP_STATUS, Code, first_in_seed_order
+from platformxe.rules.compat import compare, is_backward_compatible
+from platformxe.rules.names import (
+    GENERIC_DESCRIPTION,
+    GENERIC_NAME,
+    GENERIC_NAMESPACE,
+    GENERIC_SCHEMA,
+    GENERIC_VERSION,
+    NAME_RE,
+    NAMESPACE_RE,
+    RESERVED_NAMESPACES,
+    canonical_name,
+    check_allowlist,
+    check_generic,
+    split_event_name,
+    validate_name,
+    validate_namespace,
+)
+from platformxe.rules.plans import (
+    may_emit_registered,
+    may_pin_version,
+    monthly_emit_limit,
+    registration_limit,
+)
+from platformxe.rules.schema import (
+    MAX_DEPTH,
+    MAX_PAYLOAD_BYTES,
+    MAX_PROPERTIES,
+    check_payload_size,
+    check_schema,
+    count_properties,
+    detect_flavour,
+    parse_json_field,
+    schema_depth,
+    validate_payload,
+)
+from platformxe.rules.semver import highest_version, legal_next_versions, parse_version, validate_version
+from platformxe.rules.status import legal_status_transition
 from platformxe.rules.types import (
     Candidate,
     CompatReport,
@@ -24,9 +62,21 @@ from platformxe.rules.types import (
     Status,
     Verdict,
 )
+from platformxe.rules.verdict import dry_run_verdict
 
 __all__ = [
+    "GENERIC_DESCRIPTION",
+    "GENERIC_NAME",
+    "GENERIC_NAMESPACE",
+    "GENERIC_SCHEMA",
+    "GENERIC_VERSION",
     "HTTP_STATUS",
+    "MAX_DEPTH",
+    "MAX_PAYLOAD_BYTES",
+    "MAX_PROPERTIES",
+    "NAMESPACE_RE",
+    "NAME_RE",
+    "RESERVED_NAMESPACES",
     "Candidate",
     "Code",
     "CompatReport",
@@ -39,5 +89,33 @@ __all__ = [
     "SemverBump",
     "Status",
     "Verdict",
+    "canonical_json",
+    "canonical_name",
+    "check_allowlist",
+    "check_generic",
+    "check_payload_size",
+    "check_schema",
+    "compare",
+    "count_properties",
+    "detect_flavour",
+    "dry_run_verdict",
     "first_in_seed_order",
+    "highest_version",
+    "is_backward_compatible",
+    "legal_next_versions",
+    "legal_status_transition",
+    "may_emit_registered",
+    "may_pin_version",
+    "monthly_emit_limit",
+    "parse_json_field",
+    "parse_version",
+    "registration_limit",
+    "schema_depth",
+    "schema_hash",
+    "split_event_name",
+    "strip_descriptions",
+    "validate_name",
+    "validate_namespace",
+    "validate_payload",
+    "validate_version",
 ]

@@ -7,7 +7,8 @@ registry, the SDK, the CLI and the Terraform provider all speak about a verdict 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from enum import StrEnum
 from typing import Any
 
@@ -61,7 +62,7 @@ class Problem:
     message: str
     field: str
     pointer: str = ""
-    details: Mapping[str, Any] = field(default_factory=dict)
+    details: Mapping[str, Any] = dataclass_field(default_factory=dict)
 
     @property
     def path(self) -> str:

@@ -1,0 +1,116 @@
+"""Canonical JSON (RFC 8785), the schema hash, and description stripping for the patch rule.
+
+RFC 8785 serialises numbers as IEEE-754 doubles, so it refuses NaN/Infinity and integers outside
+±(2^53 − 1): such a number has no exact canonical form. :func:`canonical_json` raises
+:class:`CanonicalJsonError` (a ``ValueError``) naming the JSON pointer of the offending value;
+:func:`platformxe.rules.schema.check_schema` reports the same thing as ``invalid_json_schema``
+before anyone hashes the schema.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterator
+from typing import Any
+
+from platformxe.rules.walk import (
+    SCHEMA_LIST_KEYWORDS,
+    SCHEMA_MAP_KEYWORDS,
+    SCHEMA_VALUE_KEYWORDS,
+    pointer_join,
+)
+
+__all__ = [
+    "MAX_SAFE_INTEGER",
+    "CanonicalJsonError",
+    "canonical_json",
+    "find_unrepresentable_number",
+    "schema_hash",
+    "strip_descriptions",
+]
+
+#: Largest integer a double holds exactly (RFC 8785 / I-JSON).
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+class CanonicalJsonError(ValueError):
+    """A value has no RFC 8785 canonical form; ``pointer`` locates it."""
+
+    def __init__(self, message: str, pointer: str = "") -> None:
+        super().__init__(message)
+        self.pointer = pointer
+
+
+def _iter_numbers(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
+    """Every number in a JSON document with its pointer (iterative: deep documents cannot overflow)."""
+    stack: list[tuple[str, Any]] = [(pointer, value)]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend((pointer_join(where, str(k)), v) for k, v in node.items())
+        elif isinstance(node, list | tuple):
+            stack.extend((pointer_join(where, str(i)), v) for i, v in enumerate(node))
+        elif isinstance(node, int | float) and not isinstance(node, bool):
+            yield where, node
+
+
+def find_unrepresentable_number(value: Any) -> tuple[str, str] | None:
+    """``(pointer, reason)`` of the first number RFC 8785 cannot serialise exactly, else None."""
+    for where, number in sorted(_iter_numbers(value), key=lambda item: item[0]):
+        if isinstance(number, float) and not math.isfinite(number):
+            return where, f"{number} is not a JSON number (NaN and Infinity have no JSON form)"
+        if isinstance(number, int) and abs(number) > MAX_SAFE_INTEGER:
+            return where, (
+                f"integer {number} is outside ±{MAX_SAFE_INTEGER} (2^53 − 1) and cannot be represented "
+                "exactly in canonical JSON (RFC 8785); use a smaller bound or a string"
+            )
+    return None
+
+
+def canonical_json(value: Any) -> bytes:
+    """The RFC 8785 (JCS) canonical UTF-8 bytes of ``value``.
+
+    Raises :class:`CanonicalJsonError` when ``value`` holds a number without an exact canonical
+    form or a value that is not JSON at all.
+    """
+    import rfc8785
+
+    try:
+        return rfc8785.dumps(value)
+    except rfc8785.CanonicalizationError as exc:
+        found = find_unrepresentable_number(value)
+        if found is not None:
+            raise CanonicalJsonError(found[1], found[0]) from None
+        raise CanonicalJsonError(f"value has no canonical JSON form: {exc}") from None
+    except RecursionError:
+        raise CanonicalJsonError("value is nested too deeply to canonicalise") from None
+
+
+def schema_hash(schema: Any) -> str:
+    """Lowercase sha-256 hex digest of the schema's RFC 8785 canonical form."""
+    return hashlib.sha256(canonical_json(schema)).hexdigest()
+
+
+def strip_descriptions(schema: Any) -> Any:
+    """A copy of ``schema`` with every ``description`` *keyword* removed.
+
+    Only schema positions are touched: a property that happens to be called ``description``
+    (a key of ``properties``) stays, and data keywords (``enum``, ``const``, ``default``,
+    ``examples`` …) are copied verbatim, because a description inside them is data.
+    """
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "description":
+            continue
+        if key in SCHEMA_VALUE_KEYWORDS:
+            out[key] = strip_descriptions(value)
+        elif key in SCHEMA_LIST_KEYWORDS and isinstance(value, list):
+            out[key] = [strip_descriptions(item) for item in value]
+        elif key in SCHEMA_MAP_KEYWORDS and isinstance(value, dict):
+            out[key] = {name: strip_descriptions(sub) for name, sub in value.items()}
+        else:
+            out[key] = value
+    return out

@@ -1,0 +1,186 @@
+"""Validating payloads (emits, examples) against a payload schema, and the payload size cap.
+
+Semantics (docs/rules.md): ``jsonschema.Draft202012Validator`` with its format checker, so
+``format`` is *asserted* for every format an installed checker covers (date-time, date, time,
+email, idn-email, hostname, idn-hostname, ipv4, ipv6, uri, uri-reference, uuid, regex). Only
+references inside the schema document resolve: the validator gets a registry whose retrieval
+always fails, so validation never touches the network.
+
+Compiled validators are cached by schema content (emits validate the same few schemas over and
+over; compiling costs far more than validating a small payload).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from platformxe.rules.codes import Code
+from platformxe.rules.types import Problem
+from platformxe.rules.walk import pointer_from_path
+
+__all__ = ["MAX_PAYLOAD_BYTES", "MAX_REPORTED_ERRORS", "check_payload_size", "validate_payload"]
+
+#: Payload cap (seed: 256 KB), measured on the compact UTF-8 JSON encoding.
+MAX_PAYLOAD_BYTES = 262_144
+#: At most this many validation errors are listed for one payload (the rest are counted).
+MAX_REPORTED_ERRORS = 100
+_CACHE_SIZE = 256
+
+_cache: OrderedDict[str, Any] = OrderedDict()
+_cache_lock = threading.Lock()
+_registry: Any = None
+
+
+class RemoteReferenceRefused(LookupError):
+    """Raised by the registry's retrieve hook: remote ``$ref`` targets are never fetched."""
+
+
+def _refuse_remote(uri: str) -> Any:
+    raise RemoteReferenceRefused(f"remote reference {uri!r} is not fetched; only local references resolve")
+
+
+def local_only_registry() -> Any:
+    """A ``referencing.Registry`` that resolves nothing outside the schema being validated."""
+    global _registry
+    if _registry is None:
+        from referencing import Registry
+
+        _registry = Registry(retrieve=_refuse_remote)  # type: ignore[call-arg]
+    return _registry
+
+
+def _cache_key(schema: Any) -> str | None:
+    try:
+        text = json.dumps(schema, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError):
+        return None
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def compiled_validator(schema: Any) -> Any:
+    """A (cached) ``Draft202012Validator`` for ``schema`` asserting formats, local refs only."""
+    from jsonschema import Draft202012Validator
+
+    key = _cache_key(schema)
+    if key is not None:
+        with _cache_lock:
+            found = _cache.get(key)
+            if found is not None:
+                _cache.move_to_end(key)
+                return found
+    validator = Draft202012Validator(
+        schema,
+        registry=local_only_registry(),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+    if key is not None:
+        with _cache_lock:
+            _cache[key] = validator
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    return validator
+
+
+def _short(value: Any) -> str:
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _message(error: Any, field: str) -> str:
+    where = field + pointer_from_path(error.absolute_path)
+    schema_at = pointer_from_path(error.absolute_schema_path)
+    if error.validator == "format":
+        what = f"{_short(error.instance)} is not a valid {error.validator_value}"
+    else:
+        what = str(error.message)
+    return f'{where}: {what} (rule "{error.validator}" at payloadSchema{schema_at})'
+
+
+def validate_payload(
+    schema: Any, payload: Any, field: str = "payload", code: Code = Code.PAYLOAD_INVALID
+) -> list[Problem]:
+    """Every way ``payload`` fails ``schema``, each with the pointer of the offending value.
+
+    An empty list means valid. A schema whose references cannot be resolved (it should have
+    been refused by :func:`platformxe.rules.schema.check_schema`) yields one
+    ``invalid_json_schema`` problem rather than an exception.
+    """
+    from jsonschema.exceptions import SchemaError
+    from referencing.exceptions import Unresolvable
+
+    problems: list[Problem] = []
+    extra = 0
+    try:
+        validator = compiled_validator(schema)
+        for error in validator.iter_errors(payload):
+            if len(problems) >= MAX_REPORTED_ERRORS:
+                extra += 1
+                continue
+            pointer = pointer_from_path(error.absolute_path)
+            problems.append(
+                Problem(
+                    code,
+                    _message(error, field),
+                    field,
+                    pointer,
+                    details={
+                        "keyword": str(error.validator),
+                        "schemaPath": pointer_from_path(error.absolute_schema_path),
+                    },
+                )
+            )
+    except (Unresolvable, SchemaError) as exc:  # jsonschema wraps ref errors as Unresolvable
+        return [
+            Problem(
+                Code.INVALID_JSON_SCHEMA,
+                f"the payload schema cannot be used to validate {field}: {exc}",
+                "payloadSchema",
+            )
+        ]
+    except RecursionError:
+        return [
+            Problem(
+                code,
+                f"{field} could not be validated: the schema recurses without end on this value",
+                field,
+            )
+        ]
+    if extra:
+        problems.append(
+            Problem(
+                code,
+                f"{field}: {extra} further validation error(s) not listed",
+                field,
+                details={"notListed": extra},
+            )
+        )
+    return problems
+
+
+def payload_size(payload: Any) -> int:
+    """Bytes of the compact UTF-8 JSON encoding of ``payload`` (the size the cap measures)."""
+    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    return len(text.encode("utf-8"))
+
+
+def check_payload_size(payload: Any, field: str = "payload") -> list[Problem]:
+    """``payload_too_large`` when the compact UTF-8 JSON encoding exceeds 262,144 bytes."""
+    size = payload_size(payload)
+    if size <= MAX_PAYLOAD_BYTES:
+        return []
+    return [
+        Problem(
+            Code.PAYLOAD_TOO_LARGE,
+            f"{field} is {size:,} bytes as compact UTF-8 JSON; at most {MAX_PAYLOAD_BYTES:,} bytes "
+            "(256 KB) are accepted: send a reference to large data instead of the data",
+            field,
+            details={"size": size, "maxSize": MAX_PAYLOAD_BYTES},
+        )
+    ]
