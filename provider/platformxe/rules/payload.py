@@ -1,8 +1,8 @@
 """Validating payloads (emits, examples) against a payload schema, and the payload size cap.
 
-Semantics (docs/rules.md): ``jsonschema.Draft202012Validator`` with its format checker, so
-``format`` is *asserted* for every format an installed checker covers (date-time, date, time,
-email, idn-email, hostname, idn-hostname, ipv4, ipv6, uri, uri-reference, uuid, regex). Only
+Semantics (docs/rules.md): ``jsonschema.Draft202012Validator`` with a format checker, so
+``format`` is *asserted* (date-time, date, time, email, idn-email, hostname, idn-hostname, ipv4,
+ipv6, uri, uri-reference, uuid, regex; see :mod:`platformxe.rules.formats`). Only
 references inside the schema document resolve: the validator gets a registry whose retrieval
 always fails, so validation never touches the network.
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -72,11 +73,9 @@ def compiled_validator(schema: Any) -> Any:
             if found is not None:
                 _cache.move_to_end(key)
                 return found
-    validator = Draft202012Validator(
-        schema,
-        registry=local_only_registry(),
-        format_checker=Draft202012Validator.FORMAT_CHECKER,
-    )
+    from platformxe.rules.formats import format_checker
+
+    validator = Draft202012Validator(schema, registry=local_only_registry(), format_checker=format_checker())
     if key is not None:
         with _cache_lock:
             _cache[key] = validator
@@ -141,6 +140,16 @@ def validate_payload(
             Problem(
                 Code.INVALID_JSON_SCHEMA,
                 f"the payload schema cannot be used to validate {field}: {exc}",
+                "payloadSchema",
+            )
+        ]
+    except re.error as exc:
+        # Python's re cannot run this pattern (e.g. ECMA-262 \p{...}); check_schema refuses it.
+        return [
+            Problem(
+                Code.INVALID_JSON_SCHEMA,
+                f"the payload schema cannot be used to validate {field}: a pattern is not a regular "
+                f"expression Python can run ({exc})",
                 "payloadSchema",
             )
         ]

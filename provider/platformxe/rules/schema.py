@@ -70,6 +70,10 @@ class _DuplicateKey(ValueError):
     pass
 
 
+class _OutsideDocument(LookupError):
+    pass
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
@@ -252,9 +256,9 @@ def _reference_problems(schema: dict[str, Any]) -> list[Problem]:
             target = urldefrag(urljoin(base, ref)).url
             try:
                 if target not in registry:
-                    raise Unretrievable(ref=target)  # never fetched: the document is all there is
+                    raise _OutsideDocument(target)  # never fetched: the document is all there is
                 registry.resolver(base_uri=base).lookup(ref)
-            except Unretrievable:
+            except (_OutsideDocument, Unretrievable):
                 problems.append(
                     _problem(
                         f'{keyword} "{ref}" at {node.pointer or "the root"} points outside this schema; only '

@@ -1,0 +1,178 @@
+"""The ``format`` checker used for payload validation (formats are asserted, docs/rules.md).
+
+It starts from jsonschema's 2020-12 checker and replaces the checks for the formats payloads use
+most where the stock ones are too lenient for an assertion (measured against the
+JSON-Schema-Test-Suite's optional format tests):
+
+- ``date-time`` / ``time``: RFC 3339 ``date-time`` / ``full-time`` exactly — ASCII digits,
+  ``T``/``Z`` in either case, a required offset, range checks, and a leap second only at
+  23:59:60 UTC; nothing may trail (the stock checker lets a trailing newline through).
+- ``uuid``: the 8-4-4-4-12 hexadecimal form of RFC 9562, ASCII only.
+- ``hostname``: RFC 1123 labels (letters, digits, hyphens, 1–63 octets, 253 in all, no trailing
+  dot); ``xn--`` labels must be valid IDNA A-labels, and other labels may not carry ``--`` in
+  positions 3–4 (reserved for such prefixes).
+- ``email``: an RFC 5321 mailbox — dot-atom or quoted local part (≤ 64 octets) ``@`` a hostname
+  or an address literal (``[192.0.2.1]``, ``[IPv6:...]``); the stock check only looks for ``@``.
+- ``idn-hostname``: the stock IDNA check, plus no trailing dot of any script.
+
+Every other format (date, ipv4, ipv6, uri, uri-reference, idn-email, regex …) uses the stock
+checker; formats without a checker (duration, iri, json-pointer, uri-template …) are not asserted.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any
+
+__all__ = ["format_checker", "is_date_time", "is_email", "is_hostname", "is_time", "is_uuid"]
+
+_TIME = r"(\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
+_TIME_RE = re.compile(_TIME, re.ASCII)
+_DATE_TIME_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})[Tt]" + _TIME, re.ASCII)
+_UUID_RE = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", re.ASCII
+)
+_LABEL_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?", re.ASCII)
+_DOT_ATOM_RE = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*", re.ASCII)
+_QUOTED_RE = re.compile(r'"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"', re.ASCII)
+_IDN_DOTS = (".", "\u3002", "\uff0e", "\uff61")
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return 29 if leap else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def _time_ok(hour: str, minute: str, second: str, offset: str) -> bool:
+    h, m, s = int(hour), int(minute), int(second)
+    if h > 23 or m > 59 or s > 60:
+        return False
+    offset_minutes = 0
+    if offset not in ("Z", "z"):
+        oh, om = int(offset[1:3]), int(offset[4:6])
+        if oh > 23 or om > 59:
+            return False
+        offset_minutes = (oh * 60 + om) * (1 if offset[0] == "+" else -1)
+    if s == 60:
+        # A leap second is inserted at the end of a UTC day: 23:59:60 once the offset is removed.
+        utc = (h * 60 + m - offset_minutes) % (24 * 60)
+        return utc == 23 * 60 + 59
+    return True
+
+
+def is_date_time(instance: object) -> bool:
+    """RFC 3339 ``date-time`` (non-strings pass: ``format`` only constrains strings)."""
+    if not isinstance(instance, str):
+        return True
+    match = _DATE_TIME_RE.fullmatch(instance)
+    if match is None:
+        return False
+    year, month, day = int(match[1]), int(match[2]), int(match[3])
+    if not 1 <= month <= 12 or not 1 <= day <= _days_in_month(year, month):
+        return False
+    return _time_ok(match[4], match[5], match[6], match[8])
+
+
+def is_time(instance: object) -> bool:
+    """RFC 3339 ``full-time`` (a time with a required offset)."""
+    if not isinstance(instance, str):
+        return True
+    match = _TIME_RE.fullmatch(instance)
+    return match is not None and _time_ok(match[1], match[2], match[3], match[5])
+
+
+def is_uuid(instance: object) -> bool:
+    """The 8-4-4-4-12 hexadecimal UUID form."""
+    return not isinstance(instance, str) or _UUID_RE.fullmatch(instance) is not None
+
+
+def _label_ok(label: str) -> bool:
+    if _LABEL_RE.fullmatch(label) is None:
+        return False
+    if label[2:4] != "--":
+        return True
+    if label[:4].lower() != "xn--":
+        return False  # "ab--" prefixes are reserved for IDNA-style encodings
+    import idna
+
+    try:
+        idna.decode(label)
+    except (idna.IDNAError, UnicodeError):
+        return False
+    return True
+
+
+def is_hostname(instance: object) -> bool:
+    """An RFC 1123 host name whose ``xn--`` labels are valid IDNA A-labels."""
+    if not isinstance(instance, str):
+        return True
+    if not instance or len(instance) > 253:
+        return False
+    return all(_label_ok(label) for label in instance.split("."))
+
+
+def _address_literal_ok(literal: str) -> bool:
+    inner = literal[1:-1]
+    try:
+        if inner[:5].lower() == "ipv6:":
+            ipaddress.IPv6Address(inner[5:])
+        else:
+            ipaddress.IPv4Address(inner)
+    except ValueError:
+        return False
+    return True
+
+
+def is_email(instance: object) -> bool:
+    """An RFC 5321 mailbox: ``local@domain`` with a dot-atom or quoted local part."""
+    if not isinstance(instance, str):
+        return True
+    local, at, domain = instance.rpartition("@")
+    if not at or not local or not domain or len(local.encode("utf-8")) > 64:
+        return False
+    if _DOT_ATOM_RE.fullmatch(local) is None and _QUOTED_RE.fullmatch(local) is None:
+        return False
+    if domain.startswith("[") and domain.endswith("]"):
+        return _address_literal_ok(domain)
+    return is_hostname(domain)
+
+
+def _idn_hostname_ok(instance: object) -> bool:
+    if not isinstance(instance, str):
+        return True
+    if instance.endswith(_IDN_DOTS):
+        return False
+    import idna
+
+    try:
+        idna.encode(instance)
+    except (idna.IDNAError, UnicodeError):
+        return False
+    return True
+
+
+_checker: Any = None
+
+
+def format_checker() -> Any:
+    """The shared ``jsonschema.FormatChecker`` asserting formats as described above."""
+    global _checker
+    if _checker is None:
+        from jsonschema import Draft202012Validator, FormatChecker
+
+        checker = FormatChecker(formats=())
+        checker.checkers = dict(Draft202012Validator.FORMAT_CHECKER.checkers)
+        for name, func in (
+            ("date-time", is_date_time),
+            ("time", is_time),
+            ("uuid", is_uuid),
+            ("hostname", is_hostname),
+            ("email", is_email),
+            ("idn-hostname", _idn_hostname_ok),
+        ):
+            checker.checkers[name] = (func, ())
+        _checker = checker
+    return _checker
