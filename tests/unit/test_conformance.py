@@ -1,0 +1,214 @@
+"""The JSON-Schema-Test-Suite (draft 2020-12) run through our payload validation layer.
+
+Every case (schema, instance, valid?) goes through :func:`platformxe.rules.validate_payload`,
+the function the registry uses for examples and emits. Differences from the suite are listed
+below with a reason, and each exclusion still asserts what we *do* answer:
+
+- Remote references (the suite's ``remotes/``): our product refuses remote ``$ref``; validation
+  must answer ``invalid_json_schema`` and never fetch.
+- ``format``: the main suite treats ``format`` as an annotation, we assert it (PRODUCT, rules-api).
+  In ``format.json`` the "invalid X string is only an annotation by default" cases are therefore
+  expected to be *invalid* for every format we assert; ``optional/format/*.json`` (the
+  assertion tests) is run as is for those formats, and formats without a checker (duration, iri,
+  json-pointer, uri-template …) must accept every string (they are not asserted).
+- A few library gaps (Python's ``re`` is not ECMA-262, two URI/IDNA corner cases).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from platformxe.rules import Code, check_schema, validate_payload
+from platformxe.rules.formats import format_checker
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SUITE = REPO_ROOT.parent / "shared" / "conformance" / "json-schema-test-suite"
+
+_REMOTE = (
+    "needs a document from the suite's remotes/ (http://localhost:1234/...); the product refuses "
+    "remote $ref, so validation answers invalid_json_schema instead of fetching"
+)
+_UNICODE_PROPERTY = (
+    "library gap: Python's re has no \\p{...} property escapes; check_schema refuses such a pattern "
+    "at registration and validate_payload answers invalid_json_schema"
+)
+
+#: Whole groups we do not compare with the suite ("<file>/<group description>" or "<file>").
+EXCLUDED_GROUPS: dict[str, str] = {
+    "refRemote.json": _REMOTE,
+    "dynamicRef.json/strict-tree schema, guards against misspelled properties": _REMOTE,
+    "dynamicRef.json/tests for implementation dynamic anchor and reference link": _REMOTE,
+    "dynamicRef.json/$ref and $dynamicAnchor are independent of order - $defs first": _REMOTE,
+    "dynamicRef.json/$ref and $dynamicAnchor are independent of order - $ref first": _REMOTE,
+    "dynamicRef.json/$ref to $dynamicRef finds detached $dynamicAnchor": _REMOTE,
+    "pattern.json/pattern with Unicode property escape requires unicode mode": _UNICODE_PROPERTY,
+    "patternProperties.json/patternProperties with Unicode property escape": _UNICODE_PROPERTY,
+    "vocabulary.json/schema that uses custom metaschema with with no validation vocabulary": (
+        "custom metaschemas/vocabularies are not supported: the product accepts only the 2020-12 and "
+        "OpenAPI 3.1 dialects (check_schema refuses this $schema) and always applies the 2020-12 vocabularies"
+    ),
+}
+
+_ECMA = (
+    'library gap: format "regex" is checked with Python\'s re, whose syntax differs from ECMA-262; '
+    "patterns are also evaluated with Python's re, so this keeps the check consistent with evaluation"
+)
+#: Single cases of optional/format where the underlying checker differs from the suite.
+KNOWN_GAPS: dict[str, str] = {
+    "optional/format/ecmascript-regex.json/\\a is not an ECMA 262 control escape/when used as a pattern": _ECMA,
+    **{
+        f"optional/format/ecmascript-regex.json/{group}/{case}": _ECMA
+        for group, case in [
+            (
+                "Python-specific regular expression syntax is not valid ECMA 262",
+                "Python named group (?P<name>...) is not ECMA 262",
+            ),
+            (
+                "Python-specific regular expression syntax is not valid ECMA 262",
+                "Python named backreference (?P=name) is not ECMA 262",
+            ),
+            (
+                "Python-specific regular expression syntax is not valid ECMA 262",
+                "inline comment group (?#...) is not ECMA 262",
+            ),
+            ("global inline flag groups are not valid ECMA 262", "a single global inline flag (?i)"),
+            ("global inline flag groups are not valid ECMA 262", "multiple global inline flags (?ims)"),
+            ("ECMA 262 named groups and backreferences are valid", "an ECMA 262 named group (?<name>...)"),
+            (
+                "ECMA 262 named groups and backreferences are valid",
+                "an ECMA 262 named backreference \\k<name>",
+            ),
+            (
+                "ECMA 262 lookbehind is valid, including variable width",
+                "a variable-width lookbehind (ES2018)",
+            ),
+            ("ECMA 262 character classes and escapes", "an empty character class is valid ECMA 262"),
+            ("ECMA 262 character classes and escapes", "a negated empty character class is valid ECMA 262"),
+            ("ECMA 262 character classes and escapes", "a control escape \\cA is valid ECMA 262"),
+        ]
+    },
+    "optional/format/idn-hostname.json/validation of internationalized host names/"
+    "Bidi domain name with a digit-first label is invalid": (
+        "library gap: the idna package does not apply RFC 5893's digit-first rule to this label"
+    ),
+    "optional/format/uri.json/validation of URIs/leading zero in an embedded IPv4 address is invalid": (
+        "library gap: rfc3986-validator's IPv6 grammar accepts a leading zero in an embedded IPv4 part"
+    ),
+    "optional/format/uri-reference.json/validation of URI References/"
+    "a leading zero in the IPv4 part of an IPv6 literal": (
+        "library gap: rfc3986-validator's IPv6 grammar accepts a leading zero in an embedded IPv4 part"
+    ),
+}
+
+
+def _asserted_formats() -> frozenset[str]:
+    return frozenset(format_checker().checkers)
+
+
+def _groups() -> list[tuple[str, dict[str, Any]]]:
+    files = sorted(SUITE.glob("*.json")) + sorted((SUITE / "optional" / "format").glob("*.json"))
+    out = []
+    for path in files:
+        rel = path.relative_to(SUITE).as_posix()
+        for group in json.loads(path.read_text(encoding="utf-8")):
+            out.append((rel, group))
+    return out
+
+
+GROUPS = _groups()
+
+
+def _group_id(item: tuple[str, dict[str, Any]]) -> str:
+    return f"{item[0]}/{item[1]['description']}"
+
+
+def _expected(rel: str, group: dict[str, Any], case: dict[str, Any]) -> bool:
+    """The suite's answer, adjusted where we deliberately assert ``format``."""
+    schema = group["schema"]
+    declared = schema.get("format") if isinstance(schema, dict) else None
+    if (
+        rel == "format.json"
+        and case["description"].endswith("is only an annotation by default")
+        and declared in _asserted_formats()
+    ):
+        return False
+    if rel.startswith("optional/format/") and declared is not None and declared not in _asserted_formats():
+        # No checker for this format (duration, iri, json-pointer, uri-template …): not asserted.
+        return True
+    return bool(case["valid"])
+
+
+def _is_valid(schema: Any, data: Any) -> bool:
+    problems = validate_payload(schema, data)
+    assert all(p.code is Code.PAYLOAD_INVALID for p in problems), [p.message for p in problems]
+    return not problems
+
+
+def test_suite_is_present_and_complete() -> None:
+    """The copied suite is there (CI must not silently run nothing)."""
+    cases = sum(len(group["tests"]) for _, group in GROUPS)
+    assert cases >= 2000, f"only {cases} cases found under {SUITE}"
+
+
+@pytest.mark.parametrize("item", GROUPS, ids=[_group_id(g) for g in GROUPS])
+def test_suite_group(item: tuple[str, dict[str, Any]]) -> None:
+    """Every case of one suite group gives the suite's answer (or is a listed, reasoned difference)."""
+    rel, group = item
+    group_key = f"{rel}/{group['description']}"
+    reason = EXCLUDED_GROUPS.get(rel) or EXCLUDED_GROUPS.get(group_key)
+    if reason is not None:
+        _check_excluded(reason, group)
+        return
+    wrong = []
+    for case in group["tests"]:
+        if f"{group_key}/{case['description']}" in KNOWN_GAPS:
+            continue
+        expected = _expected(rel, group, case)
+        if _is_valid(group["schema"], case["data"]) != expected:
+            wrong.append(f"{case['description']!r}: expected {'valid' if expected else 'invalid'}")
+    assert not wrong, wrong
+
+
+def _check_excluded(reason: str, group: dict[str, Any]) -> None:
+    """An excluded group still gets our documented answer, never an exception."""
+    if reason in (_REMOTE, _UNICODE_PROPERTY):
+        for case in group["tests"]:
+            problems = validate_payload(group["schema"], case["data"])
+            assert [p.code for p in problems] == [Code.INVALID_JSON_SCHEMA], case["description"]
+    if reason == _UNICODE_PROPERTY or "custom metaschema" in reason:
+        assert any(p.code is Code.INVALID_JSON_SCHEMA for p in check_schema(group["schema"]))
+
+
+def test_format_annotation_cases_are_asserted() -> None:
+    """In format.json, an invalid string of an asserted format is refused (the deliberate difference)."""
+    flipped = [
+        (group["schema"]["format"], case["data"])
+        for rel, group in GROUPS
+        if rel == "format.json"
+        for case in group["tests"]
+        if _expected(rel, group, case) is False
+    ]
+    formats = {name for name, _ in flipped}
+    assert {"date-time", "date", "time", "email", "uuid", "ipv4", "ipv6", "hostname", "uri"} <= formats
+    for name, data in flipped:
+        problems = validate_payload({"format": name}, data)
+        assert problems and "format" in problems[0].message, (name, data)
+
+
+def test_exclusion_lists_name_real_cases() -> None:
+    """Every exclusion names a group/case that exists, so the lists cannot rot silently."""
+    group_keys = {_group_id(g) for g in GROUPS} | {rel for rel, _ in GROUPS}
+    case_keys = {f"{_group_id(g)}/{case['description']}" for g in GROUPS for case in g[1]["tests"]}
+    assert set(EXCLUDED_GROUPS) <= group_keys
+    assert set(KNOWN_GAPS) <= case_keys
+    assert len(EXCLUDED_GROUPS) + len(KNOWN_GAPS) < 30
+
+
+def test_suite_path_is_relative_to_the_repository() -> None:
+    """The suite is found next to the repository, as CI lays it out."""
+    assert SUITE.is_dir()
+    assert Path(SUITE).parts[-3:] == ("shared", "conformance", "json-schema-test-suite")
