@@ -1,0 +1,325 @@
+"""``client.events.custom``: register, dry-run, read, list, update, archive, emit, health, lifecycle log.
+
+Each method accepts its fields as snake_case keywords (``payload_schema=``), camelCase keywords
+(``payloadSchema=``) or one dict in the TypeScript style (``register({...})``), and returns an
+:class:`~platformxe.client.ApiObject` (or a :class:`~platformxe.client.Page` for lists).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from platformxe.client._arguments import MISSING, Field, gather
+from platformxe.client._objects import ApiObject, Page
+from platformxe.client.errors import InvalidStatusTransition, VersionAlreadyExists
+
+if TYPE_CHECKING:
+    from platformxe.client._client import Client
+
+__all__ = ["CustomEvents", "Events"]
+
+BASE = "/v1/events/custom"
+
+_DEFINITION = (
+    Field("namespace", required=True),
+    Field("name", required=True),
+    Field("version", required=True),
+    Field("payload_schema", required=True),
+    Field("payload_example"),
+    Field("status"),
+    Field("description"),
+)
+_VERSION_REF = (Field("namespace", required=True), Field("name", required=True), Field("version"))
+_UPDATE = (*_VERSION_REF, Field("status"), Field("description"))
+_LIST = (Field("namespace"), Field("name"), Field("status"), Field("limit"), Field("cursor"))
+_EMIT = (
+    Field("name", required=True),
+    Field("payload", required=True, none_is_absent=False),
+    Field("version"),
+    Field("idempotency_key"),
+)
+_PAGING = (Field("cursor"), Field("limit"))
+
+
+def _version_path(fields: Mapping[str, Any]) -> str:
+    parts = (fields["namespace"], fields["name"], fields.get("version", "latest"))
+    for label, part in zip(("namespace", "name", "version"), parts, strict=True):
+        if not isinstance(part, str) or not part:
+            raise TypeError(f"{label} must be a non-empty string, not {part!r}")
+    # Quoting keeps a stray "/" or "?" in a user's value from changing the route.
+    ns, name, version = (quote(p, safe="") for p in parts)
+    return f"{BASE}/registrations/{ns}/{name}/versions/{version}"
+
+
+class CustomEvents:
+    """Tenant-defined events: the ``client.events.custom`` namespace of the seed."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def __repr__(self) -> str:
+        return f"<CustomEvents of {self._client!r}>"
+
+    def register(
+        self,
+        spec: Mapping[str, Any] | None = None,
+        /,
+        *,
+        namespace: str | None = None,
+        name: str | None = None,
+        version: str | None = None,
+        payload_schema: Any = None,
+        payload_example: Any = None,
+        status: str | None = None,
+        description: str | None = None,
+        **camel_case: Any,
+    ) -> ApiObject:
+        """Register one version of an event; returns the stored registration.
+
+        ``status`` defaults to "published" on the server. Retrying a registration is safe: if an
+        earlier attempt of *this call* may have been stored (a 5xx or a lost connection) and the server
+        now answers ``version_already_exists`` with ``sameSchema: true``, the stored registration is
+        returned instead of raising. Otherwise ``VersionAlreadyExists`` is raised, with the existing
+        ``schemaHash`` in ``details``.
+        """
+        body = gather(
+            "register",
+            _DEFINITION,
+            spec,
+            {
+                "namespace": namespace,
+                "name": name,
+                "version": version,
+                "payload_schema": payload_schema,
+                "payload_example": payload_example,
+                "status": status,
+                "description": description,
+            },
+            camel_case,
+        )
+        try:
+            return ApiObject(
+                self._client.request("POST", f"{BASE}/registrations", json=body, idempotent=True)
+            )
+        except VersionAlreadyExists as exc:
+            existing = exc.details.get("existing")
+            if exc.uncertain_retry and exc.details.get("sameSchema") is True and isinstance(existing, dict):
+                return ApiObject(existing)
+            raise
+
+    def dry_run(
+        self,
+        spec: Mapping[str, Any] | None = None,
+        /,
+        *,
+        namespace: str | None = None,
+        name: str | None = None,
+        version: str | None = None,
+        payload_schema: Any = None,
+        payload_example: Any = None,
+        status: str | None = None,
+        description: str | None = None,
+        **camel_case: Any,
+    ) -> ApiObject:
+        """Judge a registration without storing it; returns the verdict (``valid``, ``semver_bump``,
+        ``schema_hash``, ``schema_flavour``, ``previous_version``, ``changes``, ``errors``).
+
+        A broken rule is not an exception here: ``verdict.valid`` is False and ``verdict.errors`` lists
+        every problem. ``camelCase`` spelling ``dryRun`` is an alias.
+        """
+        body = gather(
+            "dry_run",
+            _DEFINITION,
+            spec,
+            {
+                "namespace": namespace,
+                "name": name,
+                "version": version,
+                "payload_schema": payload_schema,
+                "payload_example": payload_example,
+                "status": status,
+                "description": description,
+            },
+            camel_case,
+        )
+        return ApiObject(self._client.request("POST", f"{BASE}/dry-run", json=body, idempotent=True))
+
+    dryRun = dry_run  # the seed's TypeScript spelling
+
+    def get(
+        self,
+        namespace: str | Mapping[str, Any] | None = None,
+        name: str | None = None,
+        version: str | None = None,
+    ) -> ApiObject:
+        """One registration; ``version`` None or "latest" = the highest published version.
+
+        Raises ``EventNotRegistered`` when the event or version does not exist.
+        """
+        spec, namespace = (namespace, None) if isinstance(namespace, Mapping) else (None, namespace)
+        ref = gather(
+            "get", _VERSION_REF, spec, {"namespace": namespace, "name": name, "version": version}, {}
+        )
+        return ApiObject(self._client.request("GET", _version_path(ref)))
+
+    def list(
+        self,
+        spec: Mapping[str, Any] | None = None,
+        /,
+        *,
+        namespace: str | None = None,
+        name: str | None = None,
+        status: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Page:
+        """One page of registrations (ordered by namespace, name, version); ``page.next_cursor`` is None
+        on the last page. Use :meth:`iter_all` to walk every page."""
+        query = gather(
+            "list",
+            _LIST,
+            spec,
+            {"namespace": namespace, "name": name, "status": status, "limit": limit, "cursor": cursor},
+            {},
+        )
+        return Page(self._client.request("GET", f"{BASE}/registrations", params=query))
+
+    def iter_all(
+        self,
+        *,
+        namespace: str | None = None,
+        name: str | None = None,
+        status: str | None = None,
+        page_size: int | None = None,
+    ) -> Iterator[ApiObject]:
+        """Every registration matching the filters, page after page (lazily)."""
+        cursor: str | None = None
+        while True:
+            page = self.list(namespace=namespace, name=name, status=status, limit=page_size, cursor=cursor)
+            yield from page
+            cursor = page.get("nextCursor")
+            if not cursor or len(page) == 0:
+                return
+
+    list_all = iter_all
+
+    def update(
+        self,
+        namespace: str | Mapping[str, Any] | None = None,
+        name: str | None = None,
+        version: str | None = None,
+        status: str | None = None,
+        description: str | None = None,
+    ) -> ApiObject:
+        """Change the status and/or description of one version; returns the registration.
+
+        Illegal transitions raise ``InvalidStatusTransition`` (the message lists the legal ones).
+        """
+        spec, namespace = (namespace, None) if isinstance(namespace, Mapping) else (None, namespace)
+        fields = gather(
+            "update",
+            _UPDATE,
+            spec,
+            {
+                "namespace": namespace,
+                "name": name,
+                "version": version,
+                "status": status,
+                "description": description,
+            },
+            {},
+        )
+        if "version" not in fields:
+            raise TypeError("update() missing required argument 'version'")
+        body = {k: fields[k] for k in ("status", "description") if k in fields}
+        if not body:
+            raise TypeError("update() needs status= and/or description=")
+        path = _version_path(fields)
+        try:
+            return ApiObject(self._client.request("PATCH", path, json=body))
+        except InvalidStatusTransition as exc:
+            # A retried PATCH whose first attempt was applied finds the status already changed.
+            if exc.uncertain_retry:
+                current = ApiObject(self._client.request("GET", path))
+                if all(current.get(k) == v for k, v in body.items()):
+                    return current
+            raise
+
+    def archive(
+        self,
+        namespace: str | Mapping[str, Any] | None = None,
+        name: str | None = None,
+        version: str | None = None,
+    ) -> ApiObject:
+        """Archive one version (idempotent); returns the archived registration.
+
+        Archiving ``platformxe.generic`` raises ``CannotArchiveGenericEvent``.
+        """
+        spec, namespace = (namespace, None) if isinstance(namespace, Mapping) else (None, namespace)
+        ref = gather(
+            "archive", _VERSION_REF, spec, {"namespace": namespace, "name": name, "version": version}, {}
+        )
+        if "version" not in ref:
+            raise TypeError("archive() missing required argument 'version'")
+        return ApiObject(self._client.request("DELETE", _version_path(ref)))
+
+    def emit(
+        self,
+        name: str | Mapping[str, Any] | None = None,
+        payload: Any = MISSING,
+        *,
+        version: str | None = None,
+        idempotency_key: str | None = None,
+        **camel_case: Any,
+    ) -> ApiObject:
+        """Emit a payload to ``<namespace>.<name>``; returns ``{event_id, canonical_name, status,
+        duplicate, version}``.
+
+        Without ``version`` the latest published version receives it. With ``idempotency_key`` a replay
+        returns the first answer (``duplicate`` True) and failed sends are retried; without a key, only
+        sends that never reached the server are retried, so an emit is never doubled.
+        """
+        spec, name = (name, None) if isinstance(name, Mapping) else (None, name)
+        body = gather(
+            "emit",
+            _EMIT,
+            spec,
+            {"name": name, "payload": payload, "version": version, "idempotency_key": idempotency_key},
+            camel_case,
+        )
+        retry_safe = bool(body.get("idempotencyKey"))
+        return ApiObject(self._client.request("POST", f"{BASE}/emit", json=body, idempotent=retry_safe))
+
+    def health(self) -> ApiObject:
+        """Plan, usage and limits: ``plan``, ``registrations.used/limit``, ``emits.this_month/monthly_limit``,
+        ``recent_failures`` (limits are None when unlimited)."""
+        return ApiObject(self._client.request("GET", f"{BASE}/health"))
+
+    def lifecycle_events(self, cursor: str | None = None, limit: int | None = None) -> Page:
+        """One page of the organisation's lifecycle log, oldest first."""
+        query = gather("lifecycle_events", _PAGING, None, {"cursor": cursor, "limit": limit}, {})
+        return Page(self._client.request("GET", f"{BASE}/lifecycle-events", params=query))
+
+    def iter_lifecycle_events(
+        self, cursor: str | None = None, page_size: int | None = None
+    ) -> Iterator[ApiObject]:
+        """Every lifecycle event from ``cursor`` on (the beginning by default), page after page."""
+        while True:
+            page = self.lifecycle_events(cursor=cursor, limit=page_size)
+            yield from page
+            next_cursor = page.get("nextCursor")
+            if not next_cursor or len(page) == 0 or next_cursor == cursor:
+                return
+            cursor = next_cursor
+
+
+class Events:
+    """``client.events``: the event families of the platform (only ``custom`` here)."""
+
+    def __init__(self, client: Client) -> None:
+        self.custom = CustomEvents(client)
+
+    def __repr__(self) -> str:
+        return f"<Events custom={self.custom!r}>"
