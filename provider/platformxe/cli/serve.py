@@ -1,0 +1,117 @@
+"""``platformxe serve``: run the registry HTTP API.
+
+Stdout carries exactly one line, ``platformxe registry listening on http://HOST:PORT``, once the
+socket accepts connections (``--port 0`` picks a free port; scripts and tests parse the line).
+Logs, including uvicorn's access log (method, path, status — never headers or bodies), go to
+stderr. SIGINT and SIGTERM finish in-flight requests and exit 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import socket
+import sys
+from typing import Any
+
+DEFAULT_DB = "./platformxe.db"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8780
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register the ``serve`` subcommand."""
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the registry HTTP API",
+        description="Serve the custom-events registry API (/v1/events/custom) on HOST:PORT.",
+    )
+    parser.add_argument(
+        "--db",
+        default=DEFAULT_DB,
+        help=f"SQLite file path, or a postgresql:// URL (default: {DEFAULT_DB})",
+    )
+    parser.add_argument("--host", default=DEFAULT_HOST, help=f"interface to bind (default: {DEFAULT_HOST})")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"TCP port, 0 = any free port (default: {DEFAULT_PORT})",
+    )
+    parser.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="log level of the server's stderr log (default: info)",
+    )
+    parser.add_argument("--no-access-log", action="store_true", help="do not log one line per request")
+    parser.set_defaults(func=run)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        # Listening before the URL is printed: early clients wait in the backlog, never refused.
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def _log_config(level: str) -> dict[str, Any]:
+    """uvicorn's logging with every handler on stderr: stdout is reserved for the URL line."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["handlers"]["access"]["stream"] = "ext://sys.stderr"
+    config["loggers"]["platformxe"] = {"handlers": ["default"], "level": level.upper(), "propagate": False}
+    return config
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open (and migrate) the database, bind, print the URL and serve until a signal."""
+    import uvicorn
+
+    from platformxe.registry.app import build_app
+    from platformxe.registry.storage import StorageError, open_store
+
+    if not 0 <= args.port <= 65535:
+        print(f"platformxe serve: error: --port {args.port} is not a TCP port (0-65535)", file=sys.stderr)
+        return 2
+    try:
+        store = open_store(args.db)
+    except StorageError as exc:
+        print(f"platformxe serve: error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        sock = _bind(args.host, args.port)
+    except OSError as exc:
+        store.close()
+        print(
+            f"platformxe serve: error: cannot listen on {args.host}:{args.port}: {exc.strerror}",
+            file=sys.stderr,
+        )
+        return 2
+    host, port = sock.getsockname()[:2]
+    shown_host = f"[{host}]" if ":" in host else host
+    config = uvicorn.Config(
+        build_app(store),
+        log_config=_log_config(args.log_level),
+        log_level=args.log_level,
+        access_log=not args.no_access_log,
+        lifespan="off",
+        server_header=False,
+    )
+    server = uvicorn.Server(config)
+    print(f"platformxe registry listening on http://{shown_host}:{port}", flush=True)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+        store.close()
+    return 0

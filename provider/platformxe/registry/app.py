@@ -1,0 +1,40 @@
+"""The registry's ASGI application: routes, error shapes, the store on ``app.state``."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from platformxe.registry import routes_emit, routes_registrations
+from platformxe.registry.http import http_exception, server_error
+from platformxe.registry.storage import Store
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """GET /healthz: the process is up (no auth, no database)."""
+    return JSONResponse({"status": "ok"})
+
+
+async def openapi_document(request: Request) -> JSONResponse:
+    """GET /v1/openapi.json: the API description (no auth)."""
+    from platformxe.registry.openapi import document
+
+    return JSONResponse(document())
+
+
+def build_app(store: Store) -> Starlette:
+    """The application serving ``store``."""
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/v1/openapi.json", openapi_document, methods=["GET"]),
+            *routes_registrations.routes(),
+            *routes_emit.routes(),
+        ],
+        exception_handlers={HTTPException: http_exception, 500: server_error},
+    )
+    app.state.store = store
+    return app

@@ -1,0 +1,116 @@
+"""Reading request bodies and query strings into typed values, or a 400 naming the field.
+
+Everything here raises :func:`~platformxe.registry.errors.invalid_request` with the exact
+camelCase field name and what would be accepted, so clients never get a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from platformxe.registry.errors import ApiError, invalid_request
+from platformxe.rules.codes import Code
+from platformxe.rules.types import Status
+
+#: Largest request body read at all (the payload cap itself is 256 KiB and is checked by the
+#: rules engine with the seed's code; this only stops a client from streaming gigabytes).
+MAX_BODY_BYTES = 2 * 1024 * 1024
+
+_MISSING = object()
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def parse_body(raw: bytes) -> dict[str, Any]:
+    """The JSON object of a request body."""
+    if not raw.strip():
+        raise invalid_request("body", "the request body is empty; send a JSON object")
+    try:
+        value = json.loads(raw, parse_constant=_refuse_constant)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise invalid_request(
+            "body", f"the request body is not valid JSON ({exc}); send a JSON object"
+        ) from None
+    if not isinstance(value, dict):
+        raise invalid_request("body", f"the request body must be a JSON object, not {_json_type(value)}")
+    return value
+
+
+def body_too_large() -> ApiError:
+    """413 for a body above :data:`MAX_BODY_BYTES` (before it is even parsed)."""
+    return ApiError(
+        413,
+        str(Code.PAYLOAD_TOO_LARGE),
+        f"the request body exceeds {MAX_BODY_BYTES} bytes; payloads are limited to 262,144 bytes",
+        {"field": "body", "limit": MAX_BODY_BYTES},
+    )
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def require_str(body: Mapping[str, Any], field: str) -> str:
+    """A required string field."""
+    value = body.get(field, _MISSING)
+    if value is _MISSING or value is None:
+        raise invalid_request(field, f"{field} is required (a string)")
+    if not isinstance(value, str):
+        raise invalid_request(field, f"{field} must be a string, not {_json_type(value)}")
+    return value
+
+
+def optional_str(body: Mapping[str, Any], field: str, max_length: int | None = None) -> str | None:
+    """An optional string field (absent or null → None)."""
+    value = body.get(field)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise invalid_request(field, f"{field} must be a string or null, not {_json_type(value)}")
+    if max_length is not None and not 1 <= len(value) <= max_length:
+        raise invalid_request(field, f"{field} must be 1 to {max_length} characters long")
+    return value
+
+
+def require_present(body: Mapping[str, Any], field: str, what: str) -> Any:
+    """A required field of any JSON type (``what`` says what is expected)."""
+    if field not in body:
+        raise invalid_request(field, f"{field} is required ({what})")
+    return body[field]
+
+
+def optional_status(body: Mapping[str, Any], field: str = "status") -> Status | None:
+    """An optional status: draft, published or archived."""
+    value = optional_str(body, field)
+    if value is None:
+        return None
+    try:
+        return Status(value)
+    except ValueError:
+        accepted = ", ".join(f'"{s.value}"' for s in Status)
+        raise invalid_request(field, f'{field} "{value}" is not a status; accepted: {accepted}') from None
+
+
+def query_limit(query: Mapping[str, str], default: int = 50, maximum: int = 500) -> int:
+    """The ``limit`` query parameter: an integer from 1 to ``maximum``."""
+    text = query.get("limit")
+    if text is None or text == "":
+        return default
+    if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= maximum:
+        raise invalid_request("limit", f"limit must be an integer from 1 to {maximum}, got {text!r}")
+    return int(text)

@@ -1,0 +1,138 @@
+"""The glue between Starlette and the service layer.
+
+Each route's handler is a plain synchronous function ``handler(ctx) -> body``. :func:`endpoint`
+wraps it into an ASGI endpoint that reads the body (bounded), then runs authentication and the
+handler together in Starlette's thread pool — so the service layer uses ordinary blocking
+database drivers and never holds up the event loop. Any :class:`ApiError` becomes the API's
+error body; anything else is logged (never with the request body or headers) and becomes a
+500 ``internal_error`` without internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from platformxe.registry import bodies
+from platformxe.registry.errors import (
+    INTERNAL_ERROR,
+    METHOD_NOT_ALLOWED,
+    NOT_FOUND,
+    ApiError,
+    unauthenticated,
+)
+from platformxe.registry.storage import Store
+from platformxe.registry.tenancy import Org, authenticate
+
+log = logging.getLogger("platformxe.registry")
+
+
+@dataclass
+class RequestContext:
+    """What a handler sees: the store, the caller's organisation, the inputs."""
+
+    store: Store
+    org: Org
+    body: dict[str, Any] = field(default_factory=dict)
+    path: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+
+
+Handler = Callable[[RequestContext], Any]
+
+
+async def _read_body(request: Request) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > bodies.MAX_BODY_BYTES:
+            raise bodies.body_too_large()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _bearer_key(header: str | None) -> str:
+    if not header:
+        raise unauthenticated(
+            "the Authorization header is missing; send 'Authorization: Bearer <api key>' with an "
+            "organisation's API key"
+        )
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        raise unauthenticated("the Authorization header must be 'Bearer <api key>'")
+    return key.strip()
+
+
+def error_response(error: ApiError) -> JSONResponse:
+    """The JSON response of an :class:`ApiError`."""
+    return JSONResponse(error.body(), status_code=error.status)
+
+
+def endpoint(handler: Handler, *, status: int = 200, with_body: bool = False) -> Callable[[Request], Any]:
+    """An authenticated JSON endpoint running ``handler`` in the thread pool."""
+
+    async def asgi_endpoint(request: Request) -> Response:
+        try:
+            key = _bearer_key(request.headers.get("authorization"))
+            body = bodies.parse_body(await _read_body(request)) if with_body else {}
+            store: Store = request.app.state.store
+
+            def run() -> Any:
+                org = authenticate(store, key)
+                if org is None:
+                    raise unauthenticated("the API key is not valid (unknown or revoked)")
+                ctx = RequestContext(
+                    store=store,
+                    org=org,
+                    body=body,
+                    path=dict(request.path_params),
+                    query=dict(request.query_params),
+                )
+                return handler(ctx)
+
+            result = await run_in_threadpool(run)
+        except ApiError as error:
+            return error_response(error)
+        except Exception:
+            # The route and method are enough to find the bug; bodies and headers may hold secrets.
+            log.exception("unhandled error in %s %s", request.method, request.url.path)
+            return error_response(ApiError(500, INTERNAL_ERROR, "the registry failed to answer; retry later"))
+        return JSONResponse(result, status_code=status)
+
+    asgi_endpoint.__name__ = getattr(handler, "__name__", "endpoint")
+    asgi_endpoint.__doc__ = handler.__doc__
+    return asgi_endpoint
+
+
+async def http_exception(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404/405 (unknown route, wrong method) in the API's error shape."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        error = ApiError(
+            405, METHOD_NOT_ALLOWED, f"{request.method} is not allowed on {request.url.path}", {}
+        )
+        response = error_response(error)
+        if exc.headers and "Allow" in exc.headers:
+            response.headers["Allow"] = exc.headers["Allow"]
+        return response
+    if exc.status_code == 404:
+        return error_response(
+            ApiError(
+                404, NOT_FOUND, f"no such route: {request.method} {request.url.path}; see /v1/openapi.json"
+            )
+        )
+    return error_response(ApiError(exc.status_code, "http_error", str(exc.detail)))
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    """Last resort for errors outside any endpoint."""
+    log.error("unhandled error in %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    return error_response(ApiError(500, INTERNAL_ERROR, "the registry failed to answer; retry later"))

@@ -1,0 +1,57 @@
+"""Routes of dry-run and registrations (create, list, get, patch, delete)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.routing import Route
+
+from platformxe.registry import service_registrations as service
+from platformxe.registry.http import RequestContext, endpoint
+
+BASE = "/v1/events/custom"
+VERSION_PATH = BASE + "/registrations/{namespace}/{name}/versions/{version}"
+
+
+def dry_run(ctx: RequestContext) -> Any:
+    """POST /dry-run: the verdict, nothing stored."""
+    return service.dry_run(ctx.store, ctx.org, ctx.body)
+
+
+def create(ctx: RequestContext) -> Any:
+    """POST /registrations: register a version."""
+    return service.register(ctx.store, ctx.org, ctx.body)
+
+
+def list_(ctx: RequestContext) -> Any:
+    """GET /registrations: a filtered page."""
+    return service.list_registrations(ctx.store, ctx.org, ctx.query)
+
+
+def get(ctx: RequestContext) -> Any:
+    """GET one version (or latest)."""
+    return service.get(ctx.store, ctx.org, ctx.path["namespace"], ctx.path["name"], ctx.path["version"])
+
+
+def patch(ctx: RequestContext) -> Any:
+    """PATCH one version: status and/or description."""
+    p = ctx.path
+    return service.update(ctx.store, ctx.org, p["namespace"], p["name"], p["version"], ctx.body)
+
+
+def delete(ctx: RequestContext) -> Any:
+    """DELETE one version: archive it."""
+    p = ctx.path
+    return service.archive(ctx.store, ctx.org, p["namespace"], p["name"], p["version"])
+
+
+def routes() -> list[Route]:
+    """The registration routes."""
+    return [
+        Route(BASE + "/dry-run", endpoint(dry_run, with_body=True), methods=["POST"]),
+        Route(BASE + "/registrations", endpoint(create, status=201, with_body=True), methods=["POST"]),
+        Route(BASE + "/registrations", endpoint(list_), methods=["GET"]),
+        Route(VERSION_PATH, endpoint(get), methods=["GET"]),
+        Route(VERSION_PATH, endpoint(patch, with_body=True), methods=["PATCH"]),
+        Route(VERSION_PATH, endpoint(delete), methods=["DELETE"]),
+    ]

@@ -1,0 +1,66 @@
+"""Database rows → the API's camelCase representations."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from platformxe import rules
+
+
+def registration(row: dict[str, Any]) -> dict[str, Any]:
+    """The registration representation (http-api.md) of one ``registrations`` row."""
+    example = row["payload_example"]
+    return {
+        "namespace": row["namespace"],
+        "name": row["name"],
+        "version": row["version"],
+        "status": row["status"],
+        "description": row["description"],
+        "payloadSchema": json.loads(row["payload_schema"]),
+        "payloadExample": None if example is None else json.loads(example),
+        "schemaHash": row["schema_hash"],
+        "schemaFlavour": row["schema_flavour"],
+        "canonicalName": rules.canonical_name(
+            row["organization_id"], row["namespace"], row["name"], row["version"]
+        ),
+        "organizationId": row["organization_id"],
+        "createdAt": row["created_at"],
+        "updatedAt": row["updated_at"],
+    }
+
+
+def emit_answer(row: dict[str, Any], duplicate: bool) -> dict[str, Any]:
+    """The 202 body of an emit, from its audit row."""
+    return {
+        "eventId": row["event_id"],
+        "canonicalName": row["canonical_name"],
+        "status": "queued",
+        "duplicate": duplicate,
+        "version": row["version"],
+    }
+
+
+def failure(row: dict[str, Any]) -> dict[str, Any]:
+    """One ``health.recentFailures`` item."""
+    return {
+        "name": row["name"],
+        "version": row["version"],
+        "code": row["code"],
+        "message": row["message"],
+        "occurredAt": row["occurred_at"],
+        "deliveryStatus": "FAILED",
+        "eventId": row["event_id"],
+    }
+
+
+def lifecycle_event(row: dict[str, Any]) -> dict[str, Any]:
+    """One lifecycle log item."""
+    return {
+        "id": int(row["id"]),
+        "type": row["type"],
+        "organizationId": row["organization_id"],
+        "subject": row["subject"],
+        "occurredAt": row["occurred_at"],
+        "data": json.loads(row["data"]),
+    }
