@@ -1,0 +1,271 @@
+"""The plan of one ``platformxe_custom_event``: create, update in place, replace, or refuse.
+
+Decisions, in order (PRODUCT.md §2):
+1. ``payload_schema`` / ``payload_example`` equal as JSON to the prior state keep the prior text
+   (whitespace, key order and number spelling never show a diff).
+2. A change of namespace, name, version, schema or example replaces the resource (a registered
+   version is immutable); status, description and on_destroy change in place.
+3. A schema or example change without a version change is refused at plan: schemas are immutable
+   per version, so the plan names the version to bump to instead of failing at apply.
+4. An in-place status change must be a legal transition (``published`` → ``draft`` is not).
+5. A create or replace with every input known is judged: by the registry's dry-run
+   (``plan_checks = "remote"``), by the rules engine against the version in state
+   (``"offline"``), or not at all (``"off"``). The verdict fills ``semver_bump``,
+   ``previous_version`` and ``changes`` and gives one warning line; broken rules are errors.
+   Unknown inputs skip the verdict (values stay unknown, no error).
+
+``id``, ``canonical_name`` (with the organisation id known at configure time), ``schema_hash``
+and ``schema_flavour`` are computed locally, so they are known in every plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from platformxe.rules.codes import Code
+from platformxe.rules.types import Candidate, ExistingVersion, Status, Verdict
+from platformxe.terraform.findings import error
+from platformxe.terraform.ids import resource_id
+from platformxe.terraform.jsonvalue import same_json
+from platformxe.terraform.verdicts import changes_value, event_label, verdict_diagnostics
+from platformxe.tfplugin.cty import UNKNOWN, is_unknown
+from platformxe.tfplugin.diagnostics import Diagnostic
+
+__all__ = [
+    "COMPUTED_ATTRIBUTES",
+    "DEFAULTS",
+    "IDENTITY_ATTRIBUTES",
+    "INPUT_ATTRIBUTES",
+    "JSON_ATTRIBUTES",
+    "VERDICT_ATTRIBUTES",
+    "PlanChecks",
+    "PlannedEvent",
+    "local_schema_facts",
+    "plan_event",
+]
+
+INPUT_ATTRIBUTES = (
+    "namespace",
+    "name",
+    "version",
+    "payload_schema",
+    "payload_example",
+    "description",
+    "status",
+    "on_destroy",
+)
+IDENTITY_ATTRIBUTES = ("namespace", "name", "version")
+JSON_ATTRIBUTES = ("payload_schema", "payload_example")
+VERDICT_ATTRIBUTES = ("semver_bump", "previous_version", "changes")
+COMPUTED_ATTRIBUTES = (
+    "id",
+    "canonical_name",
+    "organization_id",
+    "created_at",
+    "schema_hash",
+    "schema_flavour",
+    *VERDICT_ATTRIBUTES,
+)
+DEFAULTS = {"status": Status.PUBLISHED.value, "on_destroy": "archive"}
+
+
+class PlanChecks(StrEnum):
+    """The provider's ``plan_checks`` setting."""
+
+    REMOTE = "remote"
+    OFFLINE = "offline"
+    OFF = "off"
+
+
+@dataclass
+class PlannedEvent:
+    """The planned new state, the attributes forcing replacement, and what to tell the user."""
+
+    values: dict[str, Any]
+    requires_replace: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+#: Asks the registry for a dry-run verdict (raises DiagnosticError when it cannot).
+AskRegistry = Callable[[Candidate], Verdict]
+
+
+def local_schema_facts(schema_text: str) -> tuple[str | None, str | None]:
+    """``(schema_hash, schema_flavour)`` of a schema, or Nones when it is not a valid document.
+
+    These are pure functions of the text, so the plan can show them without the registry.
+    """
+    from platformxe.rules.canonical import CanonicalJsonError, schema_hash
+    from platformxe.rules.schema import detect_flavour, parse_json_field
+
+    parsed, problems = parse_json_field(schema_text, "payloadSchema")
+    if problems or not isinstance(parsed, dict | bool):
+        return None, None
+    try:
+        digest = schema_hash(parsed)
+    except CanonicalJsonError:
+        return None, None
+    return digest, str(detect_flavour(parsed))
+
+
+def _status_diagnostics(before: str, after: Any) -> list[Diagnostic]:
+    from platformxe.rules.status import LEGAL_TRANSITIONS, legal_status_transition
+
+    if is_unknown(after) or legal_status_transition(before, after):
+        return []
+    targets = sorted(new.value for old, new in LEGAL_TRANSITIONS if old.value == before)
+    legal = ", ".join(f'"{t}"' for t in targets) or "none"
+    return [
+        error(
+            f'Impossible status change from "{before}" to "{after}" ({Code.INVALID_STATUS_TRANSITION})',
+            f"A {before} version can move to: {legal}. Draft versions can be published or archived, published "
+            "ones archived, archived ones published again; nothing goes back to draft.",
+            "status",
+        )
+    ]
+
+
+def _new_version_values(planned: dict[str, Any], organization_id: str | None) -> None:
+    """Computed attributes of a version about to be registered, known wherever possible."""
+    namespace, name, version = (planned[a] for a in IDENTITY_ATTRIBUTES)
+    identity_known = not any(is_unknown(v) for v in (namespace, name, version))
+    planned["id"] = resource_id(namespace, name, version) if identity_known else UNKNOWN
+    planned["organization_id"] = organization_id or UNKNOWN
+    if identity_known and organization_id:
+        from platformxe.rules.names import canonical_name
+
+        planned["canonical_name"] = canonical_name(organization_id, namespace, name, version)
+    else:
+        planned["canonical_name"] = UNKNOWN
+    planned["created_at"] = UNKNOWN
+    digest = flavour = None
+    if not is_unknown(planned["payload_schema"]):
+        digest, flavour = local_schema_facts(planned["payload_schema"])
+    planned["schema_hash"] = digest or UNKNOWN
+    planned["schema_flavour"] = flavour or UNKNOWN
+    for attribute in VERDICT_ATTRIBUTES:
+        planned[attribute] = UNKNOWN
+
+
+def _immutable_change(prior: Mapping[str, Any], planned: Mapping[str, Any], replace: list[str]) -> str | None:
+    """The JSON attribute changed while namespace, name and version stayed (None if none)."""
+    if any(a in replace for a in IDENTITY_ATTRIBUTES):
+        return None
+    for attribute in JSON_ATTRIBUTES:
+        if attribute in replace and not is_unknown(planned[attribute]):
+            return attribute
+    return None
+
+
+def _immutability_error(planned: Mapping[str, Any], attribute: str, suggested: str | None) -> Diagnostic:
+    label = f"{event_label(planned['namespace'], planned['name'])} {planned['version']}"
+    target = f"bump version to {suggested}" if suggested else "bump the version"
+    what = (
+        "schemas are immutable per version"
+        if attribute == "payload_schema"
+        else ("the example is stored with the version and is immutable too")
+    )
+    return error(
+        f"{label}: {what}; {target} to register this change ({Code.VERSION_ALREADY_EXISTS})",
+        f"Version {planned['version']} is already registered with the schema and example in state. "
+        f"Change `version` to {suggested or 'the next legal version'} so the change is registered as a new "
+        "version (the registry keeps the old one).",
+        attribute,
+    )
+
+
+def _candidate(planned: Mapping[str, Any]) -> Candidate:
+    status = planned["status"]
+    description = planned["description"]
+    return Candidate(
+        namespace=planned["namespace"],
+        name=planned["name"],
+        version=planned["version"],
+        payload_schema=planned["payload_schema"],
+        payload_example=planned["payload_example"],
+        has_example=planned["payload_example"] is not None,
+        description=None if is_unknown(description) else description,
+        status=Status.PUBLISHED if is_unknown(status) else Status(status),
+    )
+
+
+def plan_event(
+    prior: Mapping[str, Any] | None,
+    config: Mapping[str, Any],
+    *,
+    organization_id: str | None,
+    checks: PlanChecks,
+    ask_registry: AskRegistry | None = None,
+) -> PlannedEvent:
+    """Plan one resource. ``prior`` is the refreshed state (None on create), ``config`` the
+    configuration (:data:`UNKNOWN` for values known only after apply). ``ask_registry`` is called
+    at most once, only with ``checks == REMOTE`` and every judged input known.
+    """
+    planned: dict[str, Any] = {a: config.get(a) for a in INPUT_ATTRIBUTES}
+    for attribute, default in DEFAULTS.items():
+        if planned[attribute] is None:
+            planned[attribute] = default
+    result = PlannedEvent(planned)
+
+    replace: list[str] = []
+    if prior is not None:
+        for attribute in JSON_ATTRIBUTES:
+            value = planned[attribute]
+            if not is_unknown(value) and same_json(prior.get(attribute), value):
+                planned[attribute] = prior.get(attribute)
+        replace = [a for a in (*IDENTITY_ATTRIBUTES, *JSON_ATTRIBUTES) if planned[a] != prior.get(a)]
+        if not replace:
+            planned.update({a: prior.get(a) for a in COMPUTED_ATTRIBUTES})
+            result.diagnostics += _status_diagnostics(str(prior.get("status")), planned["status"])
+            return result
+    result.requires_replace = replace
+    _new_version_values(planned, organization_id)
+
+    if any(is_unknown(planned[a]) for a in (*IDENTITY_ATTRIBUTES, *JSON_ATTRIBUTES)):
+        return result  # judged once the inputs are known (at apply, by the registry itself)
+
+    candidate = _candidate(planned)
+    existing: tuple[ExistingVersion, ...] = ()
+    if prior is not None and (prior.get("namespace"), prior.get("name")) == (
+        candidate.namespace,
+        candidate.name,
+    ):
+        existing = (
+            ExistingVersion(
+                prior["version"],
+                prior["payload_schema"],
+                Status(prior.get("status") or Status.PUBLISHED.value),
+                prior.get("schema_hash"),
+            ),
+        )
+    immutable = None if prior is None else _immutable_change(prior, planned, replace)
+
+    verdict: Verdict | None = None
+    note = ""
+    if checks is PlanChecks.REMOTE and ask_registry is not None:
+        verdict = ask_registry(candidate)
+    elif immutable or (checks is PlanChecks.OFFLINE and existing):
+        from platformxe.rules.verdict import dry_run_verdict
+
+        verdict = dry_run_verdict(candidate, existing)
+        note = " [offline check against the version in state; the registry decides at apply]"
+
+    if immutable:
+        suggested = verdict.suggested_version if verdict is not None else None
+        result.diagnostics.append(_immutability_error(planned, immutable, suggested))
+        return result
+    if verdict is None:
+        return result
+
+    diagnostics, adopt = verdict_diagnostics(
+        candidate.namespace, candidate.name, candidate.version, verdict, note=note
+    )
+    result.diagnostics += diagnostics
+    if adopt is None and verdict.valid:
+        planned["semver_bump"] = None if verdict.semver_bump is None else str(verdict.semver_bump)
+        planned["previous_version"] = verdict.previous_version
+        planned["changes"] = changes_value(verdict.changes)
+    return result

@@ -1,0 +1,90 @@
+"""Offline validation of a ``platformxe_custom_event`` configuration (no network).
+
+Runs at ``terraform validate`` and before every plan: names, the reserved list, the generic
+event, version shape, JSON parsing, the schema (2020-12 / OpenAPI 3.1, caps, local refs only) and
+the example against the schema — the rules engine's own dry-run with no existing versions and no
+organisation, so the provider and the registry can never disagree about these rules.
+
+Attributes whose values are still unknown (they come from other resources) are replaced by
+harmless placeholders and every problem about them is dropped: a partly known configuration is
+checked as far as it is known, never refused for what it may turn out to be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from platformxe.rules.types import Candidate, Status
+from platformxe.terraform.findings import FIELD_ATTRIBUTES, error, finding_from_problem
+from platformxe.tfplugin.cty import is_unknown
+from platformxe.tfplugin.diagnostics import Diagnostic
+
+__all__ = ["ON_DESTROY_VALUES", "STATUS_VALUES", "validate_event_config"]
+
+STATUS_VALUES = tuple(s.value for s in Status)
+ON_DESTROY_VALUES = ("archive", "retain")
+
+# Stand-ins for unknown attributes: valid, not reserved, never the generic event together.
+_PLACEHOLDERS: dict[str, Any] = {
+    "namespace": "placeholder",
+    "name": "placeholder",
+    "version": "1.0.0",
+    "payload_schema": "{}",
+    "status": Status.PUBLISHED.value,
+}
+
+
+def _choice_problem(attribute: str, value: str, accepted: tuple[str, ...]) -> Diagnostic:
+    listed = ", ".join(f'"{v}"' for v in accepted)
+    return error(
+        "Invalid value (invalid_request)",
+        f'{attribute} "{value}" is not accepted; use one of {listed}.',
+        attribute,
+    )
+
+
+def validate_event_config(values: Mapping[str, Any]) -> list[Diagnostic]:
+    """Every problem of a resource configuration, each on its attribute with the seed's code.
+
+    ``values`` maps attribute names to values: ``None`` = not set, :data:`UNKNOWN` = known only
+    after apply.
+    """
+    from platformxe.rules.verdict import dry_run_verdict
+
+    unknown = {attribute for attribute, value in values.items() if is_unknown(value)}
+
+    def known(attribute: str) -> Any:
+        return _PLACEHOLDERS.get(attribute) if attribute in unknown else values.get(attribute)
+
+    findings: list[Diagnostic] = []
+    status = known("status") or Status.PUBLISHED.value
+    if status not in STATUS_VALUES:
+        findings.append(_choice_problem("status", status, STATUS_VALUES))
+        status = Status.PUBLISHED.value
+    on_destroy = None if "on_destroy" in unknown else values.get("on_destroy")
+    if on_destroy is not None and on_destroy not in ON_DESTROY_VALUES:
+        findings.append(_choice_problem("on_destroy", on_destroy, ON_DESTROY_VALUES))
+
+    example_unknown = "payload_example" in unknown
+    example = None if example_unknown else values.get("payload_example")
+    candidate = Candidate(
+        namespace=known("namespace"),
+        name=known("name"),
+        version=known("version"),
+        payload_schema=known("payload_schema"),
+        payload_example=example,
+        has_example=example is not None,
+        description=None if "description" in unknown else values.get("description"),
+        status=Status(status),
+    )
+    verdict = dry_run_verdict(candidate, existing=())
+    skipped = {attr for attr in unknown if attr in FIELD_ATTRIBUTES.values()}
+    for problem in verdict.errors:
+        attribute = FIELD_ATTRIBUTES.get(problem.field)
+        # An example checked against the placeholder schema ("{}") can only fail to parse, which
+        # is worth reporting whatever the real schema turns out to be.
+        if attribute in skipped:
+            continue
+        findings.append(finding_from_problem(problem))
+    return findings

@@ -1,0 +1,347 @@
+"""The plan decision of platformxe_custom_event: replace/in-place, immutability, status, verdicts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from platformxe.rules import Candidate, ExistingVersion, SchemaChange, SemverBump, Verdict, dry_run_verdict
+from platformxe.rules.codes import Code
+from platformxe.rules.types import Problem
+from platformxe.terraform.planning import COMPUTED_ATTRIBUTES, PlanChecks, plan_event
+from platformxe.tfplugin.cty import UNKNOWN
+from platformxe.tfplugin.diagnostics import Severity
+
+ORG = "org_test"
+SCHEMA_1 = json.dumps({"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]})
+SCHEMA_1_REFORMATTED = (
+    '{\n  "required": ["id"],\n  "properties": {"id": {"type": "string"}},\n  "type": "object"\n}'
+)
+SCHEMA_2 = json.dumps(
+    {
+        "type": "object",
+        "properties": {"id": {"type": "string"}, "note": {"type": "string"}},
+        "required": ["id"],
+    }
+)
+
+
+def config(**overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "namespace": "lettings",
+        "name": "property.favorited",
+        "version": "1.0.0",
+        "payload_schema": SCHEMA_1,
+        "payload_example": None,
+        "description": None,
+        "status": None,
+        "on_destroy": None,
+    }
+    values.update(overrides)
+    return values
+
+
+def state(**overrides: Any) -> dict[str, Any]:
+    values = config(status="published", on_destroy="archive")
+    values.update(
+        id="lettings/property.favorited@1.0.0",
+        canonical_name=f"TENANT_CUSTOM:{ORG}:lettings.property.favorited@1.0.0",
+        organization_id=ORG,
+        created_at="2026-01-01T00:00:00Z",
+        schema_hash="abc",
+        schema_flavour="json-schema-2020-12",
+        semver_bump="initial",
+        previous_version=None,
+        changes=[],
+    )
+    values.update(overrides)
+    return values
+
+
+class FakeRegistry:
+    """Judges with the real rules engine against the versions it holds, like the registry does."""
+
+    def __init__(self, *existing: tuple[str, str]) -> None:
+        self.existing = [ExistingVersion(v, s) for v, s in existing]
+        self.calls: list[Candidate] = []
+
+    def __call__(self, candidate: Candidate) -> Verdict:
+        self.calls.append(candidate)
+        return dry_run_verdict(candidate, self.existing)
+
+
+def errors(result: Any) -> list[Any]:
+    return [d for d in result.diagnostics if d.severity is Severity.ERROR]
+
+
+def warnings(result: Any) -> list[Any]:
+    return [d for d in result.diagnostics if d.severity is Severity.WARNING]
+
+
+def test_create_plans_every_computed_value_and_one_warning_line() -> None:
+    registry = FakeRegistry()
+    result = plan_event(None, config(), organization_id=ORG, checks=PlanChecks.REMOTE, ask_registry=registry)
+    values = result.values
+    assert values["id"] == "lettings/property.favorited@1.0.0"
+    assert values["canonical_name"] == f"TENANT_CUSTOM:{ORG}:lettings.property.favorited@1.0.0"
+    assert values["organization_id"] == ORG
+    assert values["semver_bump"] == "initial"
+    assert values["previous_version"] is None
+    assert values["changes"] == []
+    assert len(values["schema_hash"]) == 64
+    assert values["schema_flavour"] == "json-schema-2020-12"
+    assert values["created_at"] is UNKNOWN
+    assert values["status"] == "published" and values["on_destroy"] == "archive"
+    assert errors(result) == []
+    [line] = warnings(result)
+    assert line.summary.startswith("lettings.property.favorited 1.0.0: initial version")
+    assert len(registry.calls) == 1
+
+
+def test_reformatted_schema_keeps_the_prior_text_and_plans_nothing() -> None:
+    prior = state()
+    registry = FakeRegistry(("1.0.0", SCHEMA_1))
+    result = plan_event(
+        prior,
+        config(payload_schema=SCHEMA_1_REFORMATTED),
+        organization_id=ORG,
+        checks=PlanChecks.REMOTE,
+        ask_registry=registry,
+    )
+    assert result.values["payload_schema"] == SCHEMA_1
+    assert result.requires_replace == []
+    assert {a: result.values[a] for a in COMPUTED_ATTRIBUTES} == {a: prior[a] for a in COMPUTED_ATTRIBUTES}
+    assert result.diagnostics == []
+    assert registry.calls == []  # nothing to judge on a no-op
+
+
+def test_schema_change_without_version_change_is_an_immutability_error_naming_the_version() -> None:
+    registry = FakeRegistry(("1.0.0", SCHEMA_1))
+    result = plan_event(
+        state(),
+        config(payload_schema=SCHEMA_2),
+        organization_id=ORG,
+        checks=PlanChecks.REMOTE,
+        ask_registry=registry,
+    )
+    [problem] = errors(result)
+    assert problem.path == ("payload_schema",)
+    assert "schemas are immutable per version" in problem.summary
+    # The placeholder compat checker cannot prove compatibility, so the suggestion is the major;
+    # whatever the checker says, the message names the registry's suggested version.
+    suggested = dry_run_verdict(
+        Candidate("lettings", "property.favorited", "1.0.0", SCHEMA_2), [ExistingVersion("1.0.0", SCHEMA_1)]
+    ).suggested_version
+    assert f"bump version to {suggested}" in problem.summary
+
+
+@pytest.mark.parametrize("checks", [PlanChecks.OFFLINE, PlanChecks.OFF])
+def test_immutability_is_caught_without_the_registry(checks: PlanChecks) -> None:
+    result = plan_event(state(), config(payload_example='{"id": "x"}'), organization_id=ORG, checks=checks)
+    [problem] = errors(result)
+    assert problem.path == ("payload_example",)
+    assert "bump version to 1.0.1" in problem.summary  # schema unchanged: a patch is enough
+
+
+def test_version_bump_replaces_and_carries_the_verdict() -> None:
+    verdict = Verdict(
+        valid=True,
+        semver_bump=SemverBump.MINOR,
+        schema_hash="h",
+        schema_flavour=None,
+        previous_version="1.0.0",
+        changes=(
+            SchemaChange("property_added", "/properties/note", False, 'added optional property "note"'),
+        ),
+        errors=(),
+        suggested_version="1.1.0",
+    )
+    result = plan_event(
+        state(),
+        config(version="1.1.0", payload_schema=SCHEMA_2),
+        organization_id=ORG,
+        checks=PlanChecks.REMOTE,
+        ask_registry=lambda candidate: verdict,
+    )
+    assert result.requires_replace == ["version", "payload_schema"]
+    assert result.values["semver_bump"] == "minor"
+    assert result.values["previous_version"] == "1.0.0"
+    assert result.values["changes"] == [
+        {
+            "kind": "property_added",
+            "path": "/properties/note",
+            "breaking": False,
+            "message": 'added optional property "note"',
+            "witness": None,
+        }
+    ]
+    assert result.values["id"] == "lettings/property.favorited@1.1.0"
+    [line] = warnings(result)
+    assert line.summary == (
+        'lettings.property.favorited 1.1.0: minor bump over 1.0.0 (backwards-compatible: added optional property "note")'
+    )
+
+
+def test_breaking_change_as_minor_is_an_error_on_version_naming_the_major() -> None:
+    registry = FakeRegistry(("1.0.0", SCHEMA_1))
+    breaking = json.dumps({"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]})
+    result = plan_event(
+        state(),
+        config(version="1.1.0", payload_schema=breaking),
+        organization_id=ORG,
+        checks=PlanChecks.REMOTE,
+        ask_registry=registry,
+    )
+    [problem] = errors(result)
+    assert problem.path == ("version",)
+    assert "this change is breaking; register it as 2.0.0" in problem.summary
+    assert "minor_must_be_backwards_compatible" in problem.summary
+    assert result.values["semver_bump"] is UNKNOWN
+
+
+def test_skipping_a_version_names_the_legal_ones() -> None:
+    registry = FakeRegistry(("1.0.0", SCHEMA_1))
+    result = plan_event(
+        None, config(version="1.0.5"), organization_id=ORG, checks=PlanChecks.REMOTE, ask_registry=registry
+    )
+    [problem] = errors(result)
+    assert problem.path == ("version",)
+    assert "version_invalid_jump" in problem.summary
+    assert "register it as 1.0.1" in problem.summary
+
+
+def test_create_of_an_identical_existing_version_is_adopted_not_refused() -> None:
+    registry = FakeRegistry(("1.0.0", SCHEMA_1))
+    result = plan_event(
+        None,
+        config(payload_schema=SCHEMA_1_REFORMATTED),
+        organization_id=ORG,
+        checks=PlanChecks.REMOTE,
+        ask_registry=registry,
+    )
+    assert errors(result) == []
+    [note] = warnings(result)
+    assert "apply will adopt it" in note.summary
+    assert result.values["semver_bump"] is UNKNOWN  # read from the registry's history at apply
+
+
+def test_create_over_a_different_existing_version_is_refused_with_an_import_hint() -> None:
+    registry = FakeRegistry(("1.0.0", SCHEMA_2))
+    result = plan_event(None, config(), organization_id=ORG, checks=PlanChecks.REMOTE, ask_registry=registry)
+    [problem] = errors(result)
+    assert problem.path == ("version",)
+    assert "version_already_exists" in problem.summary
+    assert (
+        'terraform import platformxe_custom_event.<name> "lettings/property.favorited@1.0.0"'
+        in problem.detail
+    )
+
+
+def test_unknown_inputs_skip_the_dry_run_without_error() -> None:
+    registry = FakeRegistry()
+    result = plan_event(
+        None,
+        config(payload_schema=UNKNOWN),
+        organization_id=ORG,
+        checks=PlanChecks.REMOTE,
+        ask_registry=registry,
+    )
+    assert registry.calls == []
+    assert result.diagnostics == []
+    assert result.values["semver_bump"] is UNKNOWN and result.values["schema_hash"] is UNKNOWN
+    assert result.values["id"] == "lettings/property.favorited@1.0.0"  # still known
+
+
+def test_unknown_version_leaves_id_and_canonical_name_unknown() -> None:
+    result = plan_event(
+        None,
+        config(version=UNKNOWN),
+        organization_id=ORG,
+        checks=PlanChecks.REMOTE,
+        ask_registry=FakeRegistry(),
+    )
+    assert result.values["id"] is UNKNOWN and result.values["canonical_name"] is UNKNOWN
+
+
+def test_without_an_organisation_id_canonical_name_is_known_after_apply() -> None:
+    result = plan_event(None, config(), organization_id=None, checks=PlanChecks.OFF)
+    assert result.values["canonical_name"] is UNKNOWN and result.values["organization_id"] is UNKNOWN
+    assert len(result.values["schema_hash"]) == 64  # still computed locally
+
+
+def test_status_and_description_change_in_place_and_keep_computed_values() -> None:
+    prior = state()
+    result = plan_event(
+        prior,
+        config(status="archived", description="now documented"),
+        organization_id=ORG,
+        checks=PlanChecks.REMOTE,
+        ask_registry=FakeRegistry(),
+    )
+    assert result.requires_replace == []
+    assert result.values["status"] == "archived" and result.values["description"] == "now documented"
+    assert result.values["semver_bump"] == "initial" and result.values["created_at"] == prior["created_at"]
+    assert result.diagnostics == []
+
+
+def test_published_to_draft_is_a_plan_error_on_status() -> None:
+    result = plan_event(state(), config(status="draft"), organization_id=ORG, checks=PlanChecks.REMOTE)
+    [problem] = errors(result)
+    assert problem.path == ("status",)
+    assert "invalid_status_transition" in problem.summary
+    assert '"archived"' in problem.detail
+
+
+def test_archived_back_to_published_is_legal() -> None:
+    result = plan_event(state(status="archived"), config(), organization_id=ORG, checks=PlanChecks.REMOTE)
+    assert result.values["status"] == "published" and result.diagnostics == []
+
+
+def test_offline_replace_is_judged_against_the_version_in_state() -> None:
+    result = plan_event(
+        state(),
+        config(version="1.0.1", payload_schema=SCHEMA_1_REFORMATTED),
+        organization_id=ORG,
+        checks=PlanChecks.OFFLINE,
+    )
+    assert result.values["semver_bump"] == "patch" and result.values["previous_version"] == "1.0.0"
+    [line] = warnings(result)
+    assert "patch bump over 1.0.0" in line.summary and "offline" in line.summary
+
+
+def test_offline_create_does_not_guess_the_bump() -> None:
+    result = plan_event(None, config(), organization_id=ORG, checks=PlanChecks.OFFLINE)
+    assert result.values["semver_bump"] is UNKNOWN and result.diagnostics == []
+
+
+def test_off_never_judges() -> None:
+    result = plan_event(
+        state(),
+        config(version="1.0.1"),
+        organization_id=ORG,
+        checks=PlanChecks.OFF,
+        ask_registry=FakeRegistry(),
+    )
+    assert result.values["semver_bump"] is UNKNOWN and result.diagnostics == []
+
+
+def test_other_registry_rules_land_on_their_attribute() -> None:
+    refused = Verdict(
+        valid=False,
+        semver_bump=SemverBump.INITIAL,
+        schema_hash=None,
+        schema_flavour=None,
+        previous_version=None,
+        changes=(),
+        errors=(
+            Problem(Code.NAMESPACE_NOT_ALLOWED, 'namespace "lettings" is not on the allowlist', "namespace"),
+        ),
+        suggested_version="1.0.0",
+    )
+    result = plan_event(
+        None, config(), organization_id=ORG, checks=PlanChecks.REMOTE, ask_registry=lambda c: refused
+    )
+    [problem] = errors(result)
+    assert problem.path == ("namespace",) and "namespace_not_allowed" in problem.summary
