@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from platformxe.client._arguments import MISSING, Field, gather
 from platformxe.client._objects import ApiObject, Page
-from platformxe.client.errors import InvalidStatusTransition, VersionAlreadyExists
+from platformxe.client.errors import VersionAlreadyExists
 
 if TYPE_CHECKING:
     from platformxe.client._client import Client
@@ -236,16 +236,8 @@ class CustomEvents:
         body = {k: fields[k] for k in ("status", "description") if k in fields}
         if not body:
             raise TypeError("update() needs status= and/or description=")
-        path = _version_path(fields)
-        try:
-            return ApiObject(self._client.request("PATCH", path, json=body))
-        except InvalidStatusTransition as exc:
-            # A retried PATCH whose first attempt was applied finds the status already changed.
-            if exc.uncertain_retry:
-                current = ApiObject(self._client.request("GET", path))
-                if all(current.get(k) == v for k, v in body.items()):
-                    return current
-            raise
+        # PATCH is retried like any idempotent call: setting a status it already has is legal.
+        return ApiObject(self._client.request("PATCH", _version_path(fields), json=body))
 
     def archive(
         self,

@@ -86,7 +86,7 @@ class RetryPolicy:
 
     def backoff(self, retry_number: int) -> float:
         """The jittered exponential delay before retry ``retry_number`` (1 = the first retry)."""
-        ceiling = min(self.backoff_cap, self.backoff_base * 2 ** max(0, retry_number - 1))
+        ceiling = min(self.backoff_cap, self.backoff_base * 2.0 ** max(0, retry_number - 1))
         return ceiling * (0.5 + 0.5 * self.random())
 
     def delay(self, retry_number: int, retry_after: float | None) -> float:

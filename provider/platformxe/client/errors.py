@@ -48,6 +48,7 @@ catch together::
         ├── PayloadTooLarge                 413 payload_too_large
         ├── UnprocessableError              422
         │   └── ChainDepthExceeded              chain_depth_exceeded
+        ├── MethodNotAllowed                405 method_not_allowed (a known route, another method)
         ├── RateLimited                     429 (only once the retries are used up)
         └── ServerError                     5xx
             └── BusRelayFailed                  502 bus_relay_failed
@@ -83,6 +84,7 @@ __all__ = [
     "InvalidRequest",
     "InvalidStatusTransition",
     "InvalidVersionFormat",
+    "MethodNotAllowed",
     "MinorMustBeBackwardsCompatible",
     "MonthlyEmitQuotaExceeded",
     "NamespaceNotAllowed",
@@ -422,6 +424,13 @@ class ChainDepthExceeded(UnprocessableError):
     code_value = "chain_depth_exceeded"
 
 
+class MethodNotAllowed(ApiError):
+    """405: the route exists but does not serve this HTTP method."""
+
+    code_value = "method_not_allowed"
+    status_value = 405
+
+
 class RateLimited(ApiError):
     """429 after every retry was used."""
 
@@ -531,8 +540,8 @@ def error_from_response(
         return cls(message, **context)
     code = error.get("code")
     code = code if isinstance(code, str) and code else None
-    message = error.get("message")
-    message = message if isinstance(message, str) and message else f"HTTP {status}"
+    said = error.get("message")
+    message = said if isinstance(said, str) and said else f"HTTP {status}"
     details = error.get("details")
     request_id = request_id or (error.get("requestId") if isinstance(error.get("requestId"), str) else None)
     context["request_id"] = request_id
