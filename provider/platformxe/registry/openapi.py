@@ -1,0 +1,478 @@
+"""The OpenAPI 3.1 description of the registry API, served at ``/v1/openapi.json``.
+
+Written by hand as a Python dict (no framework generates it), and kept honest by the contract
+tests: every route of the app is described and nothing else, and real responses validate
+against the response schemas below.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from platformxe import __version__
+from platformxe.registry.lifecycle_types import ALL_TYPES
+from platformxe.rules.codes import HTTP_STATUS
+
+BASE = "/v1/events/custom"
+_JSON = "application/json"
+_TIMESTAMP = {"type": "string", "format": "date-time", "description": "RFC 3339, UTC, with a Z suffix"}
+_NAMESPACE = {"type": "string", "pattern": "^[a-z][a-z0-9_-]{1,30}$"}
+_NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_.-]{1,60}$"}
+_VERSION = {"type": "string", "pattern": "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"}
+_STATUS = {"type": "string", "enum": ["draft", "published", "archived"]}
+_ANY_JSON: dict[str, Any] = {"description": "any JSON value"}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _obj(required: list[str], properties: dict[str, Any], extra: bool = False) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": properties, "additionalProperties": extra}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _codes_for(status: int) -> list[str]:
+    return [str(code) for code, s in HTTP_STATUS.items() if s == status]
+
+
+def _error(status: int, codes: list[str], when: str) -> dict[str, Any]:
+    return {
+        "description": f"{when} (code: {', '.join(codes)})",
+        "content": {_JSON: {"schema": _ref("Error")}},
+    }
+
+
+def _ok(status_text: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": status_text, "content": {_JSON: {"schema": schema}}}
+
+
+def _body(schema_name: str) -> dict[str, Any]:
+    return {"required": True, "content": {_JSON: {"schema": _ref(schema_name)}}}
+
+
+_UNAUTHENTICATED = _error(401, ["unauthenticated"], "missing, malformed, unknown or revoked API key")
+_BAD_REQUEST = _error(400, ["invalid_request"], "malformed JSON, a missing field or a wrong type")
+
+_LIMIT = {
+    "name": "limit",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
+}
+_CURSOR = {
+    "name": "cursor",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "nextCursor of the previous page",
+}
+_VERSION_PARAMS = [
+    {"name": "namespace", "in": "path", "required": True, "schema": {"type": "string"}},
+    {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}},
+    {
+        "name": "version",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": 'MAJOR.MINOR.PATCH, or "latest" for the highest published version',
+    },
+]
+
+
+def _schemas() -> dict[str, Any]:
+    problem = _obj(
+        ["code", "message", "path", "field", "pointer"],
+        {
+            "code": {"type": "string"},
+            "message": {"type": "string"},
+            "path": {"type": "string", "description": "field followed by pointer"},
+            "field": {"type": "string", "description": "the request field at fault (camelCase)"},
+            "pointer": {"type": "string", "description": "JSON pointer inside that field's document"},
+            "details": {"type": "object"},
+        },
+    )
+    registration = _obj(
+        [
+            "namespace",
+            "name",
+            "version",
+            "status",
+            "description",
+            "payloadSchema",
+            "payloadExample",
+            "schemaHash",
+            "schemaFlavour",
+            "canonicalName",
+            "organizationId",
+            "createdAt",
+            "updatedAt",
+        ],
+        {
+            "namespace": {"type": "string"},
+            "name": {"type": "string"},
+            "version": {"type": "string"},
+            "status": _STATUS,
+            "description": {"type": ["string", "null"]},
+            "payloadSchema": {"type": ["object", "boolean"]},
+            "payloadExample": {**_ANY_JSON, "description": "null when absent"},
+            "schemaHash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            "schemaFlavour": {"type": "string", "enum": ["json-schema-2020-12", "openapi-3.1"]},
+            "canonicalName": {"type": "string", "pattern": "^TENANT_CUSTOM:[^:]+:.+@.+$"},
+            "organizationId": {"type": "string"},
+            "createdAt": _TIMESTAMP,
+            "updatedAt": _TIMESTAMP,
+        },
+    )
+    candidate_properties = {
+        "namespace": _NAMESPACE,
+        "name": _NAME,
+        "version": _VERSION,
+        "payloadSchema": {
+            "description": "JSON Schema 2020-12 or OpenAPI 3.1 schema (a JSON object, or JSON text)"
+        },
+        "payloadExample": {**_ANY_JSON, "description": "must satisfy payloadSchema; null = no example"},
+        "description": {"type": ["string", "null"]},
+        "status": {**_STATUS, "default": "published"},
+    }
+    return {
+        "Problem": problem,
+        "Error": _obj(
+            ["error"],
+            {
+                "error": _obj(
+                    ["code", "message", "details"],
+                    {
+                        "code": {
+                            "type": "string",
+                            "description": "a seed error code, or invalid_request / not_found",
+                        },
+                        "message": {"type": "string"},
+                        "details": {
+                            "type": "object",
+                            "properties": {
+                                "field": {"type": "string"},
+                                "errors": {"type": "array", "items": _ref("Problem")},
+                                "existing": _ref("Registration"),
+                                "schemaHash": {"type": ["string", "null"]},
+                                "sameSchema": {"type": "boolean"},
+                            },
+                        },
+                    },
+                )
+            },
+        ),
+        "SchemaChange": _obj(
+            ["kind", "path", "breaking", "message"],
+            {
+                "kind": {"type": "string"},
+                "path": {"type": "string"},
+                "breaking": {"type": "boolean"},
+                "message": {"type": "string"},
+                "witness": {**_ANY_JSON, "description": "a payload valid before and refused now"},
+            },
+        ),
+        "Verdict": _obj(
+            [
+                "valid",
+                "semverBump",
+                "schemaHash",
+                "schemaFlavour",
+                "previousVersion",
+                "changes",
+                "errors",
+                "suggestedVersion",
+            ],
+            {
+                "valid": {"type": "boolean"},
+                "semverBump": {
+                    "type": ["string", "null"],
+                    "enum": ["initial", "patch", "minor", "major", None],
+                },
+                "schemaHash": {"type": ["string", "null"]},
+                "schemaFlavour": {
+                    "type": ["string", "null"],
+                    "enum": ["json-schema-2020-12", "openapi-3.1", None],
+                },
+                "previousVersion": {"type": ["string", "null"]},
+                "changes": {"type": "array", "items": _ref("SchemaChange")},
+                "errors": {"type": "array", "items": _ref("Problem")},
+                "suggestedVersion": {"type": ["string", "null"]},
+            },
+        ),
+        "CandidateRequest": _obj(["namespace", "name", "version", "payloadSchema"], candidate_properties),
+        "Registration": registration,
+        "RegistrationList": _obj(
+            ["items", "nextCursor"],
+            {
+                "items": {"type": "array", "items": _ref("Registration")},
+                "nextCursor": {"type": ["string", "null"]},
+            },
+        ),
+        "UpdateRequest": {
+            **_obj([], {"status": _STATUS, "description": {"type": ["string", "null"]}}),
+            "minProperties": 1,
+        },
+        "EmitRequest": _obj(
+            ["name", "payload"],
+            {
+                "name": {
+                    "type": "string",
+                    "description": "<namespace>.<name>, e.g. lettings.property.favorited",
+                },
+                "payload": _ANY_JSON,
+                "version": {**_nullable(_VERSION), "description": "pin a version; omit for latest published"},
+                "idempotencyKey": {
+                    "anyOf": [{"type": "string", "minLength": 1, "maxLength": 255}, {"type": "null"}],
+                    "description": "a replay with the same key returns the first answer (duplicate: true)",
+                },
+            },
+        ),
+        "EmitAnswer": _obj(
+            ["eventId", "canonicalName", "status", "duplicate", "version"],
+            {
+                "eventId": {"type": "string"},
+                "canonicalName": {"type": "string"},
+                "status": {"const": "queued"},
+                "duplicate": {"type": "boolean"},
+                "version": {"type": "string"},
+            },
+        ),
+        "Failure": _obj(
+            ["name", "version", "code", "message", "occurredAt", "deliveryStatus", "eventId"],
+            {
+                "name": {"type": "string"},
+                "version": {"type": ["string", "null"]},
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "occurredAt": _TIMESTAMP,
+                "deliveryStatus": {"const": "FAILED"},
+                "eventId": {"type": ["string", "null"]},
+            },
+        ),
+        "Health": _obj(
+            ["plan", "registrations", "emits", "recentFailures"],
+            {
+                "plan": {"type": "string", "enum": ["FREE", "BASIC", "PRO", "ENTERPRISE"]},
+                "registrations": _obj(
+                    ["used", "limit"],
+                    {"used": {"type": "integer"}, "limit": {"type": ["integer", "null"]}},
+                ),
+                "emits": _obj(
+                    ["thisMonth", "monthlyLimit"],
+                    {"thisMonth": {"type": "integer"}, "monthlyLimit": {"type": ["integer", "null"]}},
+                ),
+                "recentFailures": {"type": "array", "maxItems": 10, "items": _ref("Failure")},
+            },
+        ),
+        "LifecycleEvent": _obj(
+            ["id", "type", "organizationId", "subject", "occurredAt", "data"],
+            {
+                "id": {"type": "integer", "description": "increasing; pass it as cursor to resume after it"},
+                "type": {"type": "string", "enum": list(ALL_TYPES)},
+                "organizationId": {"type": "string"},
+                "subject": {"type": "string"},
+                "occurredAt": _TIMESTAMP,
+                "data": {"type": "object"},
+            },
+        ),
+        "LifecycleEventList": _obj(
+            ["items", "nextCursor"],
+            {
+                "items": {"type": "array", "items": _ref("LifecycleEvent")},
+                "nextCursor": {"type": ["string", "null"]},
+            },
+        ),
+        "Healthz": _obj(["status"], {"status": {"const": "ok"}}),
+    }
+
+
+def _paths() -> dict[str, Any]:
+    rule_codes = _codes_for(400)
+    version_path = {
+        "parameters": _VERSION_PARAMS,
+        "get": {
+            "operationId": "getRegistration",
+            "summary": "One version of an event, or its latest published version",
+            "responses": {
+                "200": _ok("the registration", _ref("Registration")),
+                "400": _error(
+                    400, ["invalid_version_format"], "the version is not MAJOR.MINOR.PATCH or latest"
+                ),
+                "401": _UNAUTHENTICATED,
+                "404": _error(
+                    404, ["event_not_registered"], "no such version (or no published one for latest)"
+                ),
+            },
+        },
+        "patch": {
+            "operationId": "updateRegistration",
+            "summary": "Change the status and/or description of one version",
+            "requestBody": _body("UpdateRequest"),
+            "responses": {
+                "200": _ok("the updated registration", _ref("Registration")),
+                "400": _error(400, ["invalid_request", "invalid_version_format"], "bad body or version"),
+                "401": _UNAUTHENTICATED,
+                "402": _error(
+                    402, ["registration_quota_exceeded"], "re-publishing would exceed the plan's cap"
+                ),
+                "403": _error(403, ["cannot_archive_generic_event"], "platformxe.generic cannot be archived"),
+                "404": _error(404, ["event_not_registered"], "no such version"),
+                "409": _error(409, ["invalid_status_transition"], "the status change is not legal"),
+            },
+        },
+        "delete": {
+            "operationId": "archiveRegistration",
+            "summary": "Archive one version (idempotent)",
+            "responses": {
+                "200": _ok("the registration, now archived", _ref("Registration")),
+                "400": _error(400, ["invalid_version_format"], "the version is not MAJOR.MINOR.PATCH"),
+                "401": _UNAUTHENTICATED,
+                "403": _error(403, ["cannot_archive_generic_event"], "platformxe.generic cannot be archived"),
+                "404": _error(404, ["event_not_registered"], "no such version"),
+            },
+        },
+    }
+    return {
+        "/healthz": {
+            "get": {
+                "operationId": "healthz",
+                "summary": "Liveness (no auth)",
+                "security": [],
+                "responses": {"200": _ok("the process is up", _ref("Healthz"))},
+            }
+        },
+        "/v1/openapi.json": {
+            "get": {
+                "operationId": "openapi",
+                "summary": "This document (no auth)",
+                "security": [],
+                "responses": {"200": _ok("the OpenAPI 3.1 document", {"type": "object"})},
+            }
+        },
+        BASE + "/dry-run": {
+            "post": {
+                "operationId": "dryRun",
+                "summary": "Judge a candidate registration; every problem at once, nothing stored",
+                "description": "Always 200 for a well-formed request, even when valid is false.",
+                "requestBody": _body("CandidateRequest"),
+                "responses": {
+                    "200": _ok("the verdict", _ref("Verdict")),
+                    "400": _BAD_REQUEST,
+                    "401": _UNAUTHENTICATED,
+                    "413": _error(413, ["payload_too_large"], "the request body exceeds 2 MiB"),
+                },
+            }
+        },
+        BASE + "/registrations": {
+            "post": {
+                "operationId": "register",
+                "summary": "Register a version of an event",
+                "description": "Several broken rules: the first in the seed's table order decides, "
+                "details.errors lists all. version_already_exists carries details.schemaHash, "
+                "details.sameSchema and details.existing.",
+                "requestBody": _body("CandidateRequest"),
+                "responses": {
+                    "201": _ok("the new registration", _ref("Registration")),
+                    "400": _error(400, rule_codes, "a rule is broken or the request is malformed"),
+                    "401": _UNAUTHENTICATED,
+                    "402": _error(
+                        402, ["registration_quota_exceeded"], "the plan's registration cap is reached"
+                    ),
+                    "413": _error(413, ["payload_too_large"], "the request body exceeds 2 MiB"),
+                },
+            },
+            "get": {
+                "operationId": "listRegistrations",
+                "summary": "List versions, ordered by namespace, name and version (numerically)",
+                "parameters": [
+                    {"name": "namespace", "in": "query", "required": False, "schema": {"type": "string"}},
+                    {"name": "name", "in": "query", "required": False, "schema": {"type": "string"}},
+                    {"name": "status", "in": "query", "required": False, "schema": _STATUS},
+                    _LIMIT,
+                    _CURSOR,
+                ],
+                "responses": {
+                    "200": _ok("a page", _ref("RegistrationList")),
+                    "400": _error(400, ["invalid_request"], "bad limit, status or cursor"),
+                    "401": _UNAUTHENTICATED,
+                },
+            },
+        },
+        BASE + "/registrations/{namespace}/{name}/versions/{version}": version_path,
+        BASE + "/emit": {
+            "post": {
+                "operationId": "emit",
+                "summary": "Emit a payload to a registered event (queued for the bus)",
+                "requestBody": _body("EmitRequest"),
+                "responses": {
+                    "202": _ok(
+                        "accepted (or a replay of an idempotency key: duplicate true)", _ref("EmitAnswer")
+                    ),
+                    "400": _error(
+                        400,
+                        ["invalid_request", "invalid_version_format", "payload_invalid"],
+                        "bad request or payload",
+                    ),
+                    "401": _UNAUTHENTICATED,
+                    "402": _error(
+                        402, ["monthly_emit_quota_exceeded"], "the plan's monthly ceiling is reached"
+                    ),
+                    "404": _error(404, ["event_not_registered"], "no such event or version"),
+                    "409": _error(
+                        409, ["event_not_published"], "draft/archived target, or the plan forbids it"
+                    ),
+                    "413": _error(413, ["payload_too_large"], "the payload exceeds 262,144 bytes"),
+                },
+            }
+        },
+        BASE + "/health": {
+            "get": {
+                "operationId": "health",
+                "summary": "Plan, usage against limits and the last 10 refused emits",
+                "responses": {"200": _ok("usage", _ref("Health")), "401": _UNAUTHENTICATED},
+            }
+        },
+        BASE + "/lifecycle-events": {
+            "get": {
+                "operationId": "lifecycleEvents",
+                "summary": "The organisation's lifecycle log, oldest first",
+                "parameters": [_LIMIT, _CURSOR],
+                "responses": {
+                    "200": _ok("a page", _ref("LifecycleEventList")),
+                    "400": _error(400, ["invalid_request"], "bad limit or cursor"),
+                    "401": _UNAUTHENTICATED,
+                },
+            }
+        },
+    }
+
+
+def document() -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "PlatformXe custom events registry",
+            "version": __version__,
+            "description": "Register typed event schemas, emit payloads against them, read usage and the "
+            "lifecycle log. Errors are always {error: {code, message, details}}; unknown routes answer "
+            "404 not_found.",
+        },
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "security": [{"bearer": []}],
+        "paths": _paths(),
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "an organisation's API key (pxe_…)",
+                }
+            },
+        },
+    }

@@ -1,0 +1,1 @@
+"""Test support code shared by the contract and acceptance suites (importable as ``support``)."""
