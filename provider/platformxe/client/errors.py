@@ -193,7 +193,7 @@ class ApiError(PlatformXeError):
 
     def _describe(self) -> str:
         text = f"{self.code}: {self.message}" if self.code else self.message
-        paths = [str(e["path"]) for e in self.errors if e.get("path")]
+        paths = list(dict.fromkeys(str(e["path"]) for e in self.errors if e.get("path")))
         if paths:
             shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
             text += f" (at {shown})"
