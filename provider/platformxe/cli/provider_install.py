@@ -19,7 +19,6 @@ import os
 import platform
 import shlex
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -141,6 +140,8 @@ def write_if_changed(path: Path, text: str, mode: int = 0o644) -> WrittenFile:
             return WrittenFile(path, False)
     except (FileNotFoundError, UnicodeDecodeError, IsADirectoryError):
         pass
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     # A temporary file in the same directory, then a rename: Terraform never sees half a file.
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

