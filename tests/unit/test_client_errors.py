@@ -217,3 +217,24 @@ def test_a_success_body_that_is_not_json_is_unexpected_response() -> None:
 
     with _client(handler) as client, pytest.raises(errors.UnexpectedResponse, match="not JSON"):
         client.events.custom.health()
+
+
+def test_api_errors_survive_pickling_for_multiprocessing() -> None:
+    import pickle
+
+    exc = errors.error_from_response(
+        404,
+        _body("event_not_registered", "no such event", field="name"),
+        method="GET",
+        path="/v1/x",
+        attempts=2,
+    )
+    back = pickle.loads(pickle.dumps(exc))
+    assert type(back) is errors.EventNotRegistered
+    assert (back.status, back.code, back.details, back.attempts, str(back)) == (
+        404,
+        "event_not_registered",
+        {"field": "name"},
+        2,
+        str(exc),
+    )

@@ -9,7 +9,6 @@ import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
 
 from platformxe.client._custom_events import BASE, Events
 from platformxe.client._http import HttpCore, Secret
@@ -37,6 +36,8 @@ def normalise_endpoint(raw: str) -> str:
 
     Raises ConfigurationError for anything that is not an absolute http(s) URL.
     """
+    from urllib.parse import urlsplit
+
     text = raw.strip().rstrip("/")
     for suffix in (BASE, "/v1"):
         if text.endswith(suffix):

@@ -6,8 +6,6 @@ httpx is imported only when the first request is sent, so ``import platformxe.cl
 
 from __future__ import annotations
 
-import json as jsonlib
-import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -27,8 +25,6 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = ["HttpCore", "Secret"]
-
-log = logging.getLogger("platformxe.client")
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
 
@@ -127,6 +123,8 @@ class HttpCore:
         ``idempotent`` says whether repeating the request after an uncertain failure (5xx, connection
         lost after sending) is harmless; by default only GET/HEAD/OPTIONS/PUT/PATCH/DELETE are.
         """
+        import json as jsonlib  # deferred with httpx: the first request pays, not the import
+
         import httpx
 
         method = method.upper()
@@ -171,8 +169,10 @@ class HttpCore:
             raise _error_from(response, method, path, attempt, uncertain)
 
     def _wait(self, method: str, path: str, attempt: int, why: str, retry_after: str | None) -> None:
+        import logging
+
         delay = self.retry.delay(attempt, parse_retry_after(retry_after, now=time.time))
-        log.info(
+        logging.getLogger("platformxe.client").info(
             "platformxe: %s %s failed (%s); retry %d/%d in %.2f s",
             method,
             path,

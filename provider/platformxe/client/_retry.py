@@ -15,10 +15,8 @@ point in the upper half) so many clients that failed together do not come back t
 from __future__ import annotations
 
 import math
-import random
 import time
 from collections.abc import Callable
-from datetime import UTC
 
 __all__ = ["RetryPolicy", "parse_retry_after"]
 
@@ -38,7 +36,8 @@ def parse_retry_after(value: str | None, *, now: Callable[[], float] = time.time
     try:
         seconds = float(text)
     except ValueError:
-        from email.utils import parsedate_to_datetime  # only HTTP dates need it; keeps import cheap
+        from datetime import UTC  # only HTTP dates need these; keeps the import cheap
+        from email.utils import parsedate_to_datetime
 
         try:
             when = parsedate_to_datetime(text)
@@ -70,8 +69,12 @@ class RetryPolicy:
         backoff_base: float = 0.5,
         backoff_cap: float = 8.0,
         retry_after_cap: float = 60.0,
-        random: Callable[[], float] = random.random,
+        random: Callable[[], float] | None = None,
     ) -> None:
+        if random is None:
+            import random as random_module  # deferred: pulls in hashlib and friends
+
+            random = random_module.random
         self.max_retries = max_retries
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap

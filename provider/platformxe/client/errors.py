@@ -185,6 +185,21 @@ class ApiError(PlatformXeError):
         self.uncertain_retry = uncertain_retry
         super().__init__(self._describe())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only arguments do not survive the default exception pickling (multiprocessing,
+        # pytest-xdist), so rebuild from the full state.
+        state = {
+            "status": self.status,
+            "code": self.code,
+            "details": self.details,
+            "request_id": self.request_id,
+            "method": self.method,
+            "path": self.path,
+            "attempts": self.attempts,
+            "uncertain_retry": self.uncertain_retry,
+        }
+        return (_rebuild, (type(self), self.message, state))
+
     @property
     def errors(self) -> list[dict[str, Any]]:
         """Every broken rule the server listed in ``details.errors`` (empty when none)."""
@@ -201,6 +216,10 @@ class ApiError(PlatformXeError):
         if self.request_id:
             suffix += f", request id {self.request_id}"
         return f"{text} [{suffix}]"
+
+
+def _rebuild(cls: type[ApiError], message: str, state: dict[str, Any]) -> ApiError:
+    return cls(message, **state)
 
 
 class UnexpectedResponse(ApiError):
