@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +21,8 @@ from platformxe.rules import (
     schema_depth,
     validate_payload,
 )
+from platformxe.rules.metacheck import metaschema_clean
+from platformxe.rules.walk import iter_schemas
 
 SEED_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -356,3 +360,82 @@ def test_payload_size_counts_utf8_bytes_not_characters() -> None:
     payload = {"d": "é" * (MAX_PAYLOAD_BYTES // 2)}  # each é is 2 bytes in UTF-8
     assert check_payload_size(payload)[0].code is Code.PAYLOAD_TOO_LARGE
     assert check_payload_size({"d": "é"}, field="payloadExample") == []
+
+
+# --- fast metaschema pre-check ------------------------------------------------------------
+
+SUITE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "json-schema-test-suite"
+ODD_VALUES: list[Any] = [
+    -1,
+    0,
+    1.5,
+    2.0,
+    "x",
+    "(",
+    "#a",
+    "a b",
+    [],
+    ["a", "a"],
+    ["string"],
+    [1],
+    {},
+    None,
+    True,
+]
+
+
+def _suite_schemas() -> list[dict[str, Any]]:
+    out = [SEED_SCHEMA]
+    for path in sorted(SUITE.glob("*.json")):
+        out += [
+            g["schema"] for g in json.loads(path.read_text(encoding="utf-8")) if isinstance(g["schema"], dict)
+        ]
+    return out
+
+
+def _mutants(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """Copies of ``schema`` with one keyword value (at any schema position) replaced by an odd value."""
+    out = []
+    for node in iter_schemas(schema):
+        if not isinstance(node.schema, dict):
+            continue
+        for key in node.schema:
+            for value in ODD_VALUES:
+                mutant = copy.deepcopy(schema)
+                target: Any = mutant
+                for token in node.pointer.split("/")[1:]:
+                    token = token.replace("~1", "/").replace("~0", "~")
+                    target = target[int(token)] if isinstance(target, list) else target[token]
+                target[key] = value
+                out.append(mutant)
+    return out
+
+
+def test_fast_precheck_never_passes_what_the_metaschema_refuses() -> None:
+    """The pre-check may say "unsure" too often, never "clean" wrongly (every third suite schema)."""
+    from jsonschema import Draft202012Validator
+
+    meta = Draft202012Validator(
+        Draft202012Validator.META_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    schemas = _suite_schemas()
+    assert len(schemas) > 300
+    checked = 0
+    for schema in schemas[::3]:
+        for mutant in _mutants(schema):
+            if metaschema_clean(mutant):
+                checked += 1
+                assert not list(meta.iter_errors(mutant)), json.dumps(mutant)[:200]
+    assert checked > 500
+
+
+def test_fast_precheck_accepts_valid_suite_schemas() -> None:
+    """It is fast for real schemas: every metaschema-valid suite schema passes without the slow path."""
+    from jsonschema import Draft202012Validator
+
+    meta = Draft202012Validator(
+        Draft202012Validator.META_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    for schema in _suite_schemas():
+        if not list(meta.iter_errors(schema)):
+            assert metaschema_clean(schema), json.dumps(schema)[:200]

@@ -55,8 +55,29 @@ def _iter_numbers(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
             yield where, node
 
 
+def _unrepresentable(number: float) -> bool:
+    if isinstance(number, float):
+        return not math.isfinite(number)
+    return abs(number) > MAX_SAFE_INTEGER
+
+
+def _has_unrepresentable(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
+        elif isinstance(node, int | float) and not isinstance(node, bool) and _unrepresentable(node):
+            return True
+    return False
+
+
 def find_unrepresentable_number(value: Any) -> tuple[str, str] | None:
     """``(pointer, reason)`` of the first number RFC 8785 cannot serialise exactly, else None."""
+    if not _has_unrepresentable(value):
+        return None  # the usual answer, found without building a pointer for every value
     for where, number in sorted(_iter_numbers(value), key=lambda item: item[0]):
         if isinstance(number, float) and not math.isfinite(number):
             return where, f"{number} is not a JSON number (NaN and Infinity have no JSON form)"

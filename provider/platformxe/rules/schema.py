@@ -9,7 +9,9 @@ pointer at fault. The decisions it implements (docs/rules.md):
   dialect; leaving it out means 2020-12.
 - OpenAPI 3.0's ``nullable`` is refused with the 3.1 spelling as a hint.
 - The 2020-12 metaschema is applied with format assertion, so an invalid regular expression
-  in ``pattern`` or a ``patternProperties`` key is reported.
+  in ``pattern`` or a ``patternProperties`` key is reported. A fast pre-check
+  (:mod:`platformxe.rules.metacheck`) skips the slow official metaschema pass for schemas it can
+  prove valid; any doubt runs the real metaschema, which then lists every error.
 - Every ``$ref``/``$dynamicRef`` must resolve inside the document; remote ones are refused.
 - Numbers must have an exact RFC 8785 form (the schema hash depends on it).
 - Caps: see :mod:`platformxe.rules.caps`.
@@ -25,6 +27,7 @@ from urllib.parse import urldefrag, urljoin
 from platformxe.rules.canonical import find_unrepresentable_number
 from platformxe.rules.caps import MAX_DEPTH, MAX_PROPERTIES, check_caps, count_properties, schema_depth
 from platformxe.rules.codes import Code
+from platformxe.rules.metacheck import metaschema_clean
 from platformxe.rules.payload import MAX_PAYLOAD_BYTES, check_payload_size, validate_payload
 from platformxe.rules.types import Problem, SchemaFlavour
 from platformxe.rules.walk import iter_schemas, pointer_from_path, pointer_join
@@ -208,12 +211,19 @@ def _metaschema_message(error: Any, pointer: str) -> str:
     return f"{where}: {error.message} (2020-12 metaschema rule {error.validator!r})"
 
 
-def _metaschema_problems(schema: dict[str, Any]) -> list[Problem]:
-    from jsonschema import Draft202012Validator
+_meta_validator: Any = None
 
-    meta = Draft202012Validator(
-        Draft202012Validator.META_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
+
+def _metaschema_problems(schema: dict[str, Any]) -> list[Problem]:
+    """Every violation of the official 2020-12 metaschema, with the pointer of the offending value."""
+    global _meta_validator
+    if _meta_validator is None:
+        from jsonschema import Draft202012Validator
+
+        _meta_validator = Draft202012Validator(
+            Draft202012Validator.META_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
+        )
+    meta = _meta_validator
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     for error in meta.iter_errors(schema):
@@ -228,6 +238,11 @@ def _metaschema_problems(schema: dict[str, Any]) -> list[Problem]:
 
 def _reference_problems(schema: dict[str, Any]) -> list[Problem]:
     """Every ``$ref`` / ``$dynamicRef`` that does not resolve inside the document."""
+    if not any(
+        isinstance(node.schema, dict) and ("$ref" in node.schema or "$dynamicRef" in node.schema)
+        for node in iter_schemas(schema)
+    ):
+        return []  # nothing to resolve: skip building a registry (most event schemas)
     from referencing import Registry
     from referencing.exceptions import NoSuchAnchor, PointerToNowhere, Unresolvable, Unretrievable
     from referencing.jsonschema import DRAFT202012
@@ -297,9 +312,11 @@ def check_schema(schema: Any) -> list[Problem]:
         problems.append(_problem(f"number {_where(found[0])}: {found[1]}", found[0]))
     problems.extend(_dialect_and_openapi30(schema))
     caps = check_caps(schema)
-    if schema_depth(schema) <= _FULL_CHECK_DEPTH_LIMIT:
+    too_deep = [p for p in caps if p.code is Code.SCHEMA_TOO_DEEP]
+    if not too_deep or too_deep[0].details["depth"] <= _FULL_CHECK_DEPTH_LIMIT:
         try:
-            problems.extend(_metaschema_problems(schema))
+            if not metaschema_clean(schema):  # the fast pre-check is unsure: ask the metaschema
+                problems.extend(_metaschema_problems(schema))
             problems.extend(_reference_problems(schema))
         except RecursionError:
             problems.append(_problem("payloadSchema recurses too deeply to be checked"))

@@ -50,8 +50,14 @@ def _well_formed(version: str) -> bool:
 
 def _stripped_equal(old: Any, new: Any) -> bool:
     """Patch rule: canonical forms equal once every ``description`` keyword is removed."""
+    old_stripped, new_stripped = strip_descriptions(old), strip_descriptions(new)
+    if old_stripped != new_stripped:
+        # Equal canonical forms imply equal Python values, so unequal values settle it without the
+        # (slow, pure-Python) RFC 8785 encoder. The converse does not hold (True == 1 in Python),
+        # hence the canonical comparison below.
+        return False
     try:
-        return canonical_json(strip_descriptions(old)) == canonical_json(strip_descriptions(new))
+        return canonical_json(old_stripped) == canonical_json(new_stripped)
     except CanonicalJsonError:
         return False
 

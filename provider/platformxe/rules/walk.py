@@ -52,12 +52,16 @@ SCHEMA_MAP_KEYWORDS: frozenset[str] = frozenset(
 
 def escape_token(token: str) -> str:
     """Escape one JSON pointer reference token (RFC 6901: ``~`` → ``~0``, ``/`` → ``~1``)."""
+    if "~" not in token and "/" not in token:
+        return token  # the common case, and this runs for every node of every walk
     return token.replace("~", "~0").replace("/", "~1")
 
 
 def pointer_join(pointer: str, *tokens: str) -> str:
     """``pointer`` extended by ``tokens`` (each escaped)."""
-    return pointer + "".join("/" + escape_token(t) for t in tokens)
+    for token in tokens:
+        pointer = pointer + "/" + escape_token(token)
+    return pointer
 
 
 def pointer_from_path(path: Any) -> str:
