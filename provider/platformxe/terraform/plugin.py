@@ -1,0 +1,22 @@
+"""Entry point of the ``terraform-provider-platformxe`` executable (console script ``main``).
+
+Terraform starts this program several times per run (3 per plan, 4 per apply), so it imports as
+little as it can before the handshake: the protocol layer loads gRPC, and everything heavy
+(httpx, jsonschema, the compatibility checker) waits until a request needs it.
+"""
+
+from __future__ import annotations
+
+__all__ = ["main"]
+
+
+def main() -> None:
+    """Serve the provider to Terraform (or explain how to use it when run by hand)."""
+    from platformxe.terraform.provider import PlatformXeProvider
+    from platformxe.tfplugin.server import serve
+
+    serve(PlatformXeProvider)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""SDK exceptions → diagnostics a Terraform user can act on (never a traceback).
+
+The SDK (``platformxe.client``) raises one exception class per seed error code plus transport
+errors. The provider turns each into an error that says what it was doing, what the registry
+answered (with the seed's code) and, where the answer carries several broken rules, one error per
+rule on its attribute.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from platformxe.rules.codes import Code
+from platformxe.rules.types import Problem
+from platformxe.terraform.findings import FIELD_ATTRIBUTES, error, finding_from_problem
+from platformxe.tfplugin.diagnostics import Diagnostic, DiagnosticError, Diagnostics
+
+__all__ = ["diagnostics_for", "raise_for"]
+
+
+def _problems(exc: Any) -> list[Problem]:
+    out = []
+    for item in getattr(exc, "errors", None) or []:
+        try:
+            out.append(
+                Problem(
+                    Code(item["code"]),
+                    str(item.get("message", "")),
+                    str(item.get("field", "")),
+                    str(item.get("pointer", "")),
+                    dict(item.get("details") or {}),
+                )
+            )
+        except (KeyError, ValueError, TypeError):
+            continue
+    return out
+
+
+def diagnostics_for(exc: Exception, doing: str, endpoint: str = "") -> list[Diagnostic]:
+    """Diagnostics explaining ``exc``, raised while ``doing`` (e.g. "registering lettings.x 1.0.0")."""
+    from platformxe.client import errors as sdk
+
+    where = f" at {endpoint}" if endpoint else ""
+    if isinstance(exc, sdk.RequestTimeout):
+        return [
+            error(
+                f"The PlatformXe registry{where} did not answer in time while {doing}",
+                f"{exc}. Raise request_timeout in the provider block if the registry is slow, or check that it "
+                "is healthy (GET /healthz).",
+            )
+        ]
+    if isinstance(exc, sdk.TransportError):
+        return [
+            error(
+                f"Cannot reach the PlatformXe registry{where} while {doing}",
+                f"{exc}. Check the provider's endpoint (or PLATFORMXE_ENDPOINT) and that the registry is "
+                "running.",
+            )
+        ]
+    if isinstance(exc, sdk.Unauthenticated):
+        return [
+            error(
+                f"The PlatformXe registry refused the API key ({Code.UNAUTHENTICATED})",
+                f"{exc.message} Check api_key in the provider block (or PLATFORMXE_API_KEY); while {doing}.",
+                "api_key",
+            )
+        ]
+    if isinstance(exc, sdk.ConfigurationError):
+        return [error(f"PlatformXe provider configuration: {exc}", f"While {doing}.")]
+    if isinstance(exc, sdk.ApiError):
+        problems = _problems(exc)
+        if problems:
+            return [finding_from_problem(p) for p in problems]
+        field = exc.details.get("field") if isinstance(exc.details, dict) else None
+        code = f" ({exc.code})" if exc.code else ""
+        return [
+            error(
+                f"The PlatformXe registry refused {doing}{code}",
+                exc.message or str(exc),
+                FIELD_ATTRIBUTES.get(field) if isinstance(field, str) else None,
+            )
+        ]
+    raise exc
+
+
+def raise_for(exc: Exception, doing: str, endpoint: str = "", into: Diagnostics | None = None) -> NoReturn:
+    """Stop the operation with the diagnostics for ``exc`` (anything not from the SDK is re-raised).
+
+    The plugin layer records the raised :class:`DiagnosticError`; when an answer justifies several
+    diagnostics (one per broken rule), all but the last go straight ``into`` the request's
+    diagnostics first, so they all show, in order.
+    """
+    found = diagnostics_for(exc, doing, endpoint)
+    if into is not None:
+        into.extend(found[:-1])
+    last = found[-1]
+    error = DiagnosticError(last.summary, last.detail, last.path)
+    raise error from exc
