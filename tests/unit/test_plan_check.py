@@ -106,6 +106,30 @@ def test_fixture_reports_what_its_expectation_says(plan: Path) -> None:
     assert sorted(failing) == sorted(expect["fails"])
 
 
+@pytest.mark.parametrize("plan", PLANS, ids=_id)
+def test_witnesses_in_plans_are_real_counterexamples(plan: Path) -> None:
+    # A breaking change's witness must pass the old schema and fail the new one: this keeps
+    # hand-written fixtures honest and checks recorded ones end to end.
+    from platformxe.rules import validate_payload
+
+    for change in load_plan(str(plan)).changes:
+        verdict = change.verdict
+        if verdict is None or change.action != "replace":
+            continue
+        entry = next(
+            e for e in json.loads(plan.read_text())["resource_changes"] if e["address"] == change.address
+        )
+        after = entry["change"]["after"]
+        if not isinstance(after.get("payload_schema"), str):
+            continue  # known only after apply
+        old = json.loads(entry["change"]["before"]["payload_schema"])
+        new = json.loads(after["payload_schema"])
+        for item in verdict.changes:
+            if item.has_witness:
+                assert validate_payload(old, item.witness) == [], item
+                assert validate_payload(new, item.witness) != [], item
+
+
 # --- every fixture x every format -------------------------------------------------------------
 
 
@@ -207,12 +231,15 @@ def test_replace_major_lists_breaking_changes_everywhere(capsys: pytest.CaptureF
     assert "<summary>Breaking: <code>lettings.property.favorited</code> 1.1.0 → 2.0.0" in md
     assert '- `required_added` at `/required`: property "favoritedAt" became required' in md
     assert "| `breaking` | ❌ fail |" in md
+    assert '  - refused payload valid under the old schema: `{"propertyId":"p","subjectId":"s"}`' in md
     code, js, _ = _run(capsys, plan, "--format", "json", "--fail-on", "major")
     change = json.loads(js)["changes"][0]
     assert code == 1
     assert change["version"] == {"before": "1.1.0", "after": "2.0.0", "after_unknown": False}
     assert change["verdict"]["previous_version"] == "1.1.0"
     assert [c["kind"] for c in change["breaking_changes"]] == ["type_changed", "required_added"]
+    assert change["breaking_changes"][1]["witness"] == {"propertyId": "p", "subjectId": "s"}
+    assert "witness" not in change["changes"][2], "a compatible change has no counterexample"
     assert change["actions"] == ["create", "delete"]
     assert change["action_reason"] == "replace_because_cannot_update"
 

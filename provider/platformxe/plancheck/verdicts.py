@@ -10,6 +10,8 @@ versions this plan does not manage, so such a verdict is relative to the plan on
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -177,19 +179,29 @@ def _status(value: Any) -> Status:
 
 
 def _changes(value: Any) -> tuple[SchemaChange, ...]:
-    """The plan's ``changes`` list of ``{kind, path, breaking, message}`` objects."""
+    """The plan's ``changes`` list of ``{kind, path, breaking, message, witness}`` objects.
+
+    ``witness`` is JSON text (a payload the old schema accepts and the new one refuses) or null.
+    """
     if not isinstance(value, list):
         return ()
     out = []
     for item in value:
         if not isinstance(item, dict):
             continue
+        witness, has_witness = None, False
+        if isinstance(item.get("witness"), str):
+            # An unreadable witness is only an illustration lost; the change itself stands.
+            with contextlib.suppress(ValueError):
+                witness, has_witness = json.loads(item["witness"]), True
         out.append(
             SchemaChange(
                 kind=str(item.get("kind") or "changed"),
                 pointer=str(item.get("path") or ""),
                 breaking=item.get("breaking") is True,
                 message=str(item.get("message") or ""),
+                witness=witness,
+                has_witness=has_witness,
             )
         )
     return tuple(out)

@@ -138,3 +138,11 @@ def _show(value: Any) -> str:
     from platformxe.plancheck.model import short_value
 
     return short_value(value)
+
+
+def witness_text(witness: Any, limit: int = 200) -> str:
+    """A counterexample payload as compact JSON, elided past ``limit`` characters."""
+    import json
+
+    text = json.dumps(witness, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

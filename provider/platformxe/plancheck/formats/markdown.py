@@ -12,6 +12,7 @@ from platformxe.plancheck.formats.common import (
     source_cell,
     summary_line,
     verdict_cell,
+    witness_text,
 )
 from platformxe.plancheck.model import PlanReport, PolicyResult
 
@@ -57,6 +58,10 @@ def render_markdown(report: PlanReport, results: Sequence[PolicyResult]) -> str:
         for item in change.breaking_changes:
             where = f" at `{_code(item.pointer)}`" if item.pointer else ""
             lines.append(f"- `{_code(item.kind)}`{where}: {_cell(item.message)}")
+            if item.has_witness:
+                lines.append(
+                    f"  - refused payload valid under the old schema: `{_code(witness_text(item.witness))}`"
+                )
         lines += ["", "</details>"]
 
     noted = [(c, change_notes(c, "→")) for c in report.changes]

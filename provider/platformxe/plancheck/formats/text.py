@@ -12,6 +12,7 @@ from platformxe.plancheck.formats.common import (
     source_cell,
     summary_line,
     verdict_cell,
+    witness_text,
 )
 from platformxe.plancheck.model import PlanReport, PolicyResult
 
@@ -48,6 +49,10 @@ def render_text(report: PlanReport, results: Sequence[PolicyResult]) -> str:
             for item in change.breaking_changes:
                 where = f" at {item.pointer}" if item.pointer else ""
                 lines.append(f"    - {item.kind}{where}: {item.message}")
+                if item.has_witness:
+                    lines.append(
+                        f"      refused payload valid under the old schema: {witness_text(item.witness)}"
+                    )
 
     noted = [(c, change_notes(c)) for c in report.changes]
     noted = [(c, n) for c, n in noted if n]
