@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -238,3 +239,10 @@ def test_api_errors_survive_pickling_for_multiprocessing() -> None:
         2,
         str(exc),
     )
+
+
+def test_docs_sdk_md_shows_the_same_tree_as_the_module_docstring() -> None:
+    doc = errors.__doc__ or ""
+    tree = doc[doc.index("    PlatformXeError\n") : doc.index("\nAn answer")].rstrip("\n")
+    unindented = "\n".join(line[4:] for line in tree.splitlines())
+    assert unindented in (Path(__file__).resolve().parents[2] / "docs" / "sdk.md").read_text(encoding="utf-8")
