@@ -35,6 +35,8 @@ clean:
 # with the rules engine: 1.0.0 -> 1.1.0 (minor) and a breaking change offered as 1.1.0.
 demo: $(STAMP)
 	$(VENV)/bin/platformxe validate examples/schemas/property-favorited-1.1.0.json \
+	  --namespace lettings --name property.favorited \
 	  --previous examples/schemas/property-favorited-1.0.0.json --previous-version 1.0.0 --version 1.1.0
 	-$(VENV)/bin/platformxe validate examples/schemas/property-favorited-breaking.json \
+	  --namespace lettings --name property.favorited \
 	  --previous examples/schemas/property-favorited-1.0.0.json --previous-version 1.0.0 --version 1.1.0
