@@ -231,3 +231,15 @@ def test_register_retried_onto_a_different_schema_raises() -> None:
     with client, pytest.raises(errors.VersionAlreadyExists) as info:
         register(client)
     assert info.value.uncertain_retry is True and info.value.details["sameSchema"] is False
+
+
+def test_a_connection_dropped_mid_answer_is_retried_for_get_but_not_for_a_keyless_emit() -> None:
+    script = Scripted(httpx.RemoteProtocolError, OK_HEALTH)
+    with make_client(script, []) as client:
+        assert client.events.custom.health().plan == "BASIC"
+    script = Scripted(httpx.RemoteProtocolError)
+    with make_client(script, []) as client, pytest.raises(errors.TransportError) as info:
+        client.events.custom.emit(name="acme.a", payload={})
+    assert type(info.value) is errors.TransportError
+    assert isinstance(info.value.__cause__, httpx.RemoteProtocolError)
+    assert len(script.requests) == 1

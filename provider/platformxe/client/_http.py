@@ -150,7 +150,7 @@ class HttpCore:
             attempt += 1
             try:
                 response = http.request(method, path, content=content, params=query, headers=headers)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:  # transport failures, undecodable bodies, redirect loops
                 # Connect-phase failures mean nothing reached the server, so any request may be resent.
                 sent = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
                 if attempt <= self.retry.max_retries and (retry_safe or not sent):
