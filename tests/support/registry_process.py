@@ -147,6 +147,12 @@ class RegistryProcess:
                     raise RegistryProcessError(f"{self.url}/healthz never answered") from None
             time.sleep(0.05)
 
+    def wait(self, timeout: float = 15.0) -> int:
+        """Wait for the server to exit by itself (after a signal); returns its exit code."""
+        if self._proc is None:
+            raise RegistryProcessError("not started")
+        return self._proc.wait(timeout=timeout)
+
     def stop(self, timeout: float = 15.0) -> int | None:
         """SIGTERM the server and wait (SIGKILL after ``timeout``); returns its exit code."""
         proc, self._proc = self._proc, None

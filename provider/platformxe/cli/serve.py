@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import signal
 import socket
 import sys
 from typing import Any
@@ -108,10 +109,26 @@ def run(args: argparse.Namespace) -> int:
         server_header=False,
     )
     server = uvicorn.Server(config)
-    print(f"platformxe registry listening on http://{shown_host}:{port}", flush=True)
+    # uvicorn drains in-flight requests on SIGINT/SIGTERM, then re-delivers the signal to the
+    # handler that was installed before it started. Ours turns that into a normal return, so a
+    # clean stop closes the database and exits 0 rather than dying by the signal.
+    previous = {sig: signal.signal(sig, _stopped) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        print(f"platformxe registry listening on http://{shown_host}:{port}", flush=True)
         server.run(sockets=[sock])
+    except _Stopped:
+        pass
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         sock.close()
         store.close()
     return 0
+
+
+class _Stopped(Exception):
+    """Raised by the signal handler once uvicorn has shut down gracefully."""
+
+
+def _stopped(signum: int, frame: Any) -> None:
+    raise _Stopped(signal.Signals(signum).name)
