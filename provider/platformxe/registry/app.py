@@ -25,15 +25,20 @@ async def openapi_document(request: Request) -> JSONResponse:
     return JSONResponse(document())
 
 
+def api_routes() -> list[Route]:
+    """Every route the application serves (the OpenAPI contract test compares them)."""
+    return [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/v1/openapi.json", openapi_document, methods=["GET"]),
+        *routes_registrations.routes(),
+        *routes_emit.routes(),
+    ]
+
+
 def build_app(store: Store) -> Starlette:
     """The application serving ``store``."""
     app = Starlette(
-        routes=[
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/v1/openapi.json", openapi_document, methods=["GET"]),
-            *routes_registrations.routes(),
-            *routes_emit.routes(),
-        ],
+        routes=api_routes(),
         exception_handlers={HTTPException: http_exception, 500: server_error},
     )
     app.state.store = store
