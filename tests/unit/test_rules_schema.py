@@ -150,6 +150,8 @@ def _only(problems: list[Any], code: Code) -> Any:
         ({"$ref": "other.json#/x"}, "/$ref", "only local references"),
         ({"$ref": "https://json-schema.org/draft/2020-12/schema"}, "/$ref", "points outside"),
         ({"maximum": 2**60}, "/maximum", "2^53"),
+        ({"if": {"$ref": "#"}}, "/if/$ref", "validation would never end"),
+        ({"$ref": "#"}, "/$ref", "validation would never end"),
     ],
 )
 def test_invalid_json_schema_names_the_pointer(schema: dict[str, Any], pointer: str, words: str) -> None:
@@ -326,6 +328,20 @@ def test_formats_only_constrain_strings() -> None:
 def test_remote_refs_are_never_fetched() -> None:
     problems = validate_payload({"$ref": "http://127.0.0.1:9/never.json"}, {})
     assert [p.code for p in problems] == [Code.INVALID_JSON_SCHEMA]
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"if": {"$ref": "#"}},  # loops without consuming the payload
+        {"properties": 5},  # not a JSON Schema at all (check_schema refuses it first)
+        {"properties": {"a": {"pattern": "\\p{L}"}}},  # a pattern Python's re cannot compile
+    ],
+)
+def test_unusable_schemas_give_a_problem_not_an_exception(schema: dict[str, Any]) -> None:
+    problems = validate_payload(schema, {"a": "b"})
+    assert [p.code for p in problems] == [Code.INVALID_JSON_SCHEMA]
+    assert check_schema(schema)
 
 
 def test_many_errors_are_capped() -> None:

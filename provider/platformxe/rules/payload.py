@@ -154,13 +154,24 @@ def validate_payload(
             )
         ]
     except RecursionError:
+        return [_endless(field)]
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+        # jsonschema assumes a metaschema-valid schema and fails in arbitrary ways otherwise;
+        # check_schema refuses such schemas, this only guards direct callers.
         return [
             Problem(
-                code,
-                f"{field} could not be validated: the schema recurses without end on this value",
-                field,
+                Code.INVALID_JSON_SCHEMA,
+                f"the payload schema is not a valid JSON Schema, so {field} cannot be validated "
+                f"({type(exc).__name__}: {exc}); check it with check_schema",
+                "payloadSchema",
             )
         ]
+    except BaseException as exc:
+        # rpds (under referencing) turns a RecursionError into a pyo3 PanicException, which
+        # derives from BaseException; anything else is re-raised untouched.
+        if type(exc).__name__ != "PanicException":
+            raise
+        return [_endless(field)]
     if extra:
         problems.append(
             Problem(
@@ -171,6 +182,14 @@ def validate_payload(
             )
         )
     return problems
+
+
+def _endless(field: str) -> Problem:
+    return Problem(
+        Code.INVALID_JSON_SCHEMA,
+        f"{field} could not be validated: the payload schema loops through references without end",
+        "payloadSchema",
+    )
 
 
 def payload_size(payload: Any) -> int:

@@ -22,13 +22,13 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import urldefrag, urljoin
 
 from platformxe.rules.canonical import find_unrepresentable_number
 from platformxe.rules.caps import MAX_DEPTH, MAX_PROPERTIES, check_caps, count_properties, schema_depth
 from platformxe.rules.codes import Code
 from platformxe.rules.metacheck import metaschema_clean
 from platformxe.rules.payload import MAX_PAYLOAD_BYTES, check_payload_size, validate_payload
+from platformxe.rules.refs import reference_problems
 from platformxe.rules.types import Problem, SchemaFlavour
 from platformxe.rules.walk import iter_schemas, pointer_from_path, pointer_join
 
@@ -70,10 +70,6 @@ _PARSE_CODES: dict[str, Code] = {
 
 
 class _DuplicateKey(ValueError):
-    pass
-
-
-class _OutsideDocument(LookupError):
     pass
 
 
@@ -236,62 +232,6 @@ def _metaschema_problems(schema: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-def _reference_problems(schema: dict[str, Any]) -> list[Problem]:
-    """Every ``$ref`` / ``$dynamicRef`` that does not resolve inside the document."""
-    if not any(
-        isinstance(node.schema, dict) and ("$ref" in node.schema or "$dynamicRef" in node.schema)
-        for node in iter_schemas(schema)
-    ):
-        return []  # nothing to resolve: skip building a registry (most event schemas)
-    from referencing import Registry
-    from referencing.exceptions import NoSuchAnchor, PointerToNowhere, Unresolvable, Unretrievable
-    from referencing.jsonschema import DRAFT202012
-
-    from platformxe.rules.payload import local_only_registry
-
-    declared_id = schema.get("$id")
-    root_id: str = declared_id if isinstance(declared_id, str) else ""
-    resource = DRAFT202012.create_resource(schema)
-    registry: Registry[Any] = local_only_registry().with_resource(root_id, resource).crawl()
-    bases: dict[str, str] = {}
-    problems: list[Problem] = []
-    for node in iter_schemas(schema):
-        base = root_id if node.parent is None else bases.get(node.parent, root_id)
-        sub = node.schema
-        if isinstance(sub, dict) and isinstance(sub.get("$id"), str) and node.parent is not None:
-            base = urljoin(base, sub["$id"])
-        bases[node.pointer] = base
-        if not isinstance(sub, dict):
-            continue
-        for keyword in ("$ref", "$dynamicRef"):
-            ref = sub.get(keyword)
-            if not isinstance(ref, str):
-                continue
-            at = pointer_join(node.pointer, keyword)
-            target = urldefrag(urljoin(base, ref)).url
-            try:
-                if target not in registry:
-                    raise _OutsideDocument(target)  # never fetched: the document is all there is
-                registry.resolver(base_uri=base).lookup(ref)
-            except (_OutsideDocument, Unretrievable):
-                problems.append(
-                    _problem(
-                        f'{keyword} "{ref}" at {node.pointer or "the root"} points outside this schema; only '
-                        'local references such as "#/$defs/address" are accepted (nothing is fetched)',
-                        at,
-                    )
-                )
-            except (PointerToNowhere, NoSuchAnchor, Unresolvable) as exc:
-                problems.append(
-                    _problem(
-                        f'{keyword} "{ref}" at {node.pointer or "the root"} points to nothing in this schema '
-                        f'({type(exc).__name__}); point it at an existing subschema such as "#/$defs/<name>"',
-                        at,
-                    )
-                )
-    return problems
-
-
 def check_schema(schema: Any) -> list[Problem]:
     """Every problem of a candidate payload schema (``invalid_json_schema``, ``schema_too_deep``,
     ``schema_too_wide``), each naming the JSON pointer at fault. Never raises."""
@@ -317,7 +257,7 @@ def check_schema(schema: Any) -> list[Problem]:
         try:
             if not metaschema_clean(schema):  # the fast pre-check is unsure: ask the metaschema
                 problems.extend(_metaschema_problems(schema))
-            problems.extend(_reference_problems(schema))
+            problems.extend(reference_problems(schema))
         except RecursionError:
             problems.append(_problem("payloadSchema recurses too deeply to be checked"))
     problems.extend(caps)
