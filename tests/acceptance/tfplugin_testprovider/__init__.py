@@ -1,0 +1,1 @@
+"""Test-only provider ``calderax/tfplugintest`` used by the tfplugin acceptance tests."""
