@@ -18,6 +18,11 @@ from platformxe.tfplugin.diagnostics import Diagnostic, DiagnosticError, Diagnos
 __all__ = ["diagnostics_for", "raise_for"]
 
 
+def _sentences(*parts: str) -> str:
+    """Join sentences, each ending with exactly one full stop (SDK messages may or may not)."""
+    return " ".join(p.rstrip().rstrip(".?") + "." for p in parts if p and p.strip())
+
+
 def _problems(exc: Any) -> list[Problem]:
     out = []
     for item in getattr(exc, "errors", None) or []:
@@ -45,23 +50,30 @@ def diagnostics_for(exc: Exception, doing: str, endpoint: str = "") -> list[Diag
         return [
             error(
                 f"The PlatformXe registry{where} did not answer in time while {doing}",
-                f"{exc}. Raise request_timeout in the provider block if the registry is slow, or check that it "
-                "is healthy (GET /healthz).",
+                _sentences(
+                    str(exc),
+                    "Raise request_timeout in the provider block if the registry is slow, or check that it "
+                    "is healthy (GET /healthz)",
+                ),
             )
         ]
     if isinstance(exc, sdk.TransportError):
         return [
             error(
                 f"Cannot reach the PlatformXe registry{where} while {doing}",
-                f"{exc}. Check the provider's endpoint (or PLATFORMXE_ENDPOINT) and that the registry is "
-                "running.",
+                _sentences(
+                    str(exc),
+                    "Check the provider's endpoint (or PLATFORMXE_ENDPOINT) and that the registry is running",
+                ),
             )
         ]
     if isinstance(exc, sdk.Unauthenticated):
         return [
             error(
                 f"The PlatformXe registry refused the API key ({Code.UNAUTHENTICATED})",
-                f"{exc.message} Check api_key in the provider block (or PLATFORMXE_API_KEY); while {doing}.",
+                _sentences(
+                    exc.message, f"Check api_key in the provider block (or PLATFORMXE_API_KEY); while {doing}"
+                ),
                 "api_key",
             )
         ]

@@ -126,11 +126,9 @@ def verdict_line(namespace: str, name: str, version: str, verdict: Verdict) -> s
         return f"{head}: initial version (no earlier version of this event is registered)"
     messages = [c.message for c in verdict.changes]
     if bump is SemverBump.PATCH:
-        why = (
-            f"descriptions only: {_listed(messages)}"
-            if messages
-            else "schema unchanged apart from descriptions"
-        )
+        # The rules engine only grants a patch when the schemas are equal once descriptions are
+        # stripped, so whatever the compatibility checker lists is about descriptions.
+        why = "schema unchanged apart from descriptions"
     elif bump is SemverBump.MINOR:
         why = f"backwards-compatible: {_listed(messages)}" if messages else "backwards-compatible"
     else:
@@ -199,8 +197,10 @@ def verdict_diagnostics(
         )
         return out, adopt
     line = verdict_line(namespace, name, version, verdict)
-    detail = "\n".join(
-        f"- {'breaking' if c.breaking else 'compatible'}: {c.message}" for c in verdict.changes
-    )
+    detail = ""
+    if verdict.semver_bump in (SemverBump.MINOR, SemverBump.MAJOR):
+        detail = "\n".join(
+            f"- {'breaking' if c.breaking else 'compatible'}: {c.message}" for c in verdict.changes
+        )
     out.append(warning(line + note, detail))
     return out, None

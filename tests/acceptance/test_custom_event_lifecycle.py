@@ -1,0 +1,228 @@
+"""platformxe_custom_event under real Terraform 1.15.5 against a real registry: create, semantic
+JSON equality, immutability, bump verdicts at plan, in-place updates, drift, destroy.
+
+Issue 5 "Proof" scenarios 1–7 and 10.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from custom_event_fixtures import Registry, TerraformDir, registry, terraform, tf_string
+
+__all__ = ["registry", "terraform"]
+
+pytestmark = pytest.mark.acceptance
+
+#: The seed's example (additionalProperties false, so adding an optional property is compatible).
+FAVORITED: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "propertyId": {"type": "string", "maxLength": 64},
+        "subjectId": {"type": "string", "maxLength": 64},
+        "favoritedAt": {"type": "string", "format": "date-time"},
+    },
+    "required": ["propertyId", "subjectId"],
+    "additionalProperties": False,
+}
+WITH_NOTE = {**FAVORITED, "properties": {**FAVORITED["properties"], "note": {"type": "string"}}}
+BREAKING = {**FAVORITED, "required": [*FAVORITED["required"], "favoritedAt"]}
+
+
+def event(
+    registry: Registry,
+    name: str,
+    version: str,
+    schema: dict[str, Any] | str,
+    *,
+    label: str = "ev",
+    extra: str = "",
+) -> str:
+    """A resource block; a dict schema is written as an indented heredoc (literal JSON text)."""
+    text = schema if isinstance(schema, str) else json.dumps(schema, indent=2)
+    return (
+        f'resource "platformxe_custom_event" "{label}" {{\n'
+        f"  namespace = {tf_string(registry.slug)}\n"
+        f"  name      = {tf_string(name)}\n"
+        f"  version   = {tf_string(version)}\n"
+        f"  payload_schema = <<-JSON\n{text}\n  JSON\n"
+        f"{extra}\n}}\n"
+    )
+
+
+def test_create_shows_the_verdict_in_the_plan_then_plans_no_changes(
+    terraform: TerraformDir, registry: Registry
+) -> None:
+    terraform.write(event(registry, "create.favorited", "1.0.0", FAVORITED))
+    plan = terraform.ok("plan")
+    assert re.search(r'semver_bump\s+= "initial"', plan.stdout)
+    assert f"Warning: {registry.slug}.create.favorited 1.0.0: initial version" in plan.output
+    expected_canonical = f"TENANT_CUSTOM:{registry.org_id}:{registry.slug}.create.favorited@1.0.0"
+    assert re.search(rf'canonical_name\s+= "{re.escape(expected_canonical)}"', plan.stdout)  # known at plan
+
+    terraform.apply()
+    assert terraform.plan_exit().returncode == 0
+    state = terraform.state("platformxe_custom_event.ev")
+    stored = registry.get("create.favorited", "1.0.0")
+    assert stored is not None and stored["status"] == "published"
+    assert state["schema_hash"] == stored["schemaHash"]
+    assert state["canonical_name"] == expected_canonical == stored["canonicalName"]
+    assert (state["semver_bump"], state["previous_version"], state["changes"]) == ("initial", None, [])
+
+
+def test_whitespace_key_order_and_number_spelling_never_show_a_diff(
+    terraform: TerraformDir, registry: Registry
+) -> None:
+    terraform.write(event(registry, "format.favorited", "1.0.0", FAVORITED))
+    terraform.apply()
+    reshaped = (
+        '{ "additionalProperties" : false, "required": ["propertyId","subjectId"],\n'
+        '      "properties": {"favoritedAt": {"format": "date-time", "type": "string"},\n'
+        '   "subjectId": {"maxLength": 64.0, "type": "string"}, "propertyId": {"type":"string","maxLength":6.4e1}},\n'
+        '"type": "object"   }'
+    )
+    terraform.write(event(registry, "format.favorited", "1.0.0", reshaped))
+    result = terraform.plan_exit()
+    assert result.returncode == 0, result.output
+    assert "No changes." in result.stdout
+
+
+def test_schema_evolution_is_judged_at_plan(terraform: TerraformDir, registry: Registry) -> None:
+    name = "evolve.favorited"
+    terraform.write(event(registry, name, "1.0.0", FAVORITED))
+    terraform.apply()
+
+    # Scenario 3: a schema edit without a version change is refused at plan.
+    terraform.write(event(registry, name, "1.0.0", WITH_NOTE))
+    refused = terraform.run("plan")
+    assert refused.returncode == 1
+    assert (
+        "schemas are immutable per version; bump version to 1.1.0 to register this change" in refused.output
+    )
+
+    # Scenario 5: a breaking change offered as a minor names the major.
+    terraform.write(event(registry, name, "1.1.0", BREAKING))
+    refused = terraform.run("plan")
+    assert refused.returncode == 1
+    assert "this change is breaking; register it as 2.0.0" in refused.output
+    assert "minor_must_be_backwards_compatible" in refused.output
+    assert (
+        "on main.tf line" in refused.output and 'version   = "1.1.0"' in refused.output
+    )  # points at version
+
+    terraform.write(event(registry, name, "2.0.0", BREAKING))
+    major = terraform.planned()["platformxe_custom_event.ev"]
+    assert major["change"]["actions"] == ["delete", "create"]
+    assert major["change"]["after"]["semver_bump"] == "major"
+    assert major["change"]["after"]["previous_version"] == "1.0.0"
+    assert any(change["breaking"] for change in major["change"]["after"]["changes"])
+
+    # Scenario 4: a compatible change as 1.1.0 replaces the resource with a minor verdict.
+    terraform.write(event(registry, name, "1.1.0", WITH_NOTE))
+    plan = terraform.ok("plan")
+    assert f"{registry.slug}.{name} 1.1.0: minor bump over 1.0.0 (backwards-compatible" in plan.output
+    assert "must be replaced" in plan.stdout
+    assert re.search(r'semver_bump\s+= "initial" -> "minor"', plan.stdout)
+    terraform.apply()
+    state = terraform.state("platformxe_custom_event.ev")
+    assert (state["version"], state["semver_bump"], state["previous_version"]) == ("1.1.0", "minor", "1.0.0")
+    assert (
+        registry.get(name, "1.0.0")["status"] == "archived"
+    )  # the replaced version was destroyed = archived
+    assert terraform.plan_exit().returncode == 0
+
+
+def test_description_only_patch_is_accepted_and_a_schema_change_as_patch_is_refused(
+    terraform: TerraformDir, registry: Registry
+) -> None:
+    name = "patch.favorited"
+    terraform.write(event(registry, name, "1.0.0", FAVORITED))
+    terraform.apply()
+    described = {**FAVORITED, "description": "A customer favourited a property"}
+    terraform.write(event(registry, name, "1.0.1", described))
+    plan = terraform.ok("plan")
+    assert f"{name} 1.0.1: patch bump over 1.0.0 (schema unchanged apart from descriptions)" in plan.output
+    terraform.apply()
+    assert terraform.state("platformxe_custom_event.ev")["semver_bump"] == "patch"
+
+    terraform.write(event(registry, name, "1.0.2", WITH_NOTE))
+    refused = terraform.run("plan")
+    assert refused.returncode == 1
+    assert "patch_must_be_byte_equal" in refused.output
+    assert "register it as 1.1.0" in refused.output
+    assert registry.get(name, "1.0.2") is None  # nothing reached the registry
+
+
+def test_status_and_description_change_in_place_and_draft_is_unreachable(
+    terraform: TerraformDir, registry: Registry
+) -> None:
+    name = "inplace.favorited"
+    terraform.write(event(registry, name, "1.0.0", FAVORITED))
+    terraform.apply()
+    created_at = terraform.state("platformxe_custom_event.ev")["created_at"]
+    terraform.write(
+        event(
+            registry,
+            name,
+            "1.0.0",
+            FAVORITED,
+            extra='  description = "now documented"\n  status = "archived"',
+        )
+    )
+    plan = terraform.ok("plan")
+    assert "1 to change, 0 to destroy" in plan.stdout
+    terraform.apply()
+    stored = registry.get(name, "1.0.0")
+    assert (stored["status"], stored["description"]) == ("archived", "now documented")
+    assert terraform.state("platformxe_custom_event.ev")["created_at"] == created_at
+
+    terraform.write(event(registry, name, "1.0.0", FAVORITED, extra='  status = "draft"'))
+    refused = terraform.run("plan")
+    assert refused.returncode == 1
+    assert "invalid_status_transition" in refused.output and '"published"' in refused.output
+
+
+def test_drift_archived_out_of_band_is_planned_back_and_a_deleted_version_is_recreated(
+    terraform: TerraformDir, registry: Registry
+) -> None:
+    name = "drift.favorited"
+    terraform.write(event(registry, name, "1.0.0", FAVORITED))
+    terraform.apply()
+
+    assert registry.http("DELETE", f"/registrations/{registry.slug}/{name}/versions/1.0.0").status_code == 200
+    assert terraform.run("plan", "-refresh-only", "-detailed-exitcode").returncode == 2
+    drift = terraform.plan_exit()
+    assert drift.returncode == 2
+    assert re.search(r'status\s+= "archived" -> "published"', drift.stdout)
+    terraform.apply()
+    assert registry.get(name, "1.0.0")["status"] == "published"
+
+    registry.purge(name, "1.0.0")
+    gone = terraform.plan_exit()
+    assert gone.returncode == 2 and "will be created" in gone.stdout
+    terraform.apply()
+    assert registry.get(name, "1.0.0") is not None
+    assert terraform.plan_exit().returncode == 0
+
+
+def test_destroy_archives_and_retain_leaves_the_version_published(
+    terraform: TerraformDir, registry: Registry
+) -> None:
+    terraform.write(
+        event(registry, "destroy.archived", "1.0.0", FAVORITED, label="archived")
+        + event(
+            registry,
+            "destroy.retained",
+            "1.0.0",
+            FAVORITED,
+            label="retained",
+            extra='  on_destroy = "retain"',
+        )
+    )
+    terraform.apply()
+    terraform.ok("destroy", "-auto-approve")
+    assert registry.get("destroy.archived", "1.0.0")["status"] == "archived"
+    assert registry.get("destroy.retained", "1.0.0")["status"] == "published"
