@@ -455,3 +455,12 @@ def test_fast_precheck_accepts_valid_suite_schemas() -> None:
     for schema in _suite_schemas():
         if not list(meta.iter_errors(schema)):
             assert metaschema_clean(schema), json.dumps(schema)[:200]
+
+
+def test_malformed_schemas_never_raise() -> None:
+    """Mutated suite schemas (a sample) give problems, never exceptions, in every schema entry point."""
+    for schema in _suite_schemas()[::12]:
+        for mutant in _mutants(schema)[::3]:
+            check_schema(mutant)
+            detect_flavour(mutant)
+            validate_payload(mutant, {"foo": [1, "x"], "bar": {}})

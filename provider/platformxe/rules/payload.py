@@ -155,9 +155,10 @@ def validate_payload(
         ]
     except RecursionError:
         return [_endless(field)]
-    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
-        # jsonschema assumes a metaschema-valid schema and fails in arbitrary ways otherwise;
-        # check_schema refuses such schemas, this only guards direct callers.
+    except Exception as exc:
+        # jsonschema assumes a metaschema-valid schema and fails in arbitrary ways otherwise
+        # (UnknownType, AttributeError, ZeroDivisionError for multipleOf: false …); check_schema
+        # refuses such schemas, this only guards direct callers.
         return [
             Problem(
                 Code.INVALID_JSON_SCHEMA,

@@ -232,6 +232,17 @@ def _metaschema_problems(schema: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+def _references(schema: dict[str, Any], malformed: bool) -> list[Problem]:
+    if not malformed:
+        return reference_problems(schema)
+    try:
+        return reference_problems(schema)
+    except Exception:
+        # The resolver assumes a well-formed document; the metaschema errors already say what
+        # is wrong, and references are checked again once those are fixed.
+        return []
+
+
 def check_schema(schema: Any) -> list[Problem]:
     """Every problem of a candidate payload schema (``invalid_json_schema``, ``schema_too_deep``,
     ``schema_too_wide``), each naming the JSON pointer at fault. Never raises."""
@@ -255,9 +266,9 @@ def check_schema(schema: Any) -> list[Problem]:
     too_deep = [p for p in caps if p.code is Code.SCHEMA_TOO_DEEP]
     if not too_deep or too_deep[0].details["depth"] <= _FULL_CHECK_DEPTH_LIMIT:
         try:
-            if not metaschema_clean(schema):  # the fast pre-check is unsure: ask the metaschema
-                problems.extend(_metaschema_problems(schema))
-            problems.extend(reference_problems(schema))
+            meta_problems = [] if metaschema_clean(schema) else _metaschema_problems(schema)
+            problems.extend(meta_problems)
+            problems.extend(_references(schema, malformed=bool(meta_problems)))
         except RecursionError:
             problems.append(_problem("payloadSchema recurses too deeply to be checked"))
     problems.extend(caps)
