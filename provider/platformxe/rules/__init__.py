@@ -10,9 +10,10 @@ this package stays cheap for the Terraform provider's start-up.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from platformxe.rules.canonical import canonical_json, schema_hash, strip_descriptions
 from platformxe.rules.codes import HTTP_STATUS, Code, first_in_seed_order
-from platformxe.rules.compat import compare, is_backward_compatible
 from platformxe.rules.names import (
     GENERIC_DESCRIPTION,
     GENERIC_NAME,
@@ -63,6 +64,20 @@ from platformxe.rules.types import (
     Verdict,
 )
 from platformxe.rules.verdict import dry_run_verdict
+
+if TYPE_CHECKING:
+    from platformxe.rules.compat import compare, is_backward_compatible
+
+
+def __getattr__(name: str) -> Any:
+    # The compatibility checker is the heaviest part of the engine and only plans and dry-runs
+    # need it, so it is imported on first use (PEP 562) to keep `import platformxe.rules` cheap.
+    if name in ("compare", "is_backward_compatible"):
+        from platformxe.rules import compat
+
+        return getattr(compat, name)
+    raise AttributeError(f"module 'platformxe.rules' has no attribute {name!r}")
+
 
 __all__ = [
     "GENERIC_DESCRIPTION",
