@@ -20,7 +20,7 @@ def tfplugintest_setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[s
     """Plugin directory with ``terraform-provider-tfplugintest`` and the environment pointing at it."""
     root = tmp_path_factory.mktemp("tfplugintest")
     plugin = write_provider_executable(
-        root / "plugins", "tfplugintest", module="tfplugin_testprovider.provider", sys_path=[ACCEPTANCE_DIR]
+        root / "plugins", "tfplugintest", module="tfplugin_testprovider.plugin", sys_path=[ACCEPTANCE_DIR]
     )
     cli_config = write_dev_overrides(root / "cli.tfrc", {"calderax/tfplugintest": plugin.parent})
     return provider_env(cli_config, root / "home"), plugin

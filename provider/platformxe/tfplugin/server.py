@@ -19,18 +19,16 @@ protobuf modules and the servicer are only imported when the first RPC arrives.
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
 import signal
 import sys
-import tempfile
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, NoReturn
 
 import grpc
 
-from platformxe.tfplugin.framework import Provider
 from platformxe.tfplugin.hclog import configure_logging
 
 MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE"
@@ -80,9 +78,14 @@ def run_by_hand_message(provider_type: str, source: str) -> str:
 
 
 class PluginServices(grpc.GenericRpcHandler):
-    """Routes every RPC; handlers (and protobuf) are built when the first call arrives."""
+    """Routes every RPC to its handler.
 
-    def __init__(self, provider: Provider, shutdown: threading.Event) -> None:
+    :meth:`prepare` imports protobuf and the servicer and creates the provider. ``serve`` calls
+    it right after printing the handshake, so that work overlaps with Terraform connecting;
+    an RPC arriving earlier waits for it.
+    """
+
+    def __init__(self, provider: Any, shutdown: threading.Event) -> None:
         self._provider = provider
         self._shutdown = shutdown
         self._handlers: dict[str, grpc.RpcMethodHandler] | None = None
@@ -91,11 +94,17 @@ class PluginServices(grpc.GenericRpcHandler):
 
     def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
         """The handler of one method, or None (gRPC answers UNIMPLEMENTED)."""
-        if self._handlers is None:
-            with self._lock:
-                if self._handlers is None:
-                    self._handlers = self._build()
-        return self._handlers.get(handler_call_details.method)
+        handlers = self._handlers if self._handlers is not None else self.prepare()
+        return handlers.get(handler_call_details.method)
+
+    def prepare(self) -> dict[str, grpc.RpcMethodHandler]:
+        """Build the handlers and load the provider (once; load errors surface in every RPC)."""
+        with self._lock:
+            if self._handlers is None:
+                handlers = self._build()
+                self.servicer.load()
+                self._handlers = handlers
+            return self._handlers
 
     def _build(self) -> dict[str, grpc.RpcMethodHandler]:
         from platformxe.tfplugin._generated import grpc_controller_pb2, grpc_stdio_pb2, health_pb2
@@ -160,16 +169,27 @@ class PluginServices(grpc.GenericRpcHandler):
             pass
 
 
-def serve(provider: Provider | Callable[[], Provider], *, env: Mapping[str, str] | None = None) -> NoReturn:
+def serve(
+    provider: Any,
+    *,
+    type_name: str = "",
+    source: str = "",
+    env: Mapping[str, str] | None = None,
+) -> NoReturn:
     """Run the plugin until Terraform shuts it down; exits the process (never returns).
 
-    ``provider`` may be an instance or a zero-argument factory (called after the handshake
-    checks, so running the binary by hand stays instant).
+    ``provider`` is a :class:`~platformxe.tfplugin.framework.Provider` instance, a Provider
+    class, or a zero-argument factory returning one. A class or factory is only called after
+    the handshake line is printed, so the provider's imports do not delay it; ``type_name``
+    and ``source`` (taken from a Provider class or instance when not given) feed the message
+    shown when the plugin is run by hand.
     """
     env = os.environ if env is None else env
-    provider_cls = provider if isinstance(provider, type) else type(provider)
+    described = provider if isinstance(provider, type) else type(provider)
+    type_name = type_name or getattr(described, "type_name", "")
+    source = source or getattr(described, "source", "")
     if env.get(MAGIC_COOKIE_KEY) != MAGIC_COOKIE_VALUE:
-        sys.stderr.write(run_by_hand_message(provider_cls.type_name, provider_cls.source))
+        sys.stderr.write(run_by_hand_message(type_name, source))
         sys.stderr.flush()
         raise SystemExit(1)
     versions = [v.strip() for v in env.get("PLUGIN_PROTOCOL_VERSIONS", "").split(",") if v.strip()]
@@ -178,10 +198,10 @@ def serve(provider: Provider | Callable[[], Provider], *, env: Mapping[str, str]
             f"This provider speaks Terraform plugin protocol {APP_PROTOCOL_VERSION}, but Terraform offered "
             f"{', '.join(versions)}. Use Terraform 1.0 or newer.\n"
         )
+        sys.stderr.flush()
         raise SystemExit(1)
     configure_logging(env)
-    instance = provider if isinstance(provider, Provider) else provider()
-    code = _run(instance, env)
+    code = _run(provider, env)
     sys.stdout.flush()
     sys.stderr.flush()
     # Worker threads may still sit in provider code (a request Terraform gave up on); do not
@@ -189,20 +209,40 @@ def serve(provider: Provider | Callable[[], Provider], *, env: Mapping[str, str]
     os._exit(code)
 
 
-def _run(provider: Provider, env: Mapping[str, str]) -> int:
+def make_socket_dir(env: Mapping[str, str]) -> str:
+    """A fresh directory only this user can enter (``PLUGIN_UNIX_SOCKET_DIR`` or the temp dir)."""
+    base = env.get("PLUGIN_UNIX_SOCKET_DIR") or env.get("TMPDIR") or "/tmp"
+    for _ in range(100):
+        path = os.path.join(base, f"tfplugin-{os.urandom(6).hex()}")
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            continue
+        os.chmod(path, 0o700)  # the directory is the access control: never rely on the umask
+        return path
+    raise OSError(f"could not create a socket directory in {base}")
+
+
+def _remove_socket_dir(path: str, socket_path: str) -> None:
+    for remove, target in ((os.unlink, socket_path), (os.rmdir, path)):
+        with contextlib.suppress(FileNotFoundError):
+            remove(target)
+
+
+def _run(provider: Any, env: Mapping[str, str]) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
     from platformxe.tfplugin.tls import make_server_identity
 
     identity = make_server_identity()
-    socket_dir = tempfile.mkdtemp(prefix="tfplugin-", dir=env.get("PLUGIN_UNIX_SOCKET_DIR") or None)
-    os.chmod(socket_dir, 0o700)  # mkdtemp already does; be explicit, it is the access control
+    socket_dir = make_socket_dir(env)
     socket_path = os.path.join(socket_dir, "plugin.sock")
     shutdown = threading.Event()
     try:
+        services = PluginServices(provider, shutdown)
         server = grpc.server(
             ThreadPoolExecutor(max_workers=MAX_WORKERS, thread_name_prefix="tfplugin"),
-            handlers=[PluginServices(provider, shutdown)],
+            handlers=[services],
             options=[
                 ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
@@ -219,6 +259,7 @@ def _run(provider: Provider, env: Mapping[str, str]) -> int:
         real_stdout.flush()
         # Anything printed later (a stray print in provider code) must not reach go-plugin's stdout.
         sys.stdout = sys.stderr
+        services.prepare()
         parent = os.getppid()
         while not shutdown.wait(1.0):
             if os.getppid() != parent:  # Terraform died without shutting us down
@@ -226,7 +267,7 @@ def _run(provider: Provider, env: Mapping[str, str]) -> int:
         server.stop(SHUTDOWN_GRACE_SECONDS).wait()
         return 0
     finally:
-        shutil.rmtree(socket_dir, ignore_errors=True)
+        _remove_socket_dir(socket_dir, socket_path)
 
 
 def _install_signal_handlers(shutdown: threading.Event) -> None:

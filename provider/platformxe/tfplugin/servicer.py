@@ -105,15 +105,46 @@ def _rpc(response: Callable[..., Any]) -> Callable[[Callable[..., R]], Callable[
     return decorate
 
 
-class ProviderServicer:
-    """Serves one :class:`Provider` over tfplugin6 (one instance per plugin process)."""
+class ProviderLoadError(RuntimeError):
+    """The provider could not be created (an import or constructor failed)."""
 
-    def __init__(self, provider: Provider) -> None:
-        self.provider = provider
+
+class ProviderServicer:
+    """Serves one :class:`Provider` over tfplugin6 (one instance per plugin process).
+
+    ``provider`` may be a zero-argument factory: it is called once, on first use, so a plugin
+    can print its handshake before importing the provider's code. If it fails, every RPC
+    answers with an error diagnostic saying why.
+    """
+
+    def __init__(self, provider: Provider | Callable[[], Provider]) -> None:
+        self._source = provider
+        self._provider: Provider | None = provider if isinstance(provider, Provider) else None
+        self._load_error: str | None = None
         self.provider_data: Any = None
         self.stop_requested = threading.Event()
         self._catalog: Catalog | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+
+    @property
+    def provider(self) -> Provider:
+        """The provider, created on first use."""
+        if self._provider is None:
+            with self._lock:
+                if self._provider is None and self._load_error is None:
+                    try:
+                        made = self._source()  # type: ignore[operator]
+                        if not isinstance(made, Provider):
+                            raise TypeError(
+                                f"the provider factory returned {type(made).__name__}, not a Provider"
+                            )
+                        self._provider = made
+                    except Exception as exc:
+                        self._load_error = f"{type(exc).__name__}: {exc}"
+                        log.error("provider failed to load", extra={"tf": {"exception": type(exc).__name__}})
+        if self._provider is None:
+            raise ProviderLoadError(f"the provider failed to load ({self._load_error})")
+        return self._provider
 
     @property
     def catalog(self) -> Catalog:
@@ -123,6 +154,16 @@ class ProviderServicer:
                 if self._catalog is None:
                     self._catalog = Catalog.build(self.provider)
         return self._catalog
+
+    def load(self) -> bool:
+        """Create the provider and its schemas now; False (already logged) when that fails.
+
+        A failure is not raised: every RPC then answers with an error diagnostic saying why.
+        """
+        try:
+            return self.catalog is not None
+        except Exception:
+            return False
 
     def _resource(self, type_name: str) -> tuple[Resource, Schema, IdentitySchema | None]:
         cat = self.catalog

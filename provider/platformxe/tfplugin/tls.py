@@ -3,21 +3,22 @@
 Terraform (go-plugin "AutoMTLS") trusts exactly the certificate printed in the handshake line
 and checks it is valid for the name ``localhost``. The key never touches the disk.
 
-The certificate is assembled here with a few lines of DER instead of ``cryptography.x509``:
-that module costs ~45 ms of import time on every provider start (three starts per plan), while
-the EC key and its signature only need ``cryptography``'s EC primitives. Only encoding happens
-here; key generation and signing are done by ``cryptography`` (OpenSSL).
+The certificate and the key's PEM are assembled here with a few lines of DER instead of
+``cryptography.x509`` and ``cryptography``'s serializers: those cost ~50 ms of imports on every
+provider start (three starts per plan). Only encoding happens here; key generation and
+signing are done by ``cryptography`` (OpenSSL).
 """
 
 from __future__ import annotations
 
 import base64
-import secrets
+import os
 import time
-from dataclasses import dataclass
 
 # Object identifiers used in the certificate.
 _OID_ECDSA_SHA256 = "1.2.840.10045.4.3.2"
+_OID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"
+_OID_P256 = "1.2.840.10045.3.1.7"
 _OID_COMMON_NAME = "2.5.4.3"
 _OID_ORGANIZATION = "2.5.4.10"
 _OID_BASIC_CONSTRAINTS = "2.5.29.19"
@@ -30,13 +31,15 @@ _OID_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2"
 VALIDITY_SECONDS = 365 * 24 * 3600
 
 
-@dataclass(frozen=True)
 class ServerIdentity:
-    """What the gRPC server and the handshake need."""
+    """What the gRPC server and the handshake need (a plain class: dataclasses cost import time here)."""
 
-    key_pem: bytes
-    cert_pem: bytes
-    cert_der: bytes
+    __slots__ = ("cert_der", "cert_pem", "key_pem")
+
+    def __init__(self, key_pem: bytes, cert_pem: bytes, cert_der: bytes) -> None:
+        self.key_pem = key_pem
+        self.cert_pem = cert_pem
+        self.cert_der = cert_der
 
     @property
     def handshake_cert(self) -> str:
@@ -46,20 +49,26 @@ class ServerIdentity:
 
 def make_server_identity(host: str = "localhost") -> ServerIdentity:
     """Generate a fresh key and a self-signed certificate for ``host``."""
-    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec
 
     key = ec.generate_private_key(ec.SECP256R1())
-    spki = key.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
+    # Key encodings are written here from the key's numbers: cryptography's own encoders load
+    # its whole serialization package (SSH keys, ciphers) on first use, ~4 ms per start.
+    public = key.public_key().public_numbers()
+    point = b"\x04" + public.x.to_bytes(32, "big") + public.y.to_bytes(32, "big")
+    spki = _seq(_seq(_oid(_OID_EC_PUBLIC_KEY), _oid(_OID_P256)), _bit_string(point))
     tbs = _tbs_certificate(spki, host, time.time())
     signature = key.sign(tbs, ec.ECDSA(hashes.SHA256()))
     cert_der = _seq(tbs, _seq(_oid(_OID_ECDSA_SHA256)), _bit_string(signature))
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    # SEC 1 ECPrivateKey: version 1, the private scalar, the curve, the public point.
+    private = key.private_numbers().private_value.to_bytes(32, "big")
+    key_der = _seq(
+        _integer(1), _octet_string(private), _tlv(0xA0, _oid(_OID_P256)), _tlv(0xA1, _bit_string(point))
     )
-    return ServerIdentity(key_pem=key_pem, cert_pem=_pem("CERTIFICATE", cert_der), cert_der=cert_der)
+    return ServerIdentity(
+        key_pem=_pem("EC PRIVATE KEY", key_der), cert_pem=_pem("CERTIFICATE", cert_der), cert_der=cert_der
+    )
 
 
 def _tbs_certificate(spki: bytes, host: str, now: float) -> bytes:
@@ -68,7 +77,7 @@ def _tbs_certificate(spki: bytes, host: str, now: float) -> bytes:
         _set(_seq(_oid(_OID_COMMON_NAME), _utf8(host))),
     )
     # Positive 127-bit serial: random, as RFC 5280 recommends, and never needing a sign byte.
-    serial = secrets.randbits(127) | 1
+    serial = (int.from_bytes(os.urandom(16), "big") >> 1) | 1
     extensions = _seq(
         # CA:TRUE because the client uses this very certificate as its trust root.
         _extension(_OID_BASIC_CONSTRAINTS, _seq(_boolean(True)), critical=True),

@@ -49,7 +49,6 @@ from platformxe.tfplugin import (
     Schema,
     ValidateRequest,
     is_unknown,
-    serve,
 )
 
 
@@ -305,12 +304,3 @@ class TestProvider(Provider):
     def functions(self) -> list[Function]:
         """One function."""
         return [CanonicalJson()]
-
-
-def main() -> None:
-    """Entry point of the ``terraform-provider-tfplugintest`` shim."""
-    serve(TestProvider)
-
-
-if __name__ == "__main__":
-    main()
