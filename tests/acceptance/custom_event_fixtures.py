@@ -25,7 +25,7 @@ from terraform_harness import Result, Terraform, provider_env, write_dev_overrid
 
 from support.registry_process import RegistryProcess, unique_slug
 
-__all__ = ["Registry", "TerraformDir", "registry", "terraform", "tf_string"]
+__all__ = ["Registry", "TerraformDir", "flat", "registry", "terraform", "tf_string"]
 
 
 @dataclass
@@ -58,6 +58,11 @@ class Registry:
                 (self.org_id, self.slug, name, version),
             ).rowcount
         assert gone == 1
+
+
+def flat(text: str) -> str:
+    """``text`` with every run of whitespace made one space (Terraform wraps long diagnostics)."""
+    return " ".join(text.split())
 
 
 def tf_string(value: str) -> str:

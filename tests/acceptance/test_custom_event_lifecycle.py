@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 import pytest
-from custom_event_fixtures import Registry, TerraformDir, registry, terraform, tf_string
+from custom_event_fixtures import Registry, TerraformDir, flat, registry, terraform, tf_string
 
 __all__ = ["registry", "terraform"]
 
@@ -59,7 +59,7 @@ def test_create_shows_the_verdict_in_the_plan_then_plans_no_changes(
     terraform.write(event(registry, "create.favorited", "1.0.0", FAVORITED))
     plan = terraform.ok("plan")
     assert re.search(r'semver_bump\s+= "initial"', plan.stdout)
-    assert f"Warning: {registry.slug}.create.favorited 1.0.0: initial version" in plan.output
+    assert f"Warning: {registry.slug}.create.favorited 1.0.0: initial version" in flat(plan.output)
     expected_canonical = f"TENANT_CUSTOM:{registry.org_id}:{registry.slug}.create.favorited@1.0.0"
     assert re.search(rf'canonical_name\s+= "{re.escape(expected_canonical)}"', plan.stdout)  # known at plan
 
@@ -99,15 +99,15 @@ def test_schema_evolution_is_judged_at_plan(terraform: TerraformDir, registry: R
     terraform.write(event(registry, name, "1.0.0", WITH_NOTE))
     refused = terraform.run("plan")
     assert refused.returncode == 1
-    assert (
-        "schemas are immutable per version; bump version to 1.1.0 to register this change" in refused.output
+    assert "schemas are immutable per version; bump version to 1.1.0 to register this change" in flat(
+        refused.output
     )
 
     # Scenario 5: a breaking change offered as a minor names the major.
     terraform.write(event(registry, name, "1.1.0", BREAKING))
     refused = terraform.run("plan")
     assert refused.returncode == 1
-    assert "this change is breaking; register it as 2.0.0" in refused.output
+    assert "this change is breaking; register it as 2.0.0" in flat(refused.output)
     assert "minor_must_be_backwards_compatible" in refused.output
     assert (
         "on main.tf line" in refused.output and 'version   = "1.1.0"' in refused.output
@@ -123,7 +123,7 @@ def test_schema_evolution_is_judged_at_plan(terraform: TerraformDir, registry: R
     # Scenario 4: a compatible change as 1.1.0 replaces the resource with a minor verdict.
     terraform.write(event(registry, name, "1.1.0", WITH_NOTE))
     plan = terraform.ok("plan")
-    assert f"{registry.slug}.{name} 1.1.0: minor bump over 1.0.0 (backwards-compatible" in plan.output
+    assert f"{registry.slug}.{name} 1.1.0: minor bump over 1.0.0 (backwards-compatible" in flat(plan.output)
     assert "must be replaced" in plan.stdout
     assert re.search(r'semver_bump\s+= "initial" -> "minor"', plan.stdout)
     terraform.apply()
@@ -144,7 +144,9 @@ def test_description_only_patch_is_accepted_and_a_schema_change_as_patch_is_refu
     described = {**FAVORITED, "description": "A customer favourited a property"}
     terraform.write(event(registry, name, "1.0.1", described))
     plan = terraform.ok("plan")
-    assert f"{name} 1.0.1: patch bump over 1.0.0 (schema unchanged apart from descriptions)" in plan.output
+    assert f"{name} 1.0.1: patch bump over 1.0.0 (schema unchanged apart from descriptions)" in flat(
+        plan.output
+    )
     terraform.apply()
     assert terraform.state("platformxe_custom_event.ev")["semver_bump"] == "patch"
 
@@ -152,7 +154,7 @@ def test_description_only_patch_is_accepted_and_a_schema_change_as_patch_is_refu
     refused = terraform.run("plan")
     assert refused.returncode == 1
     assert "patch_must_be_byte_equal" in refused.output
-    assert "register it as 1.1.0" in refused.output
+    assert "register it as 1.1.0" in flat(refused.output)
     assert registry.get(name, "1.0.2") is None  # nothing reached the registry
 
 

@@ -306,9 +306,23 @@ def test_offline_replace_is_judged_against_the_version_in_state() -> None:
         organization_id=ORG,
         checks=PlanChecks.OFFLINE,
     )
-    assert result.values["semver_bump"] == "patch" and result.values["previous_version"] == "1.0.0"
+    # Errors and the line at plan; the values are known after apply (Terraform re-plans a replacement
+    # without prior state, where nothing offline could produce them again).
+    assert result.values["semver_bump"] is UNKNOWN
     [line] = warnings(result)
     assert "patch bump over 1.0.0" in line.summary and "offline" in line.summary
+
+
+def test_offline_refuses_an_illegal_bump_against_the_version_in_state() -> None:
+    breaking = json.dumps({"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]})
+    result = plan_event(
+        state(),
+        config(version="1.0.1", payload_schema=breaking),
+        organization_id=ORG,
+        checks=PlanChecks.OFFLINE,
+    )
+    [problem] = errors(result)
+    assert problem.path == ("version",) and "patch_must_be_byte_equal" in problem.summary
 
 
 def test_offline_create_does_not_guess_the_bump() -> None:
@@ -345,3 +359,36 @@ def test_other_registry_rules_land_on_their_attribute() -> None:
     )
     [problem] = errors(result)
     assert problem.path == ("namespace",) and "namespace_not_allowed" in problem.summary
+
+
+def test_a_version_planned_alongside_another_of_its_event_is_judged_at_apply() -> None:
+    registry = FakeRegistry()
+    planned: dict[tuple[str, str], set[str]] = {}
+
+    def siblings(namespace: str, name: str, version: str) -> list[str]:
+        versions = planned.setdefault((namespace, name), set())
+        versions.add(version)
+        return sorted(versions - {version})
+
+    first = plan_event(
+        None,
+        config(),
+        organization_id=ORG,
+        checks=PlanChecks.REMOTE,
+        ask_registry=registry,
+        siblings=siblings,
+    )
+    second = plan_event(
+        None,
+        config(version="1.1.0"),
+        organization_id=ORG,
+        checks=PlanChecks.REMOTE,
+        ask_registry=registry,
+        siblings=siblings,
+    )
+    assert first.values["semver_bump"] == "initial"
+    # The registry cannot see 1.0.0 yet: its verdict for 1.1.0 would change once 1.0.0 is registered.
+    assert second.values["semver_bump"] is UNKNOWN and len(registry.calls) == 1
+    [note] = warnings(second)
+    assert "judged at apply, after 1.0.0" in note.summary
+    assert errors(second) == []

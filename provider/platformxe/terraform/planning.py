@@ -9,10 +9,12 @@ Decisions, in order (PRODUCT.md §2):
    per version, so the plan names the version to bump to instead of failing at apply.
 4. An in-place status change must be a legal transition (``published`` → ``draft`` is not).
 5. A create or replace with every input known is judged: by the registry's dry-run
-   (``plan_checks = "remote"``), by the rules engine against the version in state
-   (``"offline"``), or not at all (``"off"``). The verdict fills ``semver_bump``,
-   ``previous_version`` and ``changes`` and gives one warning line; broken rules are errors.
-   Unknown inputs skip the verdict (values stay unknown, no error).
+   (``plan_checks = "remote"``: the verdict fills ``semver_bump``, ``previous_version`` and
+   ``changes``), by the rules engine against the version in state (``"offline"``: errors and the
+   warning line only, the values are known after apply), or not at all (``"off"``). A valid
+   verdict is one warning line; broken rules are errors. Unknown inputs skip the verdict (values
+   stay unknown, no error), and so does another version of the same event planned in the same
+   run (the registry cannot see it yet).
 
 ``id``, ``canonical_name`` (with the organisation id known at configure time), ``schema_hash``
 and ``schema_flavour`` are computed locally, so they are known in every plan.
@@ -20,14 +22,14 @@ and ``schema_flavour`` are computed locally, so they are known in every plan.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from platformxe.rules.codes import Code
 from platformxe.rules.types import Candidate, ExistingVersion, Status, Verdict
-from platformxe.terraform.findings import error
+from platformxe.terraform.findings import error, warning
 from platformxe.terraform.ids import resource_id
 from platformxe.terraform.jsonvalue import same_json
 from platformxe.terraform.verdicts import changes_value, event_label, verdict_diagnostics
@@ -91,6 +93,8 @@ class PlannedEvent:
 
 #: Asks the registry for a dry-run verdict (raises DiagnosticError when it cannot).
 AskRegistry = Callable[[Candidate], Verdict]
+#: (namespace, name, version) planned → other versions of that event planned in the same run.
+Siblings = Callable[[str, str, str], Sequence[str]]
 
 
 def local_schema_facts(schema_text: str) -> tuple[str | None, str | None]:
@@ -177,6 +181,17 @@ def _immutability_error(planned: Mapping[str, Any], attribute: str, suggested: s
     )
 
 
+def _judged_at_apply(candidate: Candidate, alongside: Sequence[str]) -> Diagnostic:
+    others = ", ".join(sorted(alongside))
+    return warning(
+        f"{event_label(candidate.namespace, candidate.name)} {candidate.version}: judged at apply, after "
+        f"{others} of the same event",
+        "Several versions of this event are planned in this run, and the registry's dry-run cannot see the ones "
+        "not registered yet, so semver_bump, previous_version and changes are known after apply. The registry "
+        "still refuses an illegal bump then. Keep versions in order with depends_on.",
+    )
+
+
 def _candidate(planned: Mapping[str, Any]) -> Candidate:
     status = planned["status"]
     description = planned["description"]
@@ -199,10 +214,14 @@ def plan_event(
     organization_id: str | None,
     checks: PlanChecks,
     ask_registry: AskRegistry | None = None,
+    siblings: Siblings | None = None,
 ) -> PlannedEvent:
     """Plan one resource. ``prior`` is the refreshed state (None on create), ``config`` the
     configuration (:data:`UNKNOWN` for values known only after apply). ``ask_registry`` is called
-    at most once, only with ``checks == REMOTE`` and every judged input known.
+    at most once, only with ``checks == REMOTE`` and every judged input known. ``siblings`` is
+    told about each version about to be judged and answers the other versions of the same event
+    planned in this run: their registration would change the verdict between plan and apply, so
+    the verdict is then left to apply.
     """
     planned: dict[str, Any] = {a: config.get(a) for a in INPUT_ATTRIBUTES}
     for attribute, default in DEFAULTS.items():
@@ -242,6 +261,14 @@ def plan_event(
             ),
         )
     immutable = None if prior is None else _immutable_change(prior, planned, replace)
+    alongside = (
+        ()
+        if immutable or siblings is None
+        else tuple(siblings(candidate.namespace, candidate.name, candidate.version))
+    )
+    if alongside:
+        result.diagnostics.append(_judged_at_apply(candidate, alongside))
+        return result
 
     verdict: Verdict | None = None
     note = ""
@@ -264,7 +291,10 @@ def plan_event(
         candidate.namespace, candidate.name, candidate.version, verdict, note=note
     )
     result.diagnostics += diagnostics
-    if adopt is None and verdict.valid:
+    # Only the registry's verdict goes into the plan. Terraform plans a replacement a second time
+    # with no prior state (and again at apply), where an offline check has nothing to compare with:
+    # a value known in one plan and unknown in the next would be an inconsistent plan.
+    if adopt is None and verdict.valid and not note:
         planned["semver_bump"] = None if verdict.semver_bump is None else str(verdict.semver_bump)
         planned["previous_version"] = verdict.previous_version
         planned["changes"] = changes_value(verdict.changes)

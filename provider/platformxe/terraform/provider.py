@@ -11,8 +11,9 @@ key's organisation, which every ``canonical_name`` contains, so canonical names 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from platformxe.rules.types import Candidate, Verdict
@@ -41,6 +42,16 @@ class ProviderData:
     endpoint: str
     checks: PlanChecks
     organization_id: str | None
+    _planned: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def planned_alongside(self, namespace: str, name: str, version: str) -> list[str]:
+        """Record a version being planned; return the other versions of its event planned by this
+        process (one process plans the whole run, resources in parallel)."""
+        with self._lock:
+            versions = self._planned.setdefault((namespace, name), set())
+            versions.add(version)
+            return sorted(versions - {version})
 
     def dry_run(self, candidate: Candidate) -> Verdict:
         """The registry's verdict on ``candidate`` (``POST /dry-run``), for the plan."""

@@ -74,7 +74,8 @@ def diagnostics_for(exc: Exception, doing: str, endpoint: str = "") -> list[Diag
                 _sentences(
                     exc.message, f"Check api_key in the provider block (or PLATFORMXE_API_KEY); while {doing}"
                 ),
-                "api_key",
+                # No attribute path on purpose: Terraform would print the configuration line, and
+                # with it a key written literally in the file, into the run's log.
             )
         ]
     if isinstance(exc, sdk.ConfigurationError):
