@@ -168,6 +168,7 @@ def register(store: Store, org: Org, body: dict[str, Any]) -> dict[str, Any]:
     if not verdict.valid:
         raise _refusal(store, org, candidate, verdict)
     refused: Verdict | None = None
+    stored: dict[str, Any] | None = None
     try:
         with store.write(org.id) as tx:
             now_snapshot = read_snapshot(tx, org.id, candidate.namespace, candidate.name)
@@ -180,6 +181,9 @@ def register(store: Store, org: Org, body: dict[str, Any]) -> dict[str, Any]:
                 row = _row_for(org.id, candidate, verdict, now)
                 registration_rows.insert_registration(tx, row)
                 _log_registered(tx, org.id, row, verdict)
+                stored = registration_rows.get_version(
+                    tx, org.id, candidate.namespace, candidate.name, candidate.version
+                )
     except Exception as exc:
         if not store.is_integrity_error(exc):
             raise
@@ -191,11 +195,7 @@ def register(store: Store, org: Org, body: dict[str, Any]) -> dict[str, Any]:
             raise
     if refused is not None:
         raise _refusal(store, org, candidate, refused)
-    with store.read() as tx:
-        stored = registration_rows.get_version(
-            tx, org.id, candidate.namespace, candidate.name, candidate.version
-        )
-    assert stored is not None  # committed just above
+    assert stored is not None  # inserted in the transaction above
     return views.registration(stored)
 
 
@@ -216,8 +216,7 @@ def _log_registered(tx: Tx, org_id: str, row: dict[str, Any], verdict: Verdict) 
         (lifecycle_types.MATERIALISED, {"canonicalName": canonical}),
         (lifecycle_types.REGISTERED, {**base, "status": row["status"], "schemaHash": row["schema_hash"]}),
     ]
-    for type_, data in steps:
-        lifecycle_log.append(tx, org_id, type_, canonical, now, data)
+    lifecycle_log.append_many(tx, org_id, canonical, now, steps)
 
 
 def _find(tx: Tx, org_id: str, namespace: str, name: str, version: str) -> dict[str, Any]:

@@ -71,8 +71,8 @@ def parse_plan(text: str) -> PlanTier:
 
 def authenticate(store: Store, api_key: str) -> Org | None:
     """The organisation of a valid, non-revoked key, or None."""
-    with store.read() as tx:
-        row = org_rows.org_for_key_hash(tx, hash_key(api_key))
+    # Runs on every request: one statement, no explicit transaction.
+    row = store.query_one(org_rows.ORG_FOR_KEY_HASH, (hash_key(api_key),))
     return None if row is None else org_from_row(row)
 
 

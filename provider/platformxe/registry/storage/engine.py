@@ -121,6 +121,11 @@ class Store:
             finally:
                 _rollback_quietly(conn)
 
+    def query_one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+        """One single-statement read outside an explicit transaction (one round trip)."""
+        with self.connection() as conn:
+            return Tx(conn, self.dialect).one(sql, params)
+
     @contextmanager
     def write(self, org_id: str | None = None) -> Iterator[Tx]:
         """A write transaction, committed when the block ends without an exception.

@@ -21,6 +21,22 @@ def append(tx: Tx, org_id: str, type_: str, subject: str, occurred_at: str, data
     )
 
 
+def append_many(
+    tx: Tx, org_id: str, subject: str, occurred_at: str, events: list[tuple[str, dict[str, Any]]]
+) -> None:
+    """Add several events of one subject in one statement (ids follow the list order)."""
+    if not events:
+        return
+    rows = ", ".join("(?, ?, ?, ?, ?)" for _ in events)
+    params: list[Any] = []
+    for type_, data in events:
+        params += [org_id, type_, subject, occurred_at, json.dumps(data, separators=(",", ":"))]
+    tx.execute(
+        f"INSERT INTO lifecycle_events (organization_id, type, subject, occurred_at, data) VALUES {rows}",
+        params,
+    )
+
+
 def page(tx: Tx, org_id: str, after_id: int, limit: int) -> list[dict[str, Any]]:
     """Up to ``limit`` events with an id above ``after_id``, oldest first."""
     return tx.all(

@@ -38,13 +38,13 @@ def insert_key(tx: Tx, key_id: str, org_id: str, key_hash: str, prefix: str, now
     )
 
 
+ORG_FOR_KEY_HASH = """SELECT o.* FROM api_keys k JOIN organizations o ON o.id = k.organization_id
+                      WHERE k.key_hash = ? AND k.revoked = 0"""
+
+
 def org_for_key_hash(tx: Tx, key_hash: str) -> dict[str, Any] | None:
     """The organisation owning the non-revoked key with this hash."""
-    return tx.one(
-        """SELECT o.* FROM api_keys k JOIN organizations o ON o.id = k.organization_id
-           WHERE k.key_hash = ? AND k.revoked = 0""",
-        (key_hash,),
-    )
+    return tx.one(ORG_FOR_KEY_HASH, (key_hash,))
 
 
 def revoke_key(tx: Tx, org_id: str, key_id: str) -> int:
