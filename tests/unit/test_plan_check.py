@@ -551,3 +551,13 @@ def test_render_refuses_unknown_format() -> None:
     report = load_plan(str(_fixture("create")))
     with pytest.raises(ValueError, match="accepted: text, markdown, json, junit"):
         render("html", report, evaluate(report, []))
+
+
+def test_an_errored_plan_is_flagged_in_every_human_format() -> None:
+    doc = _doc("replace_minor")
+    doc["errored"] = True
+    report = parse_plan(doc)
+    results = evaluate(report, [])
+    assert "PLAN ERRORED: it cannot be applied" in render("text", report, results)
+    assert "> **The plan errored: it cannot be applied.**" in render("markdown", report, results)
+    assert json.loads(render("json", report, results))["plan"]["errored"] is True
