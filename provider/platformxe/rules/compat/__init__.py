@@ -1,31 +1,16 @@
-"""Backward compatibility of payload schemas (placeholder being replaced by the full checker).
+"""Backward compatibility of payload schemas.
 
-Sound baseline: only schemas that are canonically equal are judged compatible.
+``compare(old, new)`` proves — or fails to prove — that every payload valid under the old
+schema is valid under the new one (JSON Schema Draft 2020-12, ``format`` asserted), and lists
+every difference as a ``SchemaChange``. It is sound: ``compatible`` is True only with a proof;
+when the checker cannot decide, the change is reported as breaking and says why. Breaking
+changes carry a verified counterexample payload when one is found. See docs/compatibility.md.
+
+jsonschema is imported lazily (only for exact checks of finite value sets and witnesses).
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-from platformxe.rules.types import CompatReport, SchemaChange
+from platformxe.rules.compat.api import compare, is_backward_compatible
 
 __all__ = ["compare", "is_backward_compatible"]
-
-
-def compare(old: Any, new: Any) -> CompatReport:
-    """Compare two schemas; compatible only when proven."""
-    if json.dumps(old, sort_keys=True) == json.dumps(new, sort_keys=True):
-        return CompatReport(compatible=True)
-    change = SchemaChange(
-        kind="undecided",
-        pointer="",
-        breaking=True,
-        message="the schemas differ and the checker could not prove the change compatible",
-    )
-    return CompatReport(compatible=False, changes=(change,))
-
-
-def is_backward_compatible(old_schema: dict[str, Any], new_schema: dict[str, Any]) -> bool:
-    """True when every instance valid under ``old_schema`` is valid under ``new_schema``."""
-    return compare(old_schema, new_schema).compatible

@@ -1,0 +1,259 @@
+"""Handler for array keywords: prefixItems, items, unevaluatedItems, contains, minContains,
+maxContains, minItems, maxItems and uniqueItems.
+
+The old value piece of index ``i`` is, per old atom, its ``prefixItems[i]`` when there is one,
+else its ``items``, else its ``unevaluatedItems`` when nothing else can evaluate the index.
+Indices past the longest prefix all share one piece, so a new ``items`` is checked on each
+prefix index it newly covers plus one representative of the tail. Indices the old length
+bound (``maxItems``, ``items: false``) rules out are skipped.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from platformxe.rules.compat.core import label
+from platformxe.rules.compat.knowledge import Knowledge, count
+from platformxe.rules.compat.model import Finding, Node, Piece, join, strict_equal
+from platformxe.rules.compat.objects import inplace
+from platformxe.rules.compat.scalars import bound
+
+if TYPE_CHECKING:
+    from platformxe.rules.compat.core import Walk
+
+ARRAY = frozenset({"array"})
+
+
+def _len(node: Node, kw: str) -> int:
+    v = node.get(kw)
+    return len(v) if isinstance(v, list) else 0
+
+
+class OldArrays:
+    """The old piece seen as arrays: per-index value pieces and length bounds."""
+
+    def __init__(self, walk: Walk, k: Knowledge) -> None:
+        self.walk = walk
+        self.k = k
+        self.applies = "array" in k.kinds
+        self.prefix_max = 0
+        for a in k.atoms:
+            self.prefix_max = max(self.prefix_max, _len(a, "prefixItems"), self._uneval_start(a) or 0)
+
+    @staticmethod
+    def _uneval_start(a: Node) -> int | None:
+        """First index an atom's unevaluatedItems surely applies from, or None."""
+        if "unevaluatedItems" not in a.schema or "items" in a.schema:
+            return None
+        nodes = inplace(a)
+        if any(
+            "items" in x.schema or "contains" in x.schema or (x is not a and "unevaluatedItems" in x.schema)
+            for x in nodes
+        ):
+            return None
+        return max(_len(x, "prefixItems") for x in nodes)
+
+    def possible(self, i: int) -> bool:
+        """Whether old arrays can have an element at index ``i``."""
+        return self.applies and (self.k.max_items is None or i < self.k.max_items)
+
+    def item(self, i: int) -> Piece | None:
+        """The old value piece at index ``i`` (None when no old array reaches it)."""
+        if not self.possible(i):
+            return None
+        nodes: list[Node] = []
+        for a in self.k.atoms:
+            if i < _len(a, "prefixItems"):
+                nodes.append(a.child("prefixItems", i))  # type: ignore[arg-type]
+            elif "items" in a.schema:
+                nodes.append(a.child("items"))  # type: ignore[arg-type]
+            else:
+                start = self._uneval_start(a)
+                if start is not None and i >= start:
+                    nodes.append(a.child("unevaluatedItems"))  # type: ignore[arg-type]
+        piece = Piece(tuple(nodes))
+        return None if self.walk.knowledge(piece).empty else piece
+
+    def all_items_in(self, target: Node, ipath: tuple[Any, ...]) -> bool:
+        """Every element of every old array is valid under ``target``."""
+        for i in range(self.prefix_max + 1):
+            vp = self.item(i)
+            if vp is not None and not self.walk.proves(vp, target, (*ipath, i)):
+                return False
+        return True
+
+
+def _primary_item(primary: Node | None, i: int) -> Node | None:
+    if primary is None:
+        return None
+    if i < _len(primary, "prefixItems"):
+        return primary.child("prefixItems", i)
+    return primary.child("items")
+
+
+def array_handler(
+    walk: Walk, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
+) -> list[Finding]:
+    """Array keywords (see module docstring)."""
+    old = OldArrays(walk, k)
+    apiece = piece.restrict(ARRAY)
+    out: list[Finding] = []
+    where = label(ipath)
+    n_prefix = _len(new, "prefixItems")
+    for i in range(n_prefix):
+        target = new.child("prefixItems", i)
+        assert target is not None
+        vp = old.item(i)
+        if vp is not None:
+            out += walk.check(vp, target, (*ipath, i), _primary_item(primary, i))
+    if primary is not None and _len(primary, "prefixItems") > n_prefix:
+        out.append(walk.finding("prefix_items_removed", join(primary.ptr, "prefixItems"), False,
+                                f"positional item schemas of {where} removed beyond position {n_prefix}"))  # fmt: skip
+    for kw in ("items", "unevaluatedItems"):
+        out += _tail(walk, old, new, primary, ipath, kw, n_prefix)
+    n = count(new.get("minItems")) if new.has("minItems") else None
+    ok = not old.applies or not new.has("minItems") or (n is not None and k.min_items >= n)
+    out += bound(walk, "minItems", new, primary, ok, ipath, apiece, "old arrays may be shorter", [])
+    n = count(new.get("maxItems")) if new.has("maxItems") else None
+    ok = (
+        not old.applies
+        or not new.has("maxItems")
+        or (n is not None and k.max_items is not None and k.max_items <= n)
+    )
+    out += bound(walk, "maxItems", new, primary, ok, ipath, apiece, "old arrays may be longer", [])
+    uniq = new.get("uniqueItems") is True
+    ok = not old.applies or not uniq or k.unique or (k.max_items is not None and k.max_items <= 1)
+    if uniq or (primary is not None and primary.get("uniqueItems") is True):
+        out += bound(walk, "uniqueItems", new, primary, ok, ipath, apiece, "old arrays may repeat items", [])
+    out += _contains(walk, k, old, new, primary, ipath, apiece)
+    return out
+
+
+def _tail(
+    walk: Walk,
+    old: OldArrays,
+    new: Node,
+    primary: Node | None,
+    ipath: tuple[Any, ...],
+    kw: str,
+    n_prefix: int,
+) -> list[Finding]:
+    where = label(ipath)
+    if not new.has(kw):
+        if primary is not None and primary.has(kw):
+            return [walk.finding(f"{'items' if kw == 'items' else 'unevaluated_items'}_removed", join(primary.ptr, kw),
+                                 False, f"{kw} schema of {where} removed")]  # fmt: skip
+        return []
+    target = new.child(kw)
+    assert target is not None
+    start = n_prefix
+    if kw == "unevaluatedItems":
+        always = _always_items(new)
+        if always is None:
+            return []  # new items/… evaluate every index: unevaluatedItems applies to none
+        start = always
+    prim = primary.child(kw) if primary is not None else None
+    out: list[Finding] = []
+    for i in range(start, max(start, old.prefix_max)):
+        vp = old.item(i)
+        if vp is not None:
+            out += walk.check(vp, target, (*ipath, i), _primary_item(primary, i) if kw == "items" else None)
+    tail = max(start, old.prefix_max)
+    vp = old.item(tail)
+    if vp is not None:
+        inner = walk.check(vp, target, (*ipath, tail), prim)
+        if target.schema is False and inner:
+            f = inner[0]
+            f.kind, f.message = (
+                f"{'items' if kw == 'items' else 'unevaluated_items'}_closed",
+                (f"{where} can no longer have more than {tail} items"),
+            )
+            f.why = "old arrays could be longer"
+            out.append(f)
+        else:
+            out += inner
+    elif prim is None and primary is not None and target.schema is not False:
+        out.append(walk.finding(f"{'items' if kw == 'items' else 'unevaluated_items'}_added", target.ptr, False,
+                                f"{kw} schema added to {where} (old arrays never reach it)"))  # fmt: skip
+    return out
+
+
+def _always_items(node: Node) -> int | None:
+    """Prefix length certainly evaluated by the node (own, allOf, $ref); None = all indices."""
+    best = 0
+    seen: set[tuple[str, str]] = set()
+    work = [node]
+    while work:
+        n = work.pop()
+        if n.key in seen or not isinstance(n.schema, dict):
+            continue
+        seen.add(n.key)
+        if "items" in n.schema or (n is not node and "unevaluatedItems" in n.schema):
+            return None
+        best = max(best, _len(n, "prefixItems"))
+        if "$ref" in n.schema:
+            t = n.doc.resolve(n.schema["$ref"])
+            if t is not None:
+                work.append(t)
+        for i in range(_len(n, "allOf")):
+            work.append(n.child("allOf", i))  # type: ignore[arg-type]
+    return best
+
+
+def _contains(
+    walk: Walk,
+    k: Knowledge,
+    old: OldArrays,
+    new: Node,
+    primary: Node | None,
+    ipath: tuple[Any, ...],
+    apiece: Piece,
+) -> list[Finding]:
+    where = label(ipath)
+    out: list[Finding] = []
+    if not new.has("contains"):
+        if primary is not None and primary.has("contains"):
+            out.append(walk.finding("contains_removed", join(primary.ptr, "contains"), False,
+                                    f"contains requirement of {where} removed"))  # fmt: skip
+        return out
+    target = new.child("contains")
+    assert target is not None
+    k_new = count(new.get("minContains", 1))
+    m_new = count(new.get("maxContains")) if new.has("maxContains") else None
+    ok_min = not old.applies or k_new == 0
+    if not ok_min and k_new is not None:
+        for a in k.atoms:
+            c = a.child("contains")
+            k_old = count(a.get("minContains", 1))
+            if c is not None and k_old is not None and k_old >= k_new and walk.proves(Piece((c,)), target):
+                ok_min = True
+                break
+        if not ok_min and k.min_items >= k_new:
+            ok_min = old.all_items_in(target, ipath)
+    ok_max = not old.applies or not new.has("maxContains")
+    if not ok_max and m_new is not None:
+        ok_max = k.max_items is not None and k.max_items <= m_new
+        for a in k.atoms:
+            c = a.child("contains")
+            m_old = count(a.get("maxContains")) if a.has("maxContains") else None
+            if not ok_max and c is not None and m_old is not None and m_old <= m_new:
+                ok_max = walk.proves(Piece((target,)), c)
+    same_group = primary is not None and all(
+        _eq(primary.get(x), new.get(x)) for x in ("contains", "minContains", "maxContains")
+    )
+    if same_group and ok_min and ok_max:
+        return out
+    text = f"{where} must now contain "
+    text += f"at least {k_new} " if k_new != 1 else "an "
+    text += "item matching the contains schema"
+    if m_new is not None:
+        text += f" (at most {m_new})"
+    kind = "contains_changed" if primary is not None and primary.has("contains") else "contains_added"
+    why = "old arrays need not contain such items" if not ok_min else "old arrays may contain more such items"
+    out.append(walk.finding(kind, target.ptr, not (ok_min and ok_max), text, why=why, ipath=ipath, piece=apiece,
+                            target=new))  # fmt: skip
+    return out
+
+
+def _eq(a: Any, b: Any) -> bool:
+    return strict_equal(a, b)

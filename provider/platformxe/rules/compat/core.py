@@ -1,0 +1,285 @@
+"""The recursive inclusion check: is every instance of an old piece valid under a new node?
+
+``Walk.check(piece, new, ipath, primary)`` returns findings. A finding marked breaking means
+"some old instance may be refused here" (proved by a witness later, or just not disproved);
+a non-breaking finding is a difference that provably refuses nothing. The new node is a
+conjunction of keywords, so the piece is included in it exactly when it is included in each
+keyword's constraint; each family handler (types, numbers, strings, arrays, objects,
+combinators) proves its keywords from the piece's knowledge. ``primary`` is the old node at the
+same place, used only to describe differences (bound raised, property removed …).
+
+Soundness rests on three rules: a handler marks a keyword non-breaking only with a proof; a
+breaking verdict may be *overturned* only by an exact argument (every value of a finite old
+piece validates under the new node, or every case of an old disjunction is proved); and a
+recursive revisit of the same (piece, new node) pair is assumed to hold only when the payload
+has been descended into meanwhile (induction on the payload's size — payloads are finite).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from platformxe.rules.compat.knowledge import Knowledge, knowledge
+from platformxe.rules.compat.model import Finding, Node, Piece, same
+
+BUDGET = 40_000  # node visits per compare(); beyond it the checker answers "could not prove"
+
+
+class AnyKey:
+    """A payload path segment standing for "some property not declared by name"."""
+
+    __slots__ = ("pattern",)
+
+    def __init__(self, pattern: str | None = None) -> None:
+        self.pattern = pattern
+
+    def __repr__(self) -> str:
+        return f"AnyKey({self.pattern!r})"
+
+
+def label(ipath: tuple[Any, ...]) -> str:
+    """A readable name for a place in the payload: "propertyId", "tags[]", "the payload"."""
+    if not ipath:
+        return "the payload"
+    out = ""
+    for seg in ipath:
+        if isinstance(seg, int):
+            out += f"[{seg}]"
+        elif isinstance(seg, AnyKey):
+            out += ".*" if seg.pattern is None else f".<{seg.pattern}>"
+        elif seg == "[]":
+            out += "[]"
+        else:
+            out += ("." if out else "") + str(seg)
+    return '"' + out.lstrip(".") + '"'
+
+
+def has_breaking(findings: list[Finding]) -> bool:
+    """Whether any finding is breaking."""
+    return any(f.breaking for f in findings)
+
+
+def flip(findings: list[Finding]) -> None:
+    """Mark findings non-breaking after an exact proof covered them."""
+    for f in findings:
+        f.breaking = False
+        f.why = ""
+        f.hints = []
+
+
+Handler = Callable[["Walk", Knowledge, Piece, Node, "Node | None", tuple[Any, ...]], list[Finding]]
+
+
+class Walk:
+    """State of one compare(): documents, assumption set, budget and the handler list."""
+
+    def __init__(self, handlers: list[Handler]) -> None:
+        self.handlers = handlers
+        self.visits = 0
+        self.exhausted = False
+        self.in_progress: dict[tuple[Any, ...], int] = {}
+        self._kcache: dict[tuple[Any, ...], Knowledge] = {}
+        self._proof_cache: dict[tuple[Any, ...], bool] = {}
+
+    def knowledge(self, piece: Piece) -> Knowledge:
+        """Cached knowledge of a piece."""
+        key = piece.key
+        k = self._kcache.get(key)
+        if k is None:
+            k = knowledge(piece)
+            self._kcache[key] = k
+        return k
+
+    def finding(
+        self,
+        kind: str,
+        pointer: str,
+        breaking: bool,
+        message: str,
+        *,
+        why: str = "",
+        ipath: tuple[Any, ...] = (),
+        piece: Piece | None = None,
+        target: Node | None = None,
+        hints: list[Any] | None = None,
+    ) -> Finding:
+        """Build a finding (witness material kept only when breaking)."""
+        return Finding(
+            kind,
+            pointer,
+            breaking,
+            message,
+            why if breaking else "",
+            ipath,
+            piece if breaking else None,
+            target if breaking else None,
+            list(hints or []) if breaking else [],
+        )
+
+    def proves(self, piece: Piece, new: Node, ipath: tuple[Any, ...] = ()) -> bool:
+        """Whether every instance of the piece is valid under the new node (no report)."""
+        key = (piece.key, new.key)
+        if not self.in_progress:  # answers inside a recursion may lean on open assumptions
+            cached = self._proof_cache.get(key)
+            if cached is not None:
+                return cached
+        result = not has_breaking(self.check(piece, new, ipath, None))
+        if not self.in_progress:
+            self._proof_cache[key] = result
+        return result
+
+    def check(self, piece: Piece, new: Node, ipath: tuple[Any, ...], primary: Node | None) -> list[Finding]:
+        """Findings for "piece ⊆ new" at payload path ``ipath`` (see module docstring)."""
+        self.visits += 1
+        if self.visits > BUDGET:
+            self.exhausted = True
+            return [
+                self.finding(
+                    "not_proven",
+                    new.ptr,
+                    True,
+                    f"the change at {label(ipath)} is too complex to analyse",
+                    why="the checker could not prove it compatible within its budget",
+                    ipath=ipath,
+                    piece=piece,
+                    target=new,
+                )
+            ]
+        implied = any(same(n, new) for n in piece.pos)
+        if implied and (primary is None or same(primary, new)):
+            return []
+        schema = new.schema
+        k = self.knowledge(piece)
+        if k.empty:
+            return []
+        if schema is False:
+            return [
+                self.finding(
+                    "schema_false",
+                    new.ptr,
+                    True,
+                    f"{label(ipath)} is no longer accepted at all (schema false)",
+                    ipath=ipath,
+                    piece=piece,
+                    target=new,
+                )
+            ]
+        if schema is True:
+            new = Node(new.doc, {}, new.ptr)
+        elif not isinstance(schema, dict):
+            return [
+                self.finding(
+                    "not_proven",
+                    new.ptr,
+                    True,
+                    f"the new schema at {label(ipath)} is not a JSON Schema",
+                    ipath=ipath,
+                )
+            ]
+        key = (piece.key, new.key)
+        depth = len(ipath)
+        entered = self.in_progress.get(key)
+        if entered is not None:
+            if entered < depth:
+                return []  # coinductive hypothesis, used only on a strictly smaller payload part
+            return [
+                self.finding(
+                    "not_proven",
+                    new.ptr,
+                    True,
+                    f"the schema at {label(ipath)} refers to itself without descending into the payload",
+                    why="the checker could not prove the recursion compatible",
+                    ipath=ipath,
+                )
+            ]
+        self.in_progress[key] = depth
+        try:
+            findings: list[Finding] = []
+            for handler in self.handlers:
+                findings.extend(handler(self, k, piece, new, primary, ipath))
+            if implied:
+                flip(findings)
+            elif k.finite is not None:
+                self._settle_finite(k, piece, new, ipath, findings)
+            elif (
+                has_breaking(findings)
+                and k.disj
+                and not self.exhausted
+                and self._cases_prove(piece, k, new, ipath)
+            ):
+                flip(findings)
+            return findings
+        finally:
+            del self.in_progress[key]
+
+    def _settle_finite(
+        self, k: Knowledge, piece: Piece, new: Node, ipath: tuple[Any, ...], findings: list[Finding]
+    ) -> None:
+        """Old admits finitely many values here: validate each under the new node (exact)."""
+        assert k.finite is not None
+        bad = [v for v in k.finite if not new.doc.is_valid(new.schema, v)]
+        if not bad:
+            flip(findings)
+            return
+        breaking = [f for f in findings if f.breaking]
+        if not breaking:
+            findings.append(
+                self.finding(
+                    "value_refused",
+                    new.ptr,
+                    True,
+                    f"{label(ipath)}: the old value {_show(bad[0])} is refused by the new schema",
+                    ipath=ipath,
+                    piece=piece,
+                    target=new,
+                    hints=bad[:3],
+                )
+            )
+        for f in breaking:
+            f.hints.extend(bad[:3])
+
+    def _cases_prove(self, piece: Piece, k: Knowledge, new: Node, ipath: tuple[Any, ...]) -> bool:
+        """Split the piece on its first disjunction and prove every case."""
+        node, kw = k.disj[0]
+        return all(self.proves(case, new, ipath) for case in cases(piece, node, kw))
+
+
+def cases(piece: Piece, node: Node, kw: str) -> list[Piece]:
+    """The cases of one disjunction of a piece; their union covers the piece."""
+    base = piece.mark(node, kw)
+    s = node.schema
+    if kw == "anyOf":
+        return [base.plus(c) for c in _children(node, "anyOf")]
+    if kw == "oneOf":
+        branches = _children(node, "oneOf")
+        return [base.plus(b).minus(*[o for o in branches if o is not b]) for b in branches]
+    if kw == "if":
+        cond = node.child("if")
+        assert cond is not None
+        then_, else_ = node.child("then"), node.child("else")
+        yes = base.plus(cond) if then_ is None else base.plus(cond, then_)
+        no = base.minus(cond) if else_ is None else base.plus(else_).minus(cond)
+        return [yes, no]
+    name = kw.split("/", 1)[1]
+    sub = node.child("dependentSchemas", name)
+    assert sub is not None and isinstance(s, dict)
+    has = Node.synthetic({"required": [name]})
+    return [base.plus(has, sub), base.minus(has)]
+
+
+def _children(node: Node, kw: str) -> list[Node]:
+    value = node.get(kw)
+    out: list[Node] = []
+    for i in range(len(value) if isinstance(value, list) else 0):
+        c = node.child(kw, i)
+        if c is not None:
+            out.append(c)
+    return out
+
+
+def _show(value: Any) -> str:
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= 60 else text[:57] + "..."

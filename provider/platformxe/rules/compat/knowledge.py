@@ -1,0 +1,371 @@
+"""What every instance of a piece is known to satisfy.
+
+``knowledge`` flattens a piece (following ``$ref``, ``allOf``, triggered ``dependentSchemas``
+and ``if`` conditions it can decide) into *atoms* and summarises them: the possible instance
+kinds, numeric/string/array/object bounds, and, when the piece admits finitely many values
+(``enum``, ``const``, only ``null``/``boolean``), the exact list of them, filtered with the
+real validator. Every fact is implied by the piece, so it is safe to use as a premise; facts
+the summary cannot express (``anyOf``, ``oneOf``, ``if``) are kept as *disjunctions* the core
+may split into cases.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from platformxe.rules.compat.model import ASSERTING_KEYWORDS, NUMERIC, Node, Piece, kind_of, same, type_kinds
+
+# Keywords whose effect on a finite candidate list the summary computes without the validator.
+_CHEAP = frozenset({"type", "enum", "const"})
+_MAX_FINITE = 256
+
+
+@dataclass
+class Knowledge:
+    """Facts implied by a piece (see module docstring)."""
+
+    empty: bool = False
+    kinds: frozenset[str] = frozenset()
+    finite: list[Any] | None = None
+    atoms: list[Node] = field(default_factory=list)
+    negs: list[Node] = field(default_factory=list)
+    disj: list[tuple[Node, str]] = field(default_factory=list)
+    lo: Fraction | None = None
+    lo_excl: bool = False
+    hi: Fraction | None = None
+    hi_excl: bool = False
+    mults: list[Any] = field(default_factory=list)
+    min_len: int = 0
+    max_len: int | None = None
+    patterns: set[str] = field(default_factory=set)
+    formats: set[str] = field(default_factory=set)
+    min_items: int = 0
+    max_items: int | None = None
+    unique: bool = False
+    required: set[str] = field(default_factory=set)
+    dep_required: dict[str, set[str]] = field(default_factory=dict)
+    min_props: int = 0
+    max_props: int | None = None
+
+
+def number(value: Any) -> Fraction | None:
+    """A JSON number as an exact fraction (None for non-numbers, NaN or infinities)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        return Fraction(value)
+    except (ValueError, OverflowError):
+        return None
+
+
+def count(value: Any) -> int | None:
+    """A non-negative integer keyword value (5 or 5.0), None when malformed."""
+    f = number(value)
+    if f is None or f.denominator != 1 or f < 0:
+        return None
+    return int(f)
+
+
+def exact_multiple(d: Any) -> Fraction | None:
+    """``multipleOf`` values the validator checks exactly, as fractions.
+
+    jsonschema checks an integer divisor with ``%`` (exact) but a float divisor as
+    ``int(x / d) == x / d`` in floating point, which is exact only for powers of two ≤ 1
+    (dividing by them only shifts the exponent). Any other float (0.1, 0.01 …) makes the
+    accepted set irregular — 0.35 passes multipleOf 0.01 but fails multipleOf 0.001 — so such
+    divisors get no exact reading.
+    """
+    if isinstance(d, bool):
+        return None
+    if isinstance(d, int) and 0 < d <= 2**53:
+        return Fraction(d)
+    if isinstance(d, float) and 0 < d <= 1 and math.frexp(d)[0] == 0.5:
+        return Fraction(d)
+    return None
+
+
+def json_equal(a: Any, b: Any) -> bool:
+    """Equality as the validator's enum/const see it: 1 == 1.0, but true != 1."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return a == b
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def expand(piece: Piece) -> tuple[list[Node], list[Node], list[tuple[Node, str]], bool, set[str]]:
+    """Flatten a piece into atoms; returns (atoms, negs, disjunctions, has_false, required)."""
+    atoms: list[Node] = []
+    negs: list[Node] = list(piece.neg)
+    disj: list[tuple[Node, str]] = []
+    seen: set[tuple[str, str]] = set()
+    required: set[str] = set()
+    applied: set[tuple[tuple[str, str], str]] = set()
+    has_false = False
+    work = list(piece.pos)
+    while True:
+        while work:
+            n = work.pop()
+            if n.key in seen:
+                continue
+            seen.add(n.key)
+            s = n.schema
+            if s is False:
+                has_false = True
+                continue
+            if not isinstance(s, dict):
+                continue  # true (or malformed, which the schema checks refuse): no constraint
+            atoms.append(n)
+            if "$ref" in s:
+                target = n.doc.resolve(s["$ref"])
+                if target is not None:  # an unresolvable old reference only loses knowledge
+                    work.append(target)
+            for i in range(len(s["allOf"]) if isinstance(s.get("allOf"), list) else 0):
+                work.append(_child(n, "allOf", i))
+            if "not" in s:
+                negs.append(_child(n, "not"))
+            for kw in ("anyOf", "oneOf"):
+                if isinstance(s.get(kw), list) and (n.key, kw) not in piece.used:
+                    disj.append((n, kw))
+            req = s.get("required")
+            if isinstance(req, list):
+                required.update(r for r in req if isinstance(r, str))
+        grew = _triggered(atoms, negs, piece, required, applied, work)
+        if not grew:
+            break
+    for a in atoms:
+        if isinstance(a.get("dependentSchemas"), dict):
+            for name in a.schema["dependentSchemas"]:
+                kw = "dependentSchemas/" + name
+                if name not in required and (a.key, kw) not in piece.used:
+                    disj.append((a, kw))
+        undecided_if = "if" in a.schema and (a.key, "if") not in piece.used and (a.key, "if") not in applied
+        if undecided_if and ("then" in a.schema or "else" in a.schema):
+            disj.append((a, "if"))
+    return atoms, negs, disj, has_false, required
+
+
+def _child(n: Node, *tokens: str | int) -> Node:
+    c = n.child(*tokens)
+    assert c is not None
+    return c
+
+
+def _triggered(
+    atoms: list[Node],
+    negs: list[Node],
+    piece: Piece,
+    required: set[str],
+    applied: set[tuple[tuple[str, str], str]],
+    work: list[Node],
+) -> bool:
+    """Add conjuncts that the atoms make certain: dependencies of required names, decided ifs."""
+    grew = False
+    for a in list(atoms):
+        dr = a.get("dependentRequired")
+        if isinstance(dr, dict):
+            for name, deps in dr.items():
+                if name in required and isinstance(deps, list):
+                    new = {d for d in deps if isinstance(d, str)} - required
+                    if new:
+                        required |= new
+                        grew = True
+        ds = a.get("dependentSchemas")
+        if isinstance(ds, dict):
+            for name in ds:
+                if name in required and (a.key, "dependentSchemas/" + name) not in applied:
+                    applied.add((a.key, "dependentSchemas/" + name))
+                    work.append(_child(a, "dependentSchemas", name))
+                    grew = True
+        if "if" in a.schema and (a.key, "if") not in applied and (a.key, "if") not in piece.used:
+            cond = _child(a, "if")
+            # The instance is known to satisfy (or to fail) the condition when an identical
+            # schema is among the conjuncts (or the negated conjuncts): apply then (or else).
+            branch = None
+            if any(same(cond, p) for p in atoms if p.key != a.key):
+                branch = "then"
+            elif any(same(cond, q) for q in negs):
+                branch = "else"
+            if branch is not None:
+                applied.add((a.key, "if"))
+                if branch in a.schema:
+                    work.append(_child(a, branch))
+                grew = True
+    return grew
+
+
+def knowledge(piece: Piece) -> Knowledge:
+    """Summarise a piece (see module docstring). Pure function of the piece."""
+    atoms, negs, disj, has_false, required = expand(piece)
+    k = Knowledge(atoms=atoms, negs=negs, disj=disj, required=required)
+    kinds = piece.kinds
+    for a in atoms:
+        if "type" in a.schema:
+            tk = type_kinds(a.schema["type"])
+            if tk is not None:
+                kinds &= tk
+    if has_false or any(n.schema is True for n in negs):
+        k.empty = True
+        return k
+    _numbers(k, atoms)
+    _strings(k, atoms)
+    _arrays(k, atoms)
+    _objects(k, atoms)
+    kinds = _prune_kinds(k, kinds)
+    k.kinds = kinds
+    k.finite = _finite(k, atoms, negs, kinds)
+    if k.finite is not None:
+        k.kinds = frozenset(kind_of(v) for v in k.finite)
+    k.empty = not k.kinds
+    return k
+
+
+def _numbers(k: Knowledge, atoms: list[Node]) -> None:
+    for a in atoms:
+        s = a.schema
+        for kw, is_lo, excl in (
+            ("minimum", True, False),
+            ("exclusiveMinimum", True, True),
+            ("maximum", False, False),
+            ("exclusiveMaximum", False, True),
+        ):
+            v = number(s.get(kw))
+            if v is None:
+                continue
+            if is_lo and (k.lo is None or v > k.lo or (v == k.lo and excl)):
+                k.lo, k.lo_excl = v, excl
+            if not is_lo and (k.hi is None or v < k.hi or (v == k.hi and excl)):
+                k.hi, k.hi_excl = v, excl
+        if "multipleOf" in s:
+            k.mults.append(s["multipleOf"])
+
+
+def integral_step(k: Knowledge) -> Fraction | None:
+    """An exact divisor every numeric instance is a multiple of, when one is known."""
+    for d in k.mults:
+        f = exact_multiple(d)
+        if f is not None:
+            return f
+    return None
+
+
+def _strings(k: Knowledge, atoms: list[Node]) -> None:
+    for a in atoms:
+        s = a.schema
+        n = count(s.get("minLength"))
+        if n is not None:
+            k.min_len = max(k.min_len, n)
+        n = count(s.get("maxLength"))
+        if n is not None:
+            k.max_len = n if k.max_len is None else min(k.max_len, n)
+        if isinstance(s.get("pattern"), str):
+            k.patterns.add(s["pattern"])
+        if isinstance(s.get("format"), str):
+            k.formats.add(s["format"])
+
+
+def _arrays(k: Knowledge, atoms: list[Node]) -> None:
+    for a in atoms:
+        s = a.schema
+        n = count(s.get("minItems"))
+        if n is not None:
+            k.min_items = max(k.min_items, n)
+        if "contains" in s and s["contains"] is not True:
+            n = count(s.get("minContains", 1))
+            if n is not None:
+                k.min_items = max(k.min_items, n)
+        caps = [count(s.get("maxItems"))]
+        if s.get("items") is False:
+            caps.append(len(s["prefixItems"]) if isinstance(s.get("prefixItems"), list) else 0)
+        for c in caps:
+            if c is not None:
+                k.max_items = c if k.max_items is None else min(k.max_items, c)
+        if s.get("uniqueItems") is True:
+            k.unique = True
+
+
+def _objects(k: Knowledge, atoms: list[Node]) -> None:
+    for a in atoms:
+        s = a.schema
+        n = count(s.get("minProperties"))
+        if n is not None:
+            k.min_props = max(k.min_props, n)
+        n = count(s.get("maxProperties"))
+        if n is not None:
+            k.max_props = n if k.max_props is None else min(k.max_props, n)
+        dr = s.get("dependentRequired")
+        if isinstance(dr, dict):
+            for name, deps in dr.items():
+                if isinstance(deps, list):
+                    k.dep_required.setdefault(name, set()).update(d for d in deps if isinstance(d, str))
+    k.min_props = max(k.min_props, len(k.required))
+
+
+def _prune_kinds(k: Knowledge, kinds: frozenset[str]) -> frozenset[str]:
+    """Drop kinds the bounds leave empty (minLength > maxLength …) or integral-only numbers."""
+    out = set(kinds)
+    step = integral_step(k)
+    if step is not None and step.denominator == 1:
+        out.discard("nonint")  # multiples of an integer are integral
+    if k.lo is not None and k.hi is not None:
+        if k.lo > k.hi or (k.lo == k.hi and (k.lo_excl or k.hi_excl)):
+            out -= NUMERIC
+        elif "integer" in out:
+            lo_i = math.floor(k.lo) + 1 if k.lo_excl else math.ceil(k.lo)
+            hi_i = math.ceil(k.hi) - 1 if k.hi_excl else math.floor(k.hi)
+            if lo_i > hi_i:
+                out.discard("integer")
+    if k.max_len is not None and k.min_len > k.max_len:
+        out.discard("string")
+    if k.max_items is not None and k.min_items > k.max_items:
+        out.discard("array")
+    if k.max_props is not None and k.min_props > k.max_props:
+        out.discard("object")
+    return frozenset(out)
+
+
+def _finite(k: Knowledge, atoms: list[Node], negs: list[Node], kinds: frozenset[str]) -> list[Any] | None:
+    """The exact values of the piece, when it admits only finitely many (validated for real)."""
+    cands: list[Any] | None = None
+    for a in atoms:
+        if "const" in a.schema:
+            cands = [a.schema["const"]]
+            break
+        if isinstance(a.schema.get("enum"), list) and (cands is None or len(a.schema["enum"]) < len(cands)):
+            cands = list(a.schema["enum"])
+    if cands is None:
+        if kinds <= {"null", "boolean"}:
+            cands = [None, True, False]
+        elif kinds <= {"null", "boolean", "string"} and k.max_len == 0:
+            cands = [None, True, False, ""]
+        else:
+            return None
+    if len(cands) > _MAX_FINITE:
+        return None
+    out: list[Any] = []
+    for v in cands:
+        if kind_of(v) not in kinds or any(json_equal(v, w) and type(v) is type(w) for w in out):
+            continue
+        if all(_admits(a, v) for a in atoms) and not any(n.doc.is_valid(n.schema, v) for n in negs):
+            out.append(v)
+    return out
+
+
+def _admits(a: Node, v: Any) -> bool:
+    s = a.schema
+    if "const" in s and not json_equal(v, s["const"]):
+        return False
+    if isinstance(s.get("enum"), list) and not any(json_equal(v, e) for e in s["enum"]):
+        return False
+    if all(kw in _CHEAP or kw not in ASSERTING_KEYWORDS for kw in s):
+        return True  # type already applied through kinds
+    return a.doc.is_valid(s, v)

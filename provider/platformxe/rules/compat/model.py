@@ -1,0 +1,342 @@
+"""Value types of the compatibility checker: documents, schema nodes, pieces and findings.
+
+A *node* is one subschema of one document, identified by its JSON pointer, so that recursive
+schemas can be recognised when the walk comes back to a place it has already visited. A *piece*
+is a conjunction of nodes (plus negated nodes and a restriction on instance kinds): the set of
+instances it describes is a superset of, or equal to, the old instances reaching some place in
+the walk. Working with conjunctions lets every old constraint (a ``$ref`` target, an ``allOf``
+branch, a pattern property) contribute knowledge at once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+# Instance kinds. JSON Schema's "number" is the union of integral values (``integer``; 1.0
+# counts) and non-integral ones (``nonint``); keeping them apart makes integer ⊂ number exact.
+ALL_KINDS: frozenset[str] = frozenset({"null", "boolean", "object", "array", "string", "integer", "nonint"})
+NUMERIC: frozenset[str] = frozenset({"integer", "nonint"})
+TYPE_KINDS: dict[str, frozenset[str]] = {
+    "null": frozenset({"null"}),
+    "boolean": frozenset({"boolean"}),
+    "object": frozenset({"object"}),
+    "array": frozenset({"array"}),
+    "string": frozenset({"string"}),
+    "number": NUMERIC,
+    "integer": frozenset({"integer"}),
+}
+
+# Keywords the Draft 2020-12 validator acts on (jsonschema's Draft202012Validator.VALIDATORS);
+# everything else is an annotation or a location for $ref targets. A unit test keeps this list
+# equal to the installed library's, without importing jsonschema here.
+ASSERTING_KEYWORDS: frozenset[str] = frozenset(
+    {
+        "$dynamicRef", "$ref", "additionalProperties", "allOf", "anyOf", "const", "contains",
+        "dependentRequired", "dependentSchemas", "enum", "exclusiveMaximum", "exclusiveMinimum",
+        "format", "if", "items", "maxItems", "maxLength", "maxProperties", "maximum", "minItems",
+        "minLength", "minProperties", "minimum", "multipleOf", "not", "oneOf", "pattern",
+        "patternProperties", "prefixItems", "properties", "propertyNames", "required", "type",
+        "unevaluatedItems", "unevaluatedProperties", "uniqueItems",
+    }
+)  # fmt: skip
+# Keywords only read together with others (then/else with if, min/maxContains with contains).
+DEPENDENT_KEYWORDS: frozenset[str] = frozenset({"then", "else", "minContains", "maxContains"})
+# Structural keywords: they locate or identify schemas but constrain nothing by themselves.
+STRUCTURAL_KEYWORDS: frozenset[str] = frozenset(
+    {"$defs", "definitions", "$id", "$anchor", "$dynamicAnchor", "$schema", "$vocabulary"}
+)
+
+
+def kind_of(value: Any) -> str:
+    """The instance kind of a JSON value, as the validator's ``type`` keyword sees it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "integer" if value.is_integer() else "nonint"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def type_kinds(type_value: Any) -> frozenset[str] | None:
+    """Kinds admitted by a ``type`` keyword value; None when the value is malformed."""
+    names = type_value if isinstance(type_value, list) else [type_value]
+    out: set[str] = set()
+    for name in names:
+        if not isinstance(name, str) or name not in TYPE_KINDS:
+            return None
+        out |= TYPE_KINDS[name]
+    return frozenset(out)
+
+
+def describe_kinds(kinds: frozenset[str]) -> str:
+    """Kinds back in JSON Schema words: {'integer','nonint'} -> 'number'."""
+    if kinds == ALL_KINDS:
+        return "any type"
+    names: list[str] = []
+    rest = set(kinds)
+    if rest >= NUMERIC:
+        names.append("number")
+        rest -= NUMERIC
+    for k in ("null", "boolean", "object", "array", "string", "integer"):
+        if k in rest:
+            names.append(k)
+    if "nonint" in rest:
+        names.append("non-integer number")
+    return " or ".join(names) if names else "nothing"
+
+
+def escape(token: str | int) -> str:
+    """Escape one JSON pointer reference token (RFC 6901)."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def join(pointer: str, *tokens: str | int) -> str:
+    """Append reference tokens to a JSON pointer."""
+    return pointer + "".join("/" + escape(t) for t in tokens)
+
+
+def strict_equal(a: Any, b: Any) -> bool:
+    """JSON equality that keeps booleans, integers and floats apart (Python's == does not)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(strict_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+_DATA_KEYWORDS = frozenset({"enum", "const", "examples", "default", "example"})
+_MAP_KEYWORDS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+
+
+class Doc:
+    """One schema document: its root, local anchors and a lazily built validator."""
+
+    __slots__ = ("_validator", "anchors", "label", "nested_ids", "root")
+
+    def __init__(self, label: str, root: Any) -> None:
+        self.label = label
+        self.root = root
+        self.anchors: dict[str, str] = {}
+        # A nested $id (or dynamic referencing) changes how references resolve below it; the
+        # checker then refuses to follow references rather than guess.
+        self.nested_ids = False
+        self._validator: Any = None
+        self._scan(root, "", top=True, in_map=False)
+
+    def _scan(self, node: Any, pointer: str, top: bool, in_map: bool) -> None:
+        if isinstance(node, dict):
+            if not in_map:
+                if not top and isinstance(node.get("$id"), str):
+                    self.nested_ids = True
+                if "$dynamicRef" in node or "$dynamicAnchor" in node:
+                    self.nested_ids = True
+                anchor = node.get("$anchor")
+                if isinstance(anchor, str):
+                    self.anchors.setdefault(anchor, pointer)
+            for key, value in node.items():
+                if not in_map and key in _DATA_KEYWORDS:
+                    continue  # instance data, not schemas
+                self._scan(value, join(pointer, key), top=False, in_map=not in_map and key in _MAP_KEYWORDS)
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                self._scan(value, join(pointer, i), top=False, in_map=False)
+
+    def resolve(self, ref: Any) -> Node | None:
+        """The node a local ``$ref`` names, or None when it cannot be resolved safely."""
+        if not isinstance(ref, str) or self.nested_ids:
+            return None
+        base, sep, fragment = ref.partition("#")
+        root_id = self.root.get("$id") if isinstance(self.root, dict) else None
+        if base and base != root_id:
+            return None
+        if not sep:
+            return Node(self, self.root, "") if base else None
+        fragment = unquote(fragment)
+        if fragment and not fragment.startswith("/"):
+            pointer = self.anchors.get(fragment)
+            return None if pointer is None else self.at(pointer)
+        return self.at(fragment)
+
+    def at(self, pointer: str) -> Node | None:
+        """The node at a JSON pointer, or None."""
+        node: Any = self.root
+        if pointer:
+            for raw in pointer[1:].split("/"):
+                token = raw.replace("~1", "/").replace("~0", "~")
+                if isinstance(node, dict) and token in node:
+                    node = node[token]
+                elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                    node = node[int(token)]
+                else:
+                    return None
+        return Node(self, node, pointer)
+
+    def validator(self) -> Any:
+        """The real Draft 2020-12 validator of this document, formats asserted."""
+        if self._validator is None:
+            from jsonschema import Draft202012Validator  # heavy: imported only when needed
+
+            self._validator = Draft202012Validator(
+                self.root, format_checker=Draft202012Validator.FORMAT_CHECKER
+            )
+        return self._validator
+
+    def is_valid(self, schema: Any, value: Any) -> bool:
+        """Validate ``value`` against one subschema of this document (refs resolve in the document)."""
+        try:
+            return bool(self.validator().evolve(schema=schema).is_valid(value))
+        except Exception:  # a schema the library cannot evaluate: treat as "not known valid"
+            return False
+
+
+SYNTHETIC = Doc("synthetic", {})
+
+
+class Node:
+    """One subschema at a JSON pointer of a document (or a synthetic schema built by the checker)."""
+
+    __slots__ = ("doc", "key", "ptr", "schema")
+
+    def __init__(self, doc: Doc, schema: Any, ptr: str) -> None:
+        self.doc = doc
+        self.schema = schema
+        self.ptr = ptr
+        self.key = (doc.label, ptr)
+
+    @staticmethod
+    def synthetic(schema: dict[str, Any]) -> Node:
+        """A node for a schema the checker made up (e.g. ``{"required": ["a"]}``)."""
+        return Node(SYNTHETIC, schema, "~" + json.dumps(schema, sort_keys=True))
+
+    def child(self, *tokens: str | int) -> Node | None:
+        """The subschema below this node, or None when absent."""
+        value: Any = self.schema
+        for t in tokens:
+            ok = isinstance(value, dict) and isinstance(t, str) and t in value
+            ok = ok or (isinstance(value, list) and isinstance(t, int) and t < len(value))
+            if not ok:
+                return None
+            value = value[t]
+        return Node(self.doc, value, join(self.ptr, *tokens))
+
+    def get(self, keyword: str, default: Any = None) -> Any:
+        """A keyword's raw value (default when the schema is boolean or lacks it)."""
+        return self.schema.get(keyword, default) if isinstance(self.schema, dict) else default
+
+    def has(self, keyword: str) -> bool:
+        """Whether the schema carries the keyword."""
+        return isinstance(self.schema, dict) and keyword in self.schema
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Node) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __repr__(self) -> str:
+        return f"Node({self.doc.label}{self.ptr or '#'})"
+
+
+def same(a: Node, b: Node) -> bool:
+    """True when two nodes denote the same schema: structurally equal, references followed."""
+    if a.key == b.key:
+        return True
+    return _same(a.doc, a.schema, b.doc, b.schema, set())
+
+
+def _same(da: Doc, x: Any, db: Doc, y: Any, seen: set[tuple[int, int]]) -> bool:
+    if type(x) is not type(y):
+        return False
+    if isinstance(x, dict):
+        if x.keys() != y.keys():
+            return False
+        if "$dynamicRef" in x:
+            return False
+        ref = x.get("$ref")
+        if isinstance(ref, str):
+            if not strict_equal(ref, y["$ref"]):
+                return False
+            ta, tb = da.resolve(ref), db.resolve(y["$ref"])
+            if ta is None or tb is None:
+                return False
+            pair = (id(ta.schema), id(tb.schema))
+            if pair not in seen:  # coinductive: a cycle of equal references is equal
+                seen.add(pair)
+                if not _same(da, ta.schema, db, tb.schema, seen):
+                    return False
+        return all(k == "$ref" or _same(da, x[k], db, y[k], seen) for k in x)
+    if isinstance(x, list):
+        return len(x) == len(y) and all(_same(da, p, db, q, seen) for p, q in zip(x, y, strict=True))
+    return bool(x == y)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A conjunction of schema nodes, minus negated nodes, restricted to some instance kinds.
+
+    ``used`` records disjunctions (anyOf, oneOf, if, dependentSchemas of a node) already split
+    into cases, so the splitter does not split them again.
+    """
+
+    pos: tuple[Node, ...] = ()
+    neg: tuple[Node, ...] = ()
+    kinds: frozenset[str] = ALL_KINDS
+    used: frozenset[tuple[tuple[str, str], str]] = frozenset()
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """Identity of the piece for memo tables and the coinductive assumption set."""
+        return (
+            tuple(n.key for n in self.pos),
+            tuple(n.key for n in self.neg),
+            self.kinds,
+            self.used,
+        )
+
+    def plus(self, *nodes: Node) -> Piece:
+        """This piece with more conjuncts."""
+        return Piece(self.pos + nodes, self.neg, self.kinds, self.used)
+
+    def minus(self, *nodes: Node) -> Piece:
+        """This piece with more negated conjuncts."""
+        return Piece(self.pos, self.neg + nodes, self.kinds, self.used)
+
+    def restrict(self, kinds: frozenset[str]) -> Piece:
+        """This piece restricted to instances of the given kinds."""
+        return Piece(self.pos, self.neg, self.kinds & kinds, self.used)
+
+    def mark(self, node: Node, keyword: str) -> Piece:
+        """This piece with a disjunction marked as split."""
+        return Piece(self.pos, self.neg, self.kinds, self.used | {(node.key, keyword)})
+
+
+@dataclass
+class Finding:
+    """One difference found by the walk, before it becomes a public SchemaChange.
+
+    ``piece``/``target``/``ipath`` let the witness search look for a concrete old payload
+    refused by the new schema; ``hints`` are candidate values at that place tried first. ``why`` explains a breaking
+    verdict (it is dropped when a later proof shows the change is compatible after all).
+    """
+
+    kind: str
+    pointer: str
+    breaking: bool
+    message: str
+    why: str = ""
+    ipath: tuple[Any, ...] = ()
+    piece: Piece | None = None
+    target: Node | None = None
+    hints: list[Any] = field(default_factory=list)

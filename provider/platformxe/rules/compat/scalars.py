@@ -1,0 +1,428 @@
+"""Handlers for ``type``, ``enum``/``const``, numeric bounds, ``multipleOf``, string bounds,
+``pattern`` and ``format``.
+
+Every keyword applies to one instance kind only (a ``maximum`` says nothing about strings), so
+each handler first asks whether the old piece can reach the keyword's kind at all; when it
+cannot, adding the keyword refuses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from fractions import Fraction
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from platformxe.rules.compat.core import label
+from platformxe.rules.compat.knowledge import (
+    Knowledge,
+    count,
+    exact_multiple,
+    integral_step,
+    json_equal,
+    number,
+)
+from platformxe.rules.compat.model import (
+    NUMERIC,
+    Finding,
+    Node,
+    Piece,
+    describe_kinds,
+    join,
+    strict_equal,
+    type_kinds,
+)
+
+if TYPE_CHECKING:
+    from platformxe.rules.compat.core import Walk
+
+
+def snake(keyword: str) -> str:
+    """camelCase keyword -> snake_case kind stem (maxLength -> max_length)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", keyword).lower()
+
+
+def show(value: Any) -> str:
+    """A value in JSON, shortened for messages."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def bound(
+    walk: Walk,
+    keyword: str,
+    new: Node,
+    primary: Node | None,
+    proved: bool,
+    ipath: tuple[Any, ...],
+    piece: Piece,
+    why: str,
+    hints: list[Any],
+) -> list[Finding]:
+    """Report one bound-like keyword: added, removed, raised or lowered (breaking unless proved)."""
+    has_new = new.has(keyword)
+    has_old = primary is not None and primary.has(keyword)
+    where = label(ipath)
+    stem = snake(keyword)
+    if has_old and not has_new:
+        assert primary is not None
+        return [
+            walk.finding(
+                f"{stem}_removed",
+                join(primary.ptr, keyword),
+                False,
+                f"{keyword} of {where} removed (was {show(primary.get(keyword))})",
+            )
+        ]
+    if not has_new:
+        return []
+    value = new.get(keyword)
+    ptr = join(new.ptr, keyword)
+    if has_old:
+        assert primary is not None
+        before = primary.get(keyword)
+        if strict_equal(before, value):
+            return []
+        a, b = number(before), number(value)
+        verb = "changed" if a is None or b is None else ("raised" if b > a else "lowered")
+        return [
+            walk.finding(
+                f"{stem}_{verb}",
+                ptr,
+                not proved,
+                f"{keyword} of {where} {verb} from {show(before)} to {show(value)}",
+                why=why,
+                ipath=ipath,
+                piece=piece,
+                target=new,
+                hints=hints,
+            )
+        ]
+    return [
+        walk.finding(
+            f"{stem}_added",
+            ptr,
+            not proved,
+            f"{keyword} {show(value)} added to {where}",
+            why=why,
+            ipath=ipath,
+            piece=piece,
+            target=new,
+            hints=hints,
+        )
+    ]
+
+
+def type_handler(
+    walk: Walk, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
+) -> list[Finding]:
+    """``type``: the old kinds must all be admitted (integer ⊂ number)."""
+    where = label(ipath)
+    old_t = primary.get("type") if primary is not None else None
+    if not new.has("type"):
+        if primary is not None and primary.has("type"):
+            return [
+                walk.finding(
+                    "type_removed",
+                    join(primary.ptr, "type"),
+                    False,
+                    f"type restriction of {where} removed (was {show(old_t)})",
+                )
+            ]
+        return []
+    new_t = new.get("type")
+    kinds = type_kinds(new_t)
+    ptr = join(new.ptr, "type")
+    if kinds is None:
+        return [walk.finding("not_proven", ptr, True, f"unknown type {show(new_t)} at {where}", ipath=ipath)]
+    lost = k.kinds - kinds
+    if lost:
+        before = describe_kinds(k.kinds)
+        return [
+            walk.finding(
+                "type_narrowed",
+                ptr,
+                True,
+                f"type of {where} narrowed from {before} to {describe_kinds(kinds)}",
+                why=f"{describe_kinds(frozenset(lost))} values are no longer accepted",
+                ipath=ipath,
+                piece=piece.restrict(frozenset(lost)),
+                target=new,
+            )
+        ]
+    if old_t is not None and strict_equal(old_t, new_t):
+        return []
+    if old_t is None:
+        return [
+            walk.finding(
+                "type_added", ptr, False, f"type {show(new_t)} added to {where} (old values already had it)"
+            )
+        ]
+    old_kinds = type_kinds(old_t)
+    verb = "widened" if old_kinds is not None and old_kinds < kinds else "changed"
+    return [
+        walk.finding(
+            f"type_{verb}", ptr, False, f"type of {where} {verb} from {show(old_t)} to {show(new_t)}"
+        )
+    ]
+
+
+def _values(node: Node | None) -> list[Any] | None:
+    if node is None:
+        return None
+    if node.has("const"):
+        return [node.get("const")]
+    e = node.get("enum")
+    return list(e) if isinstance(e, list) else None
+
+
+def enum_handler(
+    walk: Walk, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
+) -> list[Finding]:
+    """``enum``/``const``: each old value must be admitted (checked one by one when finite)."""
+    where = label(ipath)
+    old_vals, new_vals = _values(primary), _values(new)
+    out: list[Finding] = []
+    if new_vals is None:
+        if old_vals is not None and primary is not None:
+            kw = "const" if primary.has("const") else "enum"
+            out.append(
+                walk.finding(
+                    f"{kw}_removed",
+                    join(primary.ptr, kw),
+                    False,
+                    f"{where} is no longer restricted to {show(old_vals[0]) if kw == 'const' else 'a fixed list of values'}",
+                )
+            )
+        return out
+    kw = "const" if new.has("const") else "enum"
+    ptr = join(new.ptr, kw)
+    if k.finite is not None:
+        for v in k.finite:
+            if not any(json_equal(v, w) for w in new_vals):
+                out.append(
+                    walk.finding(
+                        "enum_value_removed",
+                        ptr,
+                        True,
+                        f"value {show(v)} of {where} is no longer allowed",
+                        ipath=ipath,
+                        piece=piece,
+                        target=new,
+                        hints=[v],
+                    )
+                )
+        if old_vals is not None:
+            for w in new_vals:
+                if not any(json_equal(v, w) for v in old_vals):
+                    out.append(
+                        walk.finding(
+                            "enum_value_added", ptr, False, f"value {show(w)} is now allowed for {where}"
+                        )
+                    )
+            if not out and not strict_equal(primary.get(kw) if primary else None, new.get(kw)):
+                out.append(
+                    walk.finding(
+                        "enum_changed", ptr, False, f"{kw} of {where} rewritten with the same values"
+                    )
+                )
+        elif not out:
+            out.append(
+                walk.finding(f"{kw}_added", ptr, False, f"{kw} added to {where} (old values all allowed)")
+            )
+        return out
+    text = (
+        f"{where} must now be {show(new_vals[0])}"
+        if kw == "const"
+        else f"{where} is now restricted to {show(new_vals)}"
+    )
+    out.append(
+        walk.finding(
+            f"{kw}_added",
+            ptr,
+            True,
+            text,
+            why="the old schema allowed other values",
+            ipath=ipath,
+            piece=piece,
+            target=new,
+        )
+    )
+    return out
+
+
+def effective_lower(k: Knowledge) -> tuple[Fraction, bool] | None:
+    """Lowest numeric instance bound, tightened for integer-only values and exact multiples."""
+    if k.lo is None:
+        return None
+    lo, excl = k.lo, k.lo_excl
+    step = integral_step(k)
+    if k.kinds & NUMERIC == {"integer"} or (step is not None and step.denominator == 1):
+        lo, excl = (Fraction(math.floor(lo) + 1) if excl else Fraction(math.ceil(lo))), False
+    if step is not None:
+        q = lo / step
+        n = math.ceil(q)
+        if excl and q == n:
+            n += 1
+        lo, excl = n * step, False
+    return lo, excl
+
+
+def effective_upper(k: Knowledge) -> tuple[Fraction, bool] | None:
+    """Highest numeric instance bound, tightened like ``effective_lower``."""
+    if k.hi is None:
+        return None
+    hi, excl = k.hi, k.hi_excl
+    step = integral_step(k)
+    if k.kinds & NUMERIC == {"integer"} or (step is not None and step.denominator == 1):
+        hi, excl = (Fraction(math.ceil(hi) - 1) if excl else Fraction(math.floor(hi))), False
+    if step is not None:
+        q = hi / step
+        n = math.floor(q)
+        if excl and q == n:
+            n -= 1
+        hi, excl = n * step, False
+    return hi, excl
+
+
+def numeric_handler(
+    walk: Walk, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
+) -> list[Finding]:
+    """minimum, maximum, exclusiveMinimum, exclusiveMaximum and multipleOf."""
+    applies = bool(k.kinds & NUMERIC)
+    lo, hi = effective_lower(k), effective_upper(k)
+    out: list[Finding] = []
+    for kw in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        v = number(new.get(kw)) if new.has(kw) else None
+        proved = True
+        if new.has(kw) and applies:
+            if v is None:
+                proved = False
+            elif kw == "minimum":
+                proved = lo is not None and lo[0] >= v
+            elif kw == "exclusiveMinimum":
+                proved = lo is not None and (lo[0] > v or (lo[0] == v and lo[1]))
+            elif kw == "maximum":
+                proved = hi is not None and hi[0] <= v
+            else:
+                proved = hi is not None and (hi[0] < v or (hi[0] == v and hi[1]))
+        hints = _number_hints(v, lo, hi)
+        why = "old values beyond the new bound are refused"
+        out += bound(walk, kw, new, primary, proved, ipath, piece.restrict(NUMERIC), why, hints)
+    if new.has("multipleOf") or (primary is not None and primary.has("multipleOf")):
+        d = new.get("multipleOf")
+        proved, why = (not applies) or _multiple_proved(k, d), ""
+        if not proved:
+            why = (
+                "old values need not be multiples of it"
+                if exact_multiple(d) is not None
+                else "the validator checks this divisor with floating-point division, so the checker "
+                "could not prove old values still pass"
+            )
+        hints = _multiple_hints(k.mults)
+        out += bound(walk, "multipleOf", new, primary, proved, ipath, piece.restrict(NUMERIC), why, hints)
+    return out
+
+
+def _multiple_hints(mults: list[Any]) -> list[Any]:
+    """Multiples of the old divisors, computed in decimal so 0.01 * 35 gives 0.35 (the literal a
+    client would send), not 0.35000000000000003."""
+    from decimal import Decimal
+
+    out: list[Any] = []
+    for m in mults:
+        if number(m) is None:
+            continue
+        for i in range(1, 100):
+            out.append(m * i if isinstance(m, int) else float(Decimal(repr(m)) * i))
+    return [*out, 1, 0.5, 3, 7]
+
+
+def _multiple_proved(k: Knowledge, d: Any) -> bool:
+    if any(strict_equal(m, d) for m in k.mults):
+        return True
+    fd = exact_multiple(d)
+    if fd is None:
+        return False
+    for m in k.mults:
+        fm = exact_multiple(m)
+        if fm is not None and (fm / fd).denominator == 1:
+            return True
+    return "nonint" not in k.kinds and (1 / fd).denominator == 1
+
+
+def _number_hints(
+    v: Fraction | None, lo: tuple[Fraction, bool] | None, hi: tuple[Fraction, bool] | None
+) -> list[Any]:
+    out: list[Any] = []
+    for b in (lo, hi):
+        if b is not None:
+            x = b[0]
+            out += [int(x)] if x.denominator == 1 else [float(x)]
+            out += [float(x) + 0.5, float(x) - 0.5, int(x) + 1, int(x) - 1]
+    if v is not None:
+        out += [int(v) - 1, int(v) + 1, float(v) - 0.5, float(v) + 0.5, int(v)]
+    return [*out, 0, -1, 1, 10**9, -(10**9), 0.5]
+
+
+@cache
+def asserted_formats() -> frozenset[str]:
+    """Formats the validator asserts (those with a checker installed)."""
+    from jsonschema import Draft202012Validator
+
+    return frozenset(Draft202012Validator.FORMAT_CHECKER.checkers)
+
+
+def string_handler(
+    walk: Walk, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
+) -> list[Finding]:
+    """minLength, maxLength, pattern and format (all apply to strings only)."""
+    applies = "string" in k.kinds
+    spiece = piece.restrict(frozenset({"string"}))
+    out: list[Finding] = []
+    n = count(new.get("minLength")) if new.has("minLength") else None
+    proved = not applies or not new.has("minLength") or (n is not None and k.min_len >= n)
+    hints = ["", "a" * max(k.min_len, 0)] + (["a" * (n - 1)] if n else [])
+    out += bound(
+        walk, "minLength", new, primary, proved, ipath, spiece, "shorter old values are refused", hints
+    )
+    n = count(new.get("maxLength")) if new.has("maxLength") else None
+    proved = (
+        not applies
+        or not new.has("maxLength")
+        or (n is not None and k.max_len is not None and k.max_len <= n)
+    )
+    hints = ["a" * k.max_len] if k.max_len is not None else []
+    hints += ["a" * (n + 1)] if n is not None else []
+    out += bound(
+        walk, "maxLength", new, primary, proved, ipath, spiece, "longer old values are refused", hints
+    )
+    p = new.get("pattern")
+    proved = not applies or not new.has("pattern") or p == "" or p in k.patterns
+    why = "the checker could not prove that every old value matches the new pattern"
+    out += bound(walk, "pattern", new, primary, proved, ipath, spiece, why, [])
+    f = new.get("format")
+    if new.has("format") and not (primary is not None and strict_equal(primary.get("format"), f)):
+        if f not in k.formats and applies and f in asserted_formats():
+            out += bound(
+                walk,
+                "format",
+                new,
+                primary,
+                False,
+                ipath,
+                spiece,
+                "old values need not be in this format",
+                [],
+            )
+        else:
+            found = bound(walk, "format", new, primary, True, ipath, spiece, "", [])
+            if f not in asserted_formats():
+                for x in found:
+                    x.message += " (the validator does not check this format, so nothing is refused)"
+            out += found
+    elif primary is not None and primary.has("format") and not new.has("format"):
+        out += bound(walk, "format", new, primary, True, ipath, spiece, "", [])
+    return out

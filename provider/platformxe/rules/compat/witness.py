@@ -1,0 +1,333 @@
+"""Counterexamples for breaking changes: a payload valid under the old schema, refused by the new.
+
+A finding knows the old piece at its place, the new node and the payload path. The search
+draws candidate values from the piece (its enum, examples, boundary numbers, strings of the
+edge lengths, sample strings of its pattern or format, objects with and without optional or
+undeclared properties …), embeds each into a sample of the whole old payload at that path, and
+keeps the first payload the real validators judge valid under old and invalid under new. A
+witness is never shown unverified, so a false counterexample is impossible; when none is
+found the finding stays breaking as "could not prove compatible".
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import re
+from typing import TYPE_CHECKING, Any
+
+from platformxe.rules.compat.core import AnyKey
+from platformxe.rules.compat.model import Doc, Finding, Node, Piece
+from platformxe.rules.compat.scalars import effective_lower, effective_upper
+
+if TYPE_CHECKING:
+    from platformxe.rules.compat.core import Walk
+
+FORMAT_SAMPLES: dict[str, list[str]] = {
+    "date-time": ["2024-01-02T03:04:05Z", "2024-01-02T03:04:05.123+02:00"],
+    "date": ["2024-01-02"],
+    "time": ["03:04:05Z"],
+    "email": ["user@example.com"],
+    "idn-email": ["user@example.com"],
+    "hostname": ["example.com"],
+    "idn-hostname": ["example.com"],
+    "ipv4": ["192.0.2.1"],
+    "ipv6": ["2001:db8::1"],
+    "uri": ["https://example.com/a"],
+    "uri-reference": ["/a", "https://example.com/a"],
+    "iri": ["https://example.com/a"],
+    "uuid": ["123e4567-e89b-12d3-a456-426614174000"],
+    "regex": ["^a$"],
+    "duration": ["P1D"],
+    "json-pointer": ["/a"],
+}
+_EXTRA_KEY = "zz_undeclared"
+_SIMPLE_VALUES: tuple[Any, ...] = ("x", 0, None, True, {}, [])
+_PER_LEVEL = 8
+_MAX_DEPTH = 4
+
+
+def regex_samples(pattern: str) -> list[str]:
+    """A few strings matching a regex (common constructs only), each verified with re.search."""
+    try:
+        parser: Any = importlib.import_module("re._parser")
+        tree = parser.parse(pattern)
+    except Exception:
+        return []
+    out: list[str] = []
+    for extra in (0, 1, 3):
+        try:
+            text = _gen(tree, extra, parser)
+        except _Unsupported:
+            continue
+        if text not in out and re.search(pattern, text):
+            out.append(text)
+    return out
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _gen(tree: Any, extra: int, parser: Any) -> str:
+    out = ""
+    c = parser
+    for op, av in tree:
+        name = str(op)
+        if name == "LITERAL":
+            out += chr(av)
+        elif name == "ANY":
+            out += "a"
+        elif name == "IN":
+            out += _pick(av)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            lo, hi, sub = av
+            n = lo + extra if hi == c.MAXREPEAT or lo + extra <= hi else hi
+            n = max(n, lo)
+            out += "".join(_gen(sub, extra, parser) for _ in range(n))
+        elif name == "SUBPATTERN":
+            out += _gen(av[-1], extra, parser)
+        elif name == "BRANCH":
+            branches = av[1]
+            out += _gen(branches[min(extra, len(branches) - 1)], extra, parser)
+        elif name in ("AT", "ASSERT_NOT"):
+            continue
+        else:
+            raise _Unsupported(name)
+    return out
+
+
+def _pick(items: Any) -> str:
+    negate = False
+    for op, av in items:
+        name = str(op)
+        if name == "NEGATE":
+            negate = True
+        elif negate:
+            continue
+        elif name == "LITERAL":
+            return chr(av)
+        elif name == "RANGE":
+            return chr(av[0])
+        elif name == "CATEGORY":
+            cat = str(av)
+            return {"CATEGORY_DIGIT": "0", "CATEGORY_WORD": "a", "CATEGORY_SPACE": " "}.get(cat, "a")
+    if negate:
+        banned = {chr(av) for op, av in items if str(op) == "LITERAL"}
+        for ch in "aZ0_-":
+            if ch not in banned:
+                return ch
+    raise _Unsupported("IN")
+
+
+def candidates(walk: Walk, piece: Piece, depth: int = 0) -> list[Any]:
+    """Values probably valid under the piece, diverse enough to hit boundaries."""
+    k = walk.knowledge(piece)
+    if k.empty:
+        return []
+    if k.finite is not None:
+        return list(k.finite)
+    out: list[Any] = []
+    for a in k.atoms:
+        for kw in ("examples",):
+            if isinstance(a.get(kw), list):
+                out += a.get(kw)[:3]
+        for kw in ("default", "example"):
+            if a.has(kw):
+                out.append(a.get(kw))
+    order = ["object", "string", "integer", "nonint", "array", "boolean", "null"]
+    for kind in order:
+        if kind in k.kinds:
+            out += _of_kind(walk, piece.restrict(frozenset({kind})), kind, depth)
+    return out
+
+
+def _of_kind(walk: Walk, piece: Piece, kind: str, depth: int) -> list[Any]:
+    k = walk.knowledge(piece)
+    if k.empty:
+        return []
+    if kind == "null":
+        return [None]
+    if kind == "boolean":
+        return [True, False]
+    if kind in ("integer", "nonint"):
+        lo, hi = effective_lower(k), effective_upper(k)
+        vals: list[Any] = []
+        for b in (lo, hi):
+            if b is not None:
+                x = b[0]
+                vals += [int(x)] if x.denominator == 1 else [float(x)]
+                vals += [int(x) + 1, int(x) - 1, float(x) + 0.5, float(x) - 0.5]
+        vals += [0, 1, 7, 100, 0.5, 2.5, -1]
+        return [v for v in vals if (kind == "integer") == (isinstance(v, int) or float(v).is_integer())]
+    if kind == "string":
+        strs: list[str] = []
+        for f in sorted(k.formats):
+            strs += FORMAT_SAMPLES.get(f, [])
+        for p in sorted(k.patterns):
+            strs += regex_samples(p)
+        lo_n = k.min_len
+        for n in (lo_n, max(lo_n, 1), lo_n + 1, k.max_len):
+            if n is not None:
+                strs.append("a" * n)
+        for s in list(strs):
+            if k.max_len is not None and len(s) < k.max_len:
+                strs.append(s + "a" * (k.max_len - len(s)))
+        return strs
+    if depth >= _MAX_DEPTH:
+        return [] if kind == "array" else [{}]
+    if kind == "array":
+        from platformxe.rules.compat.arrays import OldArrays
+
+        arr = OldArrays(walk, k)
+        items: list[Any] = []
+        n = max(k.min_items, 1)
+        for i in range(n + 1):
+            vp = arr.item(i)
+            if vp is None:
+                break
+            vals = candidates(walk, vp, depth + 1)
+            items.append(vals[0] if vals else None)
+        out: list[Any] = [items[: k.min_items], items[:n], items, []]
+        for a in k.atoms:  # arrays made of samples of the old contains schema
+            c = a.child("contains")
+            if c is not None:
+                for v in candidates(walk, Piece((c,)), depth + 1)[:2]:
+                    m = max(k.min_items, 1)
+                    out += [[v] * m, [v] * (m + 1), [v] * (m + 2)]
+        long_n = k.max_items if k.max_items is not None else max(n + 1, 12)
+        if items and long_n <= 64:
+            out.append([items[min(i, len(items) - 1)] for i in range(long_n)])
+        return out
+    from platformxe.rules.compat.objects import OldObjects
+
+    obj = OldObjects(walk, k)
+    base: dict[str, Any] = {}
+    samples: dict[str, list[Any]] = {}
+    for name in sorted(obj.declared | k.required):
+        vp = obj.value(name)
+        vals = candidates(walk, vp, depth + 1)[:_PER_LEVEL] if vp is not None else []
+        samples[name] = vals
+        if name in k.required and vals:
+            base[name] = vals[0]
+    objs: list[Any] = [base]
+    full = dict(base)
+    for name, vals in samples.items():
+        if vals and name not in base:
+            objs.append({**base, name: vals[0]})
+            full[name] = vals[0]
+    objs.append(full)
+    for v in _SIMPLE_VALUES:
+        objs.append({**full, _EXTRA_KEY: v})
+    for a in k.atoms:  # keys matching the old pattern properties
+        pats = a.get("patternProperties")
+        for p in pats if isinstance(pats, dict) else {}:
+            sub = a.child("patternProperties", p)
+            vals = candidates(walk, Piece((sub,)), depth + 1)[:2] if sub is not None else []
+            for name in regex_samples(p)[:1]:
+                objs += [{**base, name: v} for v in vals]
+    return objs
+
+
+def embed(base: Any, ipath: tuple[Any, ...], value: Any, walk: Walk | None = None) -> Any:
+    """A copy of ``base`` with ``value`` placed at payload path ``ipath`` (containers created)."""
+    if not ipath:
+        return copy.deepcopy(value)
+    seg, rest = ipath[0], ipath[1:]
+    if isinstance(seg, int):
+        arr = list(base) if isinstance(base, list) else []
+        while len(arr) <= seg:
+            arr.append(embed(arr[-1] if arr else None, rest, value))
+        arr[seg] = embed(arr[seg], rest, value)
+        return arr
+    obj = dict(base) if isinstance(base, dict) else {}
+    name = seg if isinstance(seg, str) else _any_key(seg)
+    obj[name] = embed(obj.get(name), rest, value)
+    return obj
+
+
+def _any_key(seg: AnyKey) -> str:
+    if seg.pattern is not None:
+        for s in regex_samples(seg.pattern):
+            return s
+    return _EXTRA_KEY
+
+
+def find(walk: Walk, finding: Finding, old: Doc, new: Doc, bases: list[Any]) -> tuple[bool, Any]:
+    """Search a verified witness for a breaking finding: (found, payload)."""
+    tried = 0
+    locals_: list[Any] = list(finding.hints)
+    if finding.piece is not None:
+        locals_ += candidates(walk, finding.piece)
+    if finding.target is not None:
+        if finding.piece is not None:
+            for focus in _focus(finding.target):
+                locals_ += candidates(walk, finding.piece.plus(focus))[:_PER_LEVEL]
+        locals_ += _pattern_key_variants(finding.target, locals_)
+    seen: list[Any] = []
+    for value in locals_:
+        if any(_same_json(value, s) for s in seen):
+            continue
+        seen.append(value)
+        if finding.target is not None and finding.target.doc.is_valid(finding.target.schema, value):
+            continue  # the new schema accepts it at this place: no counterexample here
+        for base in bases:
+            payload = embed(base, finding.ipath, value)
+            tried += 1
+            if old.is_valid(old.root, payload) and not new.is_valid(new.root, payload):
+                return True, payload
+            if tried > 60:
+                return False, None
+    return False, None
+
+
+def _focus(target: Node) -> list[Node]:
+    """Parts of the new node whose instances are likely counterexamples once met by old values:
+    the 'not' schema, the 'if' condition, each oneOf branch, the trigger of a dependency."""
+    out: list[Node] = []
+    for kw in ("not", "if"):
+        c = target.child(kw)
+        if c is not None:
+            out.append(c)
+    branches = target.get("oneOf")
+    for i in range(len(branches) if isinstance(branches, list) else 0):
+        c = target.child("oneOf", i)
+        if c is not None:
+            out.append(c)
+    for kw in ("dependentRequired", "dependentSchemas"):
+        deps = target.get(kw)
+        for name in deps if isinstance(deps, dict) else {}:
+            out.append(Node.synthetic({"required": [name]}))
+    return out
+
+
+def _pattern_key_variants(target: Node, values: list[Any]) -> list[Any]:
+    """Objects with an extra key matching one of the target's patternProperties."""
+    pats = target.get("patternProperties")
+    if not isinstance(pats, dict):
+        return []
+    objs = [v for v in values if isinstance(v, dict)][:3]
+    out: list[Any] = []
+    for p in pats:
+        for name in regex_samples(p)[:1]:
+            for obj in objs:
+                for v in _SIMPLE_VALUES:
+                    out.append({**obj, name: v})
+    return out
+
+
+def root_bases(walk: Walk, old: Doc) -> list[Any]:
+    """Sample payloads valid under the old schema, to embed local values into."""
+    out: list[Any] = []
+    for v in candidates(walk, Piece((Node(old, old.root, ""),))):
+        if old.is_valid(old.root, v) and not any(_same_json(v, o) for o in out):
+            out.append(v)
+            if len(out) >= 3:
+                break
+    return out or [None]
+
+
+def _same_json(a: Any, b: Any) -> bool:
+    from platformxe.rules.compat.model import strict_equal
+
+    return strict_equal(a, b)
