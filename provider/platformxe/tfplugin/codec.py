@@ -80,7 +80,8 @@ def encode_msgpack(value: Any, cty_type: CtyType) -> bytes:
     import msgpack
 
     wire = _to_wire(value, cty_type, (), for_json=False)
-    return msgpack.packb(wire, use_bin_type=True, default=_pack_unknown)
+    packed: bytes = msgpack.packb(wire, use_bin_type=True, default=_pack_unknown)
+    return packed
 
 
 def _any_extension_is_unknown(code: int, data: bytes) -> Any:
@@ -259,10 +260,9 @@ def _to_wire(value: Any, cty_type: CtyType, path: AttributePath, *, for_json: bo
             return [actual.type_json(), inner]
         return _primitive_to_wire(value, cty_type, path, for_json=for_json)
     if isinstance(cty_type, (List, Set)):
-        kinds: tuple[type, ...] = (
-            (list, tuple, set, frozenset) if isinstance(cty_type, Set) else (list, tuple)
-        )
-        if not isinstance(value, kinds):
+        if isinstance(cty_type, List) and isinstance(value, (set, frozenset)):
+            raise CodecError(path, f"expected a list (Python list), got {_describe(value)}")
+        if not isinstance(value, (list, tuple, set, frozenset)):
             raise CodecError(
                 path, f"expected a {cty_type.to_json()[0]} (Python list), got {_describe(value)}"
             )

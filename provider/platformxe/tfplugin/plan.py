@@ -137,7 +137,11 @@ def _keep_semantically_equal(schema: Schema, prior: State, planned: State, diagn
 
 
 def _mark_computed_unknown(
-    block: Block, planned: dict[str, Any], config: Mapping[str, Any] | None, path: AttributePath, marked: list
+    block: Block,
+    planned: dict[str, Any],
+    config: Mapping[str, Any] | None,
+    path: AttributePath,
+    marked: list[AttributePath],
 ) -> None:
     for name, attr in block.attributes.items():
         if (
@@ -163,11 +167,11 @@ def _mark_computed_unknown(
                         item_conf = conf_items[i] if i < len(conf_items) else None
                         _mark_computed_unknown(nested, item, item_conf, (*path, name, i), marked)
         elif isinstance(value, dict):  # MAP
-            conf_items = conf if isinstance(conf, Mapping) else {}
+            conf_map: Mapping[str, Any] = conf if isinstance(conf, Mapping) else {}
             for key, item in value.items():
                 if isinstance(item, dict):
                     _mark_computed_unknown(
-                        nested, item, conf_items.get(key), (*path, name, ElementKey(key)), marked
+                        nested, item, conf_map.get(key), (*path, name, ElementKey(key)), marked
                     )
 
 

@@ -77,7 +77,7 @@ def run_by_hand_message(provider_type: str, source: str) -> str:
     )
 
 
-class PluginServices(grpc.GenericRpcHandler):
+class PluginServices(grpc.GenericRpcHandler):  # type: ignore[misc]  # grpc ships no type hints
     """Routes every RPC to its handler.
 
     :meth:`prepare` imports protobuf and the servicer and creates the provider. ``serve`` calls

@@ -7,8 +7,8 @@ from platformxe.tfplugin.framework import Function
 from platformxe.tfplugin.schema import Attribute, Block, IdentitySchema, NestedBlock, Parameter, Schema
 
 
-def _kind(kind: str) -> int:
-    return pb.MARKDOWN if kind == "markdown" else pb.PLAIN
+def _kind(kind: str) -> str:
+    return "MARKDOWN" if kind == "markdown" else "PLAIN"
 
 
 def attribute_to_pb(name: str, attr: Attribute) -> pb.Schema.Attribute:
@@ -46,7 +46,7 @@ def nested_block_to_pb(name: str, block: NestedBlock) -> pb.Schema.NestedBlock:
     return pb.Schema.NestedBlock(
         type_name=name,
         block=block_to_pb(block),
-        nesting=block.nesting.value,
+        nesting=block.nesting.name,
         min_items=block.min_items,
         max_items=block.max_items,
     )
@@ -94,7 +94,7 @@ def function_to_pb(function: Function) -> pb.Function:
         parameters=[parameter_to_pb(p) for p in function.parameters],
         summary=function.summary,
         description=function.description,
-        description_kind=pb.MARKDOWN,
+        description_kind="MARKDOWN",
         deprecation_message=function.deprecation_message,
     )
     getattr(msg, "return").type = function.return_type.type_json()
