@@ -268,3 +268,18 @@ def test_list_type_attribute_with_unknown_element_counts_as_a_change():
         Recorder(), schema, config={"tags": ["a", UNKNOWN], "n": None}, prior=prior, proposed=proposed
     )
     assert outcome.planned == {"tags": ["a", UNKNOWN], "n": UNKNOWN}
+
+
+def test_write_only_attributes_are_planned_null_but_visible_in_config():
+    schema = Schema(
+        attributes={
+            "name": Attribute(STRING, required=True),
+            "password": Attribute(STRING, optional=True, write_only=True),
+        }
+    )
+    seen = []
+    resource = Recorder(lambda req: seen.append(req.config["password"]))
+    config = {"name": "a", "password": "pw"}
+    outcome = plan_resource_change(resource, schema, config=config, prior=None, proposed=dict(config))
+    assert outcome.planned == {"name": "a", "password": None}
+    assert seen == ["pw"]

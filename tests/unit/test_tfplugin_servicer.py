@@ -395,3 +395,10 @@ def test_list_typed_attribute_paths_use_element_indexes(servicer):
         "a",
         1,
     )
+
+
+def test_stop_provider_reaches_the_provider(servicer):
+    calls = []
+    servicer.provider.stop = lambda: calls.append("stop")
+    assert servicer.StopProvider(pb.StopProvider.Request()).Error == ""
+    assert calls == ["stop"] and servicer.stop_requested.is_set()

@@ -304,3 +304,6 @@ class Provider:
     def functions(self) -> Sequence[Function]:
         """Provider-defined functions served."""
         return ()
+
+    def stop(self) -> None:
+        """Terraform was interrupted (Ctrl-C): make long waits give up soon. Must return quickly."""

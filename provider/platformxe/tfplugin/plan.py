@@ -8,9 +8,10 @@
 4. ``use_state_for_unknown`` attributes take their prior value back.
 5. The resource's ``modify_plan`` runs (create, update, replacement; no-op plans too, so it can
    warn or keep prior values).
-6. If the only remaining differences from the prior state are the UNKNOWNs made by step 3,
+6. ``write_only`` attributes are planned null (their value is only ever in ``config``).
+7. If the only remaining differences from the prior state are the UNKNOWNs made by step 3,
    those are reverted: a plan made equal by the hook is a "No changes" plan.
-7. ``requires_replace`` attributes whose planned value differs from prior add their path; all
+8. ``requires_replace`` attributes whose planned value differs from prior add their path; all
    paths are de-duplicated and sorted; none are returned on create.
 """
 
@@ -83,6 +84,9 @@ def plan_resource_change(
     )
     run_guarded(diagnostics, resource.type_name, "plan", resource.modify_plan, req)
     planned = req.planned
+    for name, attr in schema.attributes.items():
+        if attr.write_only:  # known only in config; Terraform requires null in any state
+            planned[name] = None
     if prior is not None and marked:
         planned = _revert_if_only_marks_differ(planned, prior, marked)
 

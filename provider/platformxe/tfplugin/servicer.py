@@ -105,6 +105,16 @@ def _rpc(response: Callable[..., Any]) -> Callable[[Callable[..., R]], Callable[
     return decorate
 
 
+def _without_write_only(state: Any, schema: Schema) -> Any:
+    """Terraform never stores write-only attributes: they must come back null."""
+    if not isinstance(state, dict):
+        return state
+    hidden = [
+        name for name, attr in schema.attributes.items() if attr.write_only and state.get(name) is not None
+    ]
+    return {**state, **dict.fromkeys(hidden)} if hidden else state
+
+
 class ProviderLoadError(RuntimeError):
     """The provider could not be created (an import or constructor failed)."""
 
@@ -230,9 +240,11 @@ class ProviderServicer:
 
     @_rpc(pb.StopProvider.Response)
     def StopProvider(self, request: pb.StopProvider.Request) -> pb.StopProvider.Response:
-        """Terraform was interrupted: flag it (``servicer.stop_requested``) and answer at once."""
+        """Terraform was interrupted: flag it, tell the provider (``Provider.stop``), answer at once."""
         self.stop_requested.set()
-        return pb.StopProvider.Response()
+        diags = Diagnostics()
+        run_guarded(diags, self.provider.type_name, "stop", self.provider.stop)
+        return pb.StopProvider.Response(Error="; ".join(d.summary + ": " + d.detail for d in diags))
 
     # --- managed resources ---------------------------------------------------------------
 
@@ -302,7 +314,7 @@ class ProviderServicer:
             new_state = req.state
         if new_state is not None and identity is not None and req.identity is None:
             req.identity = resource.identity_from_state(new_state)
-        return rs_convert.read_response(new_state, req, schema, identity)
+        return rs_convert.read_response(_without_write_only(new_state, schema), req, schema, identity)
 
     @_rpc(pb.PlanResourceChange.Response)
     def PlanResourceChange(self, request: pb.PlanResourceChange.Request) -> pb.PlanResourceChange.Response:
@@ -335,7 +347,7 @@ class ProviderServicer:
             new_state = req.prior if new_state is FAILED else new_state
         if new_state is not None and identity is not None and req.identity is None:
             req.identity = resource.identity_from_state(new_state)
-        return rs_convert.apply_response(new_state, req, schema, identity)
+        return rs_convert.apply_response(_without_write_only(new_state, schema), req, schema, identity)
 
     @_rpc(pb.ImportResourceState.Response)
     def ImportResourceState(self, request: pb.ImportResourceState.Request) -> pb.ImportResourceState.Response:
