@@ -87,6 +87,20 @@ def test_import_block_by_canonical_name_and_generated_config_round_trip(
     assert result.returncode == 0, result.output
 
 
+def test_import_block_by_identity(terraform: TerraformDir, registry: Registry) -> None:
+    register_by_hand(registry, "imp.identity")
+    terraform.write(
+        resource(registry, "ev", "imp.identity", REWRITTEN)
+        + "import {\n  to = platformxe_custom_event.ev\n"
+        + f'  identity = {{ namespace = {tf_string(registry.slug)}, name = "imp.identity", version = "1.0.0" }}\n}}\n'
+    )
+    plan = terraform.ok("plan")
+    assert "1 to import, 0 to add, 0 to change, 0 to destroy" in plan.stdout
+    terraform.apply()
+    assert terraform.state("platformxe_custom_event.ev")["id"] == f"{registry.slug}/imp.identity@1.0.0"
+    assert terraform.plan_exit().returncode == 0
+
+
 def test_canonical_name_of_another_organisation_is_refused(
     terraform: TerraformDir, registry: Registry
 ) -> None:

@@ -181,6 +181,12 @@ def test_status_and_description_change_in_place_and_draft_is_unreachable(
     assert (stored["status"], stored["description"]) == ("archived", "now documented")
     assert terraform.state("platformxe_custom_event.ev")["created_at"] == created_at
 
+    terraform.write(event(registry, name, "1.0.0", FAVORITED, extra='  status = "published"'))
+    terraform.apply()  # removing the description clears it
+    stored = registry.get(name, "1.0.0")
+    assert (stored["status"], stored["description"]) == ("published", None)
+    assert terraform.plan_exit().returncode == 0
+
     terraform.write(event(registry, name, "1.0.0", FAVORITED, extra='  status = "draft"'))
     refused = terraform.run("plan")
     assert refused.returncode == 1

@@ -1,0 +1,84 @@
+"""SDK exceptions become diagnostics a Terraform user can act on (never a traceback)."""
+
+from __future__ import annotations
+
+import pytest
+
+from platformxe.client import errors as sdk
+from platformxe.terraform.registry_errors import diagnostics_for, raise_for
+from platformxe.tfplugin.diagnostics import DiagnosticError, Diagnostics, Severity
+
+
+def test_timeout_names_the_setting_to_raise() -> None:
+    [only] = diagnostics_for(
+        sdk.RequestTimeout("read timed out after 30s"), "reading a.b 1.0.0", "http://r:1"
+    )
+    assert only.severity is Severity.ERROR
+    assert (
+        only.summary == "The PlatformXe registry at http://r:1 did not answer in time while reading a.b 1.0.0"
+    )
+    assert "request_timeout" in only.detail
+
+
+def test_connection_failure_names_the_endpoint_setting() -> None:
+    [only] = diagnostics_for(sdk.ConnectError("connection refused?"), "checking the API key", "http://r:1")
+    assert only.summary.startswith("Cannot reach the PlatformXe registry at http://r:1")
+    assert only.detail == (
+        "connection refused. Check the provider's endpoint (or PLATFORMXE_ENDPOINT) and that the registry is running."
+    )
+
+
+def test_refused_key_has_the_code_and_no_attribute_path() -> None:
+    exc = sdk.Unauthenticated("the API key is not valid.", status=401, code="unauthenticated")
+    [only] = diagnostics_for(exc, "checking the API key")
+    assert "(unauthenticated)" in only.summary
+    assert only.path == ()  # Terraform would otherwise print the configuration line holding the key
+
+
+def test_every_broken_rule_of_an_answer_is_its_own_error_on_its_attribute() -> None:
+    exc = sdk.InvalidNamespace(
+        "several rules",
+        status=400,
+        code="invalid_namespace",
+        details={
+            "errors": [
+                {
+                    "code": "invalid_namespace",
+                    "message": "bad namespace",
+                    "field": "namespace",
+                    "pointer": "",
+                },
+                {
+                    "code": "schema_too_deep",
+                    "message": "too deep",
+                    "field": "payloadSchema",
+                    "pointer": "/properties/a",
+                },
+            ]
+        },
+    )
+    found = diagnostics_for(exc, "registering x")
+    assert [(d.path, d.summary) for d in found] == [
+        (("namespace",), "Invalid namespace (invalid_namespace)"),
+        (("payload_schema",), "Schema too deep (schema_too_deep)"),
+    ]
+    assert "At JSON pointer /properties/a inside payload_schema." in found[1].detail
+    collected = Diagnostics()
+    with pytest.raises(DiagnosticError) as raised:
+        raise_for(exc, "registering x", into=collected)
+    # All of them reach Terraform in order: the first ones directly, the last one via the raise.
+    assert [d.summary for d in collected] + [raised.value.diagnostic.summary] == [d.summary for d in found]
+
+
+def test_an_error_without_rule_list_keeps_the_code_and_the_field() -> None:
+    exc = sdk.InvalidRequest(
+        "status must be a string", status=400, code="invalid_request", details={"field": "status"}
+    )
+    [only] = diagnostics_for(exc, "updating a.b 1.0.0")
+    assert only.summary == "The PlatformXe registry refused updating a.b 1.0.0 (invalid_request)"
+    assert only.path == ("status",)
+
+
+def test_anything_else_is_not_swallowed() -> None:
+    with pytest.raises(KeyError):
+        diagnostics_for(KeyError("bug"), "x")
