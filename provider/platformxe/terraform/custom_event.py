@@ -149,7 +149,7 @@ class CustomEventResource(Resource):
                 existing = data.client.request("PATCH", _version_path(namespace, name, version), json=patch)
         except PlatformXeError as exc2:
             raise_for(exc2, f"adopting the registered {_label(planned)}", data.endpoint)
-        return existing
+        return dict(existing)
 
     @staticmethod
     def _patch_body(current: Mapping[str, Any], planned: Mapping[str, Any]) -> dict[str, Any]:
@@ -230,11 +230,12 @@ class CustomEventResource(Resource):
     def import_state(self, req: ImportRequest) -> State:
         """``namespace/name@version``, a canonical name, or an identity; Read fills the rest."""
         if req.identity:
-            namespace, name, version = (req.identity.get(k) for k in ("namespace", "name", "version"))
-            if not all(isinstance(v, str) and v for v in (namespace, name, version)):
+            parts = [req.identity.get(k) for k in ("namespace", "name", "version")]
+            if not all(isinstance(v, str) and v for v in parts):
                 raise DiagnosticError(
                     "Incomplete identity", "Importing by identity needs namespace, name and version."
                 )
+            namespace, name, version = (str(v) for v in parts)
         else:
             try:
                 parsed = parse_import_id(req.id)

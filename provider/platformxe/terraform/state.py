@@ -75,10 +75,12 @@ def history_values(registration: Mapping[str, Any], versions: Iterable[Mapping[s
     from platformxe.rules.semver import bump_kind, parse_version
 
     own = parse_version(registration["version"])
-    lower = [v for v in versions if _parsed(v.get("version")) is not None and _parsed(v["version"]) < own]
+    lower = [
+        (parsed, v) for v in versions if (parsed := _parsed(v.get("version"))) is not None and parsed < own
+    ]
     if not lower:
         return {"semver_bump": str(SemverBump.INITIAL), "previous_version": None, "changes": []}
-    previous = max(lower, key=lambda v: parse_version(v["version"]))
+    previous = max(lower, key=lambda pair: pair[0])[1]
     bump = bump_kind(previous["version"], registration["version"])
     report = compare(previous["payloadSchema"], registration["payloadSchema"])
     return {
