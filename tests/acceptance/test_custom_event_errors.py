@@ -93,6 +93,24 @@ def test_registry_down_is_one_clear_error(terraform: TerraformDir, registry: Reg
     assert "Traceback" not in result.output and "bug in the provider" not in result.output
 
 
+def test_a_registry_that_never_answers_is_a_timeout_naming_request_timeout(
+    terraform: TerraformDir, registry: Registry
+) -> None:
+    with socket.socket() as silent:  # accepts connections (kernel backlog), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        terraform.write(
+            block("a", registry.slug, "slow.a", "1.0.0", tf_string(OK_SCHEMA)),
+            endpoint=f"http://127.0.0.1:{silent.getsockname()[1]}",
+            request_timeout=1,
+            max_retries=0,
+        )
+        result = terraform.run("plan")
+    assert result.returncode == 1 and result.output.count("Error:") == 1
+    assert "did not answer in time while checking the API key" in flat(result.output)
+    assert "request_timeout" in flat(result.output)
+
+
 def test_refused_key_missing_settings_and_wrong_organisation(
     terraform: TerraformDir, registry: Registry
 ) -> None:
