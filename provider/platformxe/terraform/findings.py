@@ -12,11 +12,14 @@ CI logs can be searched for it. A JSON pointer inside a schema or example goes i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from platformxe.rules.codes import Code
 from platformxe.rules.types import Problem
 from platformxe.tfplugin.diagnostics import Diagnostic, Severity
 
-__all__ = ["CODE_TITLES", "FIELD_ATTRIBUTES", "error", "finding_from_problem", "warning"]
+__all__ = ["CODE_TITLES", "FIELD_ATTRIBUTES", "error", "problem_diagnostic", "problem_from_body", "warning"]
 
 
 def error(summary: str, detail: str = "", attribute: str | None = None) -> Diagnostic:
@@ -66,7 +69,18 @@ CODE_TITLES: dict[Code, str] = {
 }
 
 
-def finding_from_problem(problem: Problem, attribute: str | None = None) -> Diagnostic:
+def problem_from_body(item: Mapping[str, Any]) -> Problem:
+    """A problem from the API's ``errors[]`` item (``KeyError``/``ValueError`` when unreadable)."""
+    return Problem(
+        code=Code(item["code"]),
+        message=str(item.get("message", "")),
+        field=str(item.get("field", "")),
+        pointer=str(item.get("pointer", "")),
+        details=dict(item.get("details") or {}),
+    )
+
+
+def problem_diagnostic(problem: Problem, attribute: str | None = None) -> Diagnostic:
     """An error diagnostic for a rules-engine problem, on ``attribute`` or the problem's own field."""
     title = CODE_TITLES.get(problem.code, str(problem.code).replace("_", " ").capitalize())
     target = attribute if attribute is not None else FIELD_ATTRIBUTES.get(problem.field)

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 from platformxe.rules.codes import Code
 from platformxe.rules.types import Problem
-from platformxe.terraform.findings import FIELD_ATTRIBUTES, error, finding_from_problem
+from platformxe.terraform.findings import FIELD_ATTRIBUTES, error, problem_diagnostic, problem_from_body
 from platformxe.tfplugin.diagnostics import Diagnostic, DiagnosticError, Diagnostics
 
 __all__ = ["diagnostics_for", "raise_for"]
@@ -24,18 +24,11 @@ def _sentences(*parts: str) -> str:
 
 
 def _problems(exc: Any) -> list[Problem]:
+    """The rules an error answer lists in ``details.errors`` (items it cannot read are skipped)."""
     out = []
     for item in getattr(exc, "errors", None) or []:
         try:
-            out.append(
-                Problem(
-                    Code(item["code"]),
-                    str(item.get("message", "")),
-                    str(item.get("field", "")),
-                    str(item.get("pointer", "")),
-                    dict(item.get("details") or {}),
-                )
-            )
+            out.append(problem_from_body(item))
         except (KeyError, ValueError, TypeError):
             continue
     return out
@@ -83,7 +76,7 @@ def diagnostics_for(exc: Exception, doing: str, endpoint: str = "") -> list[Diag
     if isinstance(exc, sdk.ApiError):
         problems = _problems(exc)
         if problems:
-            return [finding_from_problem(p) for p in problems]
+            return [problem_diagnostic(p) for p in problems]
         field = exc.details.get("field") if isinstance(exc.details, dict) else None
         code = f" ({exc.code})" if exc.code else ""
         return [

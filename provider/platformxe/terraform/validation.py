@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from platformxe.rules.types import Candidate, Status
-from platformxe.terraform.findings import FIELD_ATTRIBUTES, error, finding_from_problem
+from platformxe.terraform.findings import FIELD_ATTRIBUTES, error, problem_diagnostic
 from platformxe.tfplugin.cty import is_unknown
 from platformxe.tfplugin.diagnostics import Diagnostic
 
@@ -86,5 +86,5 @@ def validate_event_config(values: Mapping[str, Any]) -> list[Diagnostic]:
         # is worth reporting whatever the real schema turns out to be.
         if attribute in skipped:
             continue
-        findings.append(finding_from_problem(problem))
+        findings.append(problem_diagnostic(problem))
     return findings

@@ -17,7 +17,7 @@ from typing import Any
 
 from platformxe.rules.codes import Code
 from platformxe.rules.types import Problem, SchemaChange, SchemaFlavour, SemverBump, Verdict
-from platformxe.terraform.findings import error, finding_from_problem, warning
+from platformxe.terraform.findings import error, problem_diagnostic, problem_from_body, warning
 from platformxe.tfplugin.diagnostics import Diagnostic
 
 __all__ = [
@@ -58,16 +58,6 @@ def import_hint(namespace: str, name: str, version: str) -> str:
     )
 
 
-def _problem_from_body(item: Mapping[str, Any]) -> Problem:
-    return Problem(
-        code=Code(item["code"]),
-        message=str(item.get("message", "")),
-        field=str(item.get("field", "")),
-        pointer=str(item.get("pointer", "")),
-        details=dict(item.get("details") or {}),
-    )
-
-
 def _change_from_body(item: Mapping[str, Any]) -> SchemaChange:
     return SchemaChange(
         kind=str(item.get("kind", "")),
@@ -90,7 +80,7 @@ def verdict_from_body(body: Mapping[str, Any]) -> Verdict:
         schema_flavour=None if flavour is None else SchemaFlavour(flavour),
         previous_version=body.get("previousVersion"),
         changes=tuple(_change_from_body(c) for c in body.get("changes") or ()),
-        errors=tuple(_problem_from_body(p) for p in body.get("errors") or ()),
+        errors=tuple(problem_from_body(p) for p in body.get("errors") or ()),
         suggested_version=body.get("suggestedVersion"),
     )
 
@@ -182,7 +172,7 @@ def verdict_diagnostics(
             summary = _bump_summary(problem, version, verdict.previous_version, verdict.suggested_version)
             out.append(error(f"{head}: {summary} ({problem.code})", problem.message, "version"))
         else:
-            out.append(finding_from_problem(problem))
+            out.append(problem_diagnostic(problem))
     if out:
         return out, adopt
     if adopt is not None:
