@@ -20,9 +20,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from platformxe.rules.compat.core import cases, has_breaking, label
-from platformxe.rules.compat.knowledge import Knowledge
+from platformxe.rules.compat.knowledge import Knowledge, effective_lower, effective_upper
 from platformxe.rules.compat.model import SYNTHETIC, Finding, Node, Piece, join, same, strict_equal
-from platformxe.rules.compat.scalars import effective_lower, effective_upper, show
+from platformxe.rules.compat.scalars import show
 
 if TYPE_CHECKING:
     from platformxe.rules.compat.core import Walk
@@ -313,7 +313,7 @@ def _kind_disjoint(walk: Walk, p: Piece, q: Piece, kind: str, depth: int) -> boo
             kq.max_items is not None and kq.max_items < kp.min_items
         )
     if kind == "object":
-        from platformxe.rules.compat.objects import OldObjects
+        from platformxe.rules.compat.keys import OldObjects
 
         op, oq = OldObjects(walk, kp), OldObjects(walk, kq)
         if (kp.max_props is not None and kp.max_props < kq.min_props) or (

@@ -81,6 +81,7 @@ class Walk:
         self.in_progress: dict[tuple[Any, ...], int] = {}
         self._kcache: dict[tuple[Any, ...], Knowledge] = {}
         self._proof_cache: dict[tuple[Any, ...], bool] = {}
+        self._emptiness: set[tuple[Any, ...]] = set()
 
     def knowledge(self, piece: Piece) -> Knowledge:
         """Cached knowledge of a piece."""
@@ -89,7 +90,48 @@ class Walk:
         if k is None:
             k = knowledge(piece)
             self._kcache[key] = k
+            self._prune_containers(k)
         return k
+
+    def is_empty(self, piece: Piece, depth: int = 0) -> bool:
+        """Proved: the piece has no instance (splitting its disjunctions a few levels deep)."""
+        k = self.knowledge(piece)
+        if k.empty:
+            return True
+        if depth >= 3 or self.exhausted or piece.key in self._emptiness:
+            return False  # re-entered through the proofs below: no answer rather than a loop
+        self._emptiness.add(piece.key)
+        try:
+            if k.negs:  # a negated conjunct that every positive instance satisfies
+                plain = Piece(piece.pos, (), piece.kinds, piece.used)
+                if any(self.proves(plain, n) for n in k.negs):
+                    return True
+            if not k.disj:
+                return False
+            self.visits += 1
+            node, kw = k.disj[0]
+            return all(self.is_empty(c, depth + 1) for c in cases(piece, node, kw))
+        finally:
+            self._emptiness.discard(piece.key)
+
+    def _prune_containers(self, k: Knowledge) -> None:
+        """No old object exists when a required key can hold no value; no old array when a
+        position below minItems can hold no value (found by looking into the value pieces)."""
+        if k.empty or k.finite is not None:
+            return
+        if "object" in k.kinds and k.required:
+            from platformxe.rules.compat.keys import OldObjects
+
+            objs = OldObjects(self, k)
+            if any(objs.value(r) is None for r in sorted(k.required)):
+                k.kinds -= {"object"}
+        if "array" in k.kinds and k.min_items:
+            from platformxe.rules.compat.arrays import OldArrays
+
+            arrs = OldArrays(self, k)
+            if any(arrs.item(i) is None for i in range(min(k.min_items, arrs.prefix_max + 1))):
+                k.kinds -= {"array"}
+        k.empty = not k.kinds
 
     def finding(
         self,
@@ -151,14 +193,15 @@ class Walk:
             return []
         schema = new.schema
         k = self.knowledge(piece)
-        if k.empty:
-            return []
+        vacuous = k.empty or bool(k.negs and self.is_empty(piece))
+        if vacuous and primary is None:
+            return []  # no old instance reaches this place
         if schema is False:
             return [
                 self.finding(
                     "schema_false",
                     new.ptr,
-                    True,
+                    not vacuous,
                     f"{label(ipath)} is no longer accepted at all (schema false)",
                     ipath=ipath,
                     piece=piece,
@@ -198,7 +241,7 @@ class Walk:
             findings: list[Finding] = []
             for handler in self.handlers:
                 findings.extend(handler(self, k, piece, new, primary, ipath))
-            if implied:
+            if implied or vacuous:
                 flip(findings)
             elif k.finite is not None:
                 self._settle_finite(k, piece, new, ipath, findings)

@@ -17,10 +17,29 @@ from fractions import Fraction
 from typing import Any
 
 from platformxe.rules.compat.model import ASSERTING_KEYWORDS, NUMERIC, Node, Piece, kind_of, same, type_kinds
+from platformxe.rules.compat.regex import pattern_bounds
 
 # Keywords whose effect on a finite candidate list the summary computes without the validator.
 _CHEAP = frozenset({"type", "enum", "const"})
 _MAX_FINITE = 256
+# Lengths implied by formats jsonschema always asserts (no optional dependency): a uuid has 32
+# hex digits plus hyphens at positions 8, 13, 18 and 23; a date fully matches \d{4}-\d{2}-\d{2}.
+# A date-time (rfc3339-validator, when installed) is at least 2024-01-02T03:04:05Z: 20 characters
+# (the checker upper-cases first, and no character upper-cases into several of the characters
+# a date-time may contain, so the length is the same before and after).
+FORMAT_LENGTHS: dict[str, tuple[int, int | None]] = {"uuid": (36, None), "date": (10, 10)}
+
+
+def format_lengths(fmt: Any) -> tuple[int, int | None]:
+    """Length bounds a format implies, only for formats the validator really asserts."""
+    if fmt in FORMAT_LENGTHS:
+        return FORMAT_LENGTHS[fmt]
+    if fmt == "date-time":
+        from jsonschema import Draft202012Validator
+
+        if "date-time" in Draft202012Validator.FORMAT_CHECKER.checkers:
+            return 20, None
+    return 0, None
 
 
 @dataclass
@@ -213,8 +232,8 @@ def knowledge(piece: Piece) -> Knowledge:
             tk = type_kinds(a.schema["type"])
             if tk is not None:
                 kinds &= tk
-    if has_false or any(n.schema is True for n in negs):
-        k.empty = True
+    if has_false or any(_trivial(n) or any(same(n, a) for a in atoms) for n in negs):
+        k.empty = True  # "not true", or a schema required and forbidden at once
         return k
     _numbers(k, atoms)
     _strings(k, atoms)
@@ -227,6 +246,12 @@ def knowledge(piece: Piece) -> Knowledge:
         k.kinds = frozenset(kind_of(v) for v in k.finite)
     k.empty = not k.kinds
     return k
+
+
+def _trivial(n: Node) -> bool:
+    """A schema every instance satisfies (true, or only annotations)."""
+    s = n.schema
+    return s is True or (isinstance(s, dict) and not any(kw in ASSERTING_KEYWORDS for kw in s))
 
 
 def _numbers(k: Knowledge, atoms: list[Node]) -> None:
@@ -258,6 +283,40 @@ def integral_step(k: Knowledge) -> Fraction | None:
     return None
 
 
+def effective_lower(k: Knowledge) -> tuple[Fraction, bool] | None:
+    """Lowest numeric instance bound, tightened for integer-only values and exact multiples."""
+    if k.lo is None:
+        return None
+    lo, excl = k.lo, k.lo_excl
+    step = integral_step(k)
+    if k.kinds & NUMERIC == {"integer"} or (step is not None and step.denominator == 1):
+        lo, excl = (Fraction(math.floor(lo) + 1) if excl else Fraction(math.ceil(lo))), False
+    if step is not None:
+        q = lo / step
+        n = math.ceil(q)
+        if excl and q == n:
+            n += 1
+        lo, excl = n * step, False
+    return lo, excl
+
+
+def effective_upper(k: Knowledge) -> tuple[Fraction, bool] | None:
+    """Highest numeric instance bound, tightened like ``effective_lower``."""
+    if k.hi is None:
+        return None
+    hi, excl = k.hi, k.hi_excl
+    step = integral_step(k)
+    if k.kinds & NUMERIC == {"integer"} or (step is not None and step.denominator == 1):
+        hi, excl = (Fraction(math.ceil(hi) - 1) if excl else Fraction(math.floor(hi))), False
+    if step is not None:
+        q = hi / step
+        n = math.floor(q)
+        if excl and q == n:
+            n -= 1
+        hi, excl = n * step, False
+    return hi, excl
+
+
 def _strings(k: Knowledge, atoms: list[Node]) -> None:
     for a in atoms:
         s = a.schema
@@ -269,8 +328,16 @@ def _strings(k: Knowledge, atoms: list[Node]) -> None:
             k.max_len = n if k.max_len is None else min(k.max_len, n)
         if isinstance(s.get("pattern"), str):
             k.patterns.add(s["pattern"])
+            lo, hi = pattern_bounds(s["pattern"])
+            k.min_len = max(k.min_len, lo)
+            if hi is not None:
+                k.max_len = hi if k.max_len is None else min(k.max_len, hi)
         if isinstance(s.get("format"), str):
             k.formats.add(s["format"])
+            lo, hi = format_lengths(s["format"])
+            k.min_len = max(k.min_len, lo)
+            if hi is not None:
+                k.max_len = hi if k.max_len is None else min(k.max_len, hi)
 
 
 def _arrays(k: Knowledge, atoms: list[Node]) -> None:
@@ -319,11 +386,16 @@ def _prune_kinds(k: Knowledge, kinds: frozenset[str]) -> frozenset[str]:
     if k.lo is not None and k.hi is not None:
         if k.lo > k.hi or (k.lo == k.hi and (k.lo_excl or k.hi_excl)):
             out -= NUMERIC
-        elif "integer" in out:
-            lo_i = math.floor(k.lo) + 1 if k.lo_excl else math.ceil(k.lo)
-            hi_i = math.ceil(k.hi) - 1 if k.hi_excl else math.floor(k.hi)
-            if lo_i > hi_i:
-                out.discard("integer")
+        for kind in ("integer", "nonint"):
+            if kind in out:  # bounds tightened to integers / multiples leave nothing
+                k.kinds = frozenset({kind})
+                lo, hi = effective_lower(k), effective_upper(k)
+                if (
+                    lo is not None
+                    and hi is not None
+                    and (lo[0] > hi[0] or (lo[0] == hi[0] and (lo[1] or hi[1])))
+                ):
+                    out.discard(kind)
     if k.max_len is not None and k.min_len > k.max_len:
         out.discard("string")
     if k.max_items is not None and k.min_items > k.max_items:

@@ -17,234 +17,15 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from platformxe.rules.compat.core import AnyKey, has_breaking, label
+from platformxe.rules.compat.keys import OldObjects, always_evaluated, dict_of, obligation, search
 from platformxe.rules.compat.knowledge import Knowledge, count
-from platformxe.rules.compat.model import SYNTHETIC, Finding, Node, Piece, join, strict_equal
+from platformxe.rules.compat.model import Finding, Node, Piece, join, strict_equal
 from platformxe.rules.compat.scalars import bound, show
 
 if TYPE_CHECKING:
     from platformxe.rules.compat.core import Walk
 
 OBJECT = frozenset({"object"})
-
-
-def search(pattern: str, name: str) -> bool | None:
-    """``re.search`` as the validator runs it; None when the pattern does not compile."""
-    try:
-        return re.search(pattern, name) is not None
-    except (re.error, TypeError):
-        return None
-
-
-def _dict(node: Node, kw: str) -> dict[str, Any]:
-    v = node.get(kw)
-    return v if isinstance(v, dict) else {}
-
-
-def inplace(node: Node) -> list[Node]:
-    """The node and every subschema applied to the same instance (refs followed, any branch)."""
-    out: list[Node] = []
-    seen: set[tuple[str, str]] = set()
-    work = [node]
-    while work:
-        n = work.pop()
-        if n.key in seen or not isinstance(n.schema, dict):
-            continue
-        seen.add(n.key)
-        out.append(n)
-        if "$ref" in n.schema:
-            t = n.doc.resolve(n.schema["$ref"])
-            if t is not None:
-                work.append(t)
-        for kw in ("allOf", "anyOf", "oneOf"):
-            v = n.get(kw)
-            for i in range(len(v) if isinstance(v, list) else 0):
-                work.append(n.child(kw, i))  # type: ignore[arg-type]
-        for kw in ("if", "then", "else"):
-            c = n.child(kw)
-            if c is not None:
-                work.append(c)
-        for name in _dict(n, "dependentSchemas"):
-            work.append(n.child("dependentSchemas", name))  # type: ignore[arg-type]
-    return out
-
-
-def _always(node: Node) -> tuple[set[str], list[str], bool]:
-    """Names/patterns certainly evaluated by the node when valid (own, allOf, $ref), and
-    whether additionalProperties (or a nested unevaluatedProperties) evaluates every key."""
-    names: set[str] = set()
-    pats: list[str] = []
-    everything = False
-    seen: set[tuple[str, str]] = set()
-    work = [node]
-    while work:
-        n = work.pop()
-        if n.key in seen or not isinstance(n.schema, dict):
-            continue
-        seen.add(n.key)
-        names |= set(_dict(n, "properties"))
-        pats += list(_dict(n, "patternProperties"))
-        if "additionalProperties" in n.schema or (n is not node and "unevaluatedProperties" in n.schema):
-            everything = True
-        if "$ref" in n.schema:
-            t = n.doc.resolve(n.schema["$ref"])
-            if t is None:
-                continue
-            work.append(t)
-        v = n.get("allOf")
-        for i in range(len(v) if isinstance(v, list) else 0):
-            work.append(n.child("allOf", i))  # type: ignore[arg-type]
-    return names, pats, everything
-
-
-class OldObjects:
-    """The old piece seen as objects: value pieces per key name and the undeclared-key rules."""
-
-    def __init__(self, walk: Walk, k: Knowledge) -> None:
-        self.walk = walk
-        self.k = k
-        self.applies = "object" in k.kinds
-        self.absent: set[str] = set()
-        for n in k.negs:  # cases split on dependentSchemas carry "not required [name]"
-            if n.doc is SYNTHETIC and set(n.schema) == {"required"} and len(n.schema["required"]) == 1:
-                self.absent.add(n.schema["required"][0])
-        self._cache: dict[str, Piece | None] = {}
-        # Per atom: (pattern -> schema node or None = unknown value, catch-all node or None = open)
-        self.rests: list[tuple[list[tuple[str, Node | None]], Node | None]] = []
-        self.declared: set[str] = set()
-        self.closed_names: set[str] | None = None  # a finite key universe, when one is known
-        for a in k.atoms:
-            self.declared |= set(_dict(a, "properties"))
-            self.rests.append(self._rest(a))
-            pn = a.get("propertyNames")
-            finite = _finite_names(pn)
-            if finite is not None:
-                self.declared |= finite
-                self._narrow(finite)
-            rest = self.rests[-1]
-            if not rest[0] and rest[1] is not None and rest[1].schema is False:
-                self._narrow(set(_dict(a, "properties")) | self._evaluated_names(a))
-
-    def _narrow(self, names: set[str]) -> None:
-        self.closed_names = names if self.closed_names is None else self.closed_names & names
-
-    @staticmethod
-    def _evaluated_names(a: Node) -> set[str]:
-        if "unevaluatedProperties" in a.schema and "additionalProperties" not in a.schema:
-            return {n for x in inplace(a) for n in _dict(x, "properties")}
-        return set()
-
-    def _rest(self, a: Node) -> tuple[list[tuple[str, Node | None]], Node | None]:
-        pats: list[tuple[str, Node | None]] = [
-            (p, a.child("patternProperties", p)) for p in _dict(a, "patternProperties")
-        ]
-        if "additionalProperties" in a.schema:
-            return pats, a.child("additionalProperties")
-        if "unevaluatedProperties" in a.schema:
-            nodes = inplace(a)
-            if any(
-                "additionalProperties" in x.schema or (x is not a and "unevaluatedProperties" in x.schema)
-                for x in nodes
-            ):
-                return pats, None
-            self.declared |= {n for x in nodes for n in _dict(x, "properties")}
-            own = {p for p, _ in pats}
-            pats += [
-                (p, None) for x in nodes if x is not a for p in _dict(x, "patternProperties") if p not in own
-            ]
-            return pats, a.child("unevaluatedProperties")
-        return pats, None
-
-    def value(self, name: str) -> Piece | None:
-        """The old value piece of key ``name``, or None when old objects never carry it."""
-        if name in self._cache:
-            return self._cache[name]
-        result = self._value(name)
-        self._cache[name] = result
-        return result
-
-    def _value(self, name: str) -> Piece | None:
-        k = self.k
-        if not self.applies or name in self.absent or k.max_props == 0:
-            return None
-        if self.closed_names is not None and name not in self.closed_names:
-            return None
-        nodes: list[Node] = []
-        for a in k.atoms:
-            matched = False
-            c = a.child("properties", name) if name in _dict(a, "properties") else None
-            if c is not None:
-                nodes.append(c)
-                matched = True
-            unknown = False
-            for p in _dict(a, "patternProperties"):
-                hit = search(p, name)
-                if hit is None:
-                    unknown = True
-                elif hit:
-                    nodes.append(a.child("patternProperties", p))  # type: ignore[arg-type]
-                    matched = True
-            if not matched and not unknown:
-                if "additionalProperties" in a.schema:
-                    nodes.append(a.child("additionalProperties"))  # type: ignore[arg-type]
-                elif "unevaluatedProperties" in a.schema and not self._maybe_evaluated(a, name):
-                    nodes.append(a.child("unevaluatedProperties"))  # type: ignore[arg-type]
-            pn = a.child("propertyNames")
-            if pn is not None and not pn.doc.is_valid(pn.schema, name):
-                return None
-        piece = Piece(tuple(nodes))
-        if self.walk.knowledge(piece).empty:
-            return None
-        return piece
-
-    @staticmethod
-    def _maybe_evaluated(a: Node, name: str) -> bool:
-        for x in inplace(a):
-            if name in _dict(x, "properties") or "additionalProperties" in x.schema:
-                return True
-            if x is not a and "unevaluatedProperties" in x.schema:
-                return True
-            if any(search(p, name) is not False for p in _dict(x, "patternProperties")):
-                return True
-        return False
-
-
-def _finite_names(pn: Any) -> set[str] | None:
-    if not isinstance(pn, dict):
-        return set() if pn is False else None
-    if "const" in pn:
-        return {pn["const"]} if isinstance(pn["const"], str) else set()
-    if isinstance(pn.get("enum"), list):
-        return {v for v in pn["enum"] if isinstance(v, str)}
-    return None
-
-
-def obligation(
-    walk: Walk, old: OldObjects, target: Node, include: str | None, exclude: list[str], ipath: tuple[Any, ...]
-) -> bool:
-    """Every undeclared old key (matching ``include`` if given, matching none of ``exclude``)
-    has a value valid under ``target``."""
-    if not old.applies or old.closed_names is not None:
-        return True  # no object, or every possible key is named (and checked by name)
-    sub = (*ipath, AnyKey(include))
-    for pats, catchall in old.rests:
-        names = [p for p, _ in pats]
-        if include is not None and include in names:
-            node = dict(pats)[include]
-            if walk.proves(Piece(() if node is None else (node,)), target, sub):
-                return True
-            continue
-        ok = True
-        for p, node in pats:
-            if p in exclude:
-                continue
-            if not walk.proves(Piece(() if node is None else (node,)), target, sub):
-                ok = False
-                break
-        if ok and (catchall is None or catchall.schema is not False):
-            ok = walk.proves(Piece(() if catchall is None else (catchall,)), target, sub)
-        if ok:
-            return True
-    return not old.rests and walk.proves(Piece(()), target, sub)
 
 
 def object_handler(
@@ -281,15 +62,15 @@ def object_handler(
 def _new_targets(new: Node, name: str) -> list[tuple[str, Node]]:
     """(what, node) pairs of the new node's schemas that apply to the value of key ``name``."""
     out: list[tuple[str, Node]] = []
-    matched = name in _dict(new, "properties")
-    for p in _dict(new, "patternProperties"):
+    matched = name in dict_of(new, "properties")
+    for p in dict_of(new, "patternProperties"):
         if search(p, name) is not False:  # an uncompilable pattern is assumed to apply
             out.append((f"patternProperties /{p}/", new.child("patternProperties", p)))  # type: ignore[arg-type]
             matched = True
     if not matched and new.has("additionalProperties"):
         out.append(("additionalProperties", new.child("additionalProperties")))  # type: ignore[arg-type]
     if new.has("unevaluatedProperties"):
-        names, pats, everything = _always(new)
+        names, pats, everything = always_evaluated(new)
         if not everything and name not in names and not any(search(p, name) is not False for p in pats):
             out.append(("unevaluatedProperties", new.child("unevaluatedProperties")))  # type: ignore[arg-type]
     return out
@@ -298,8 +79,8 @@ def _new_targets(new: Node, name: str) -> list[tuple[str, Node]]:
 def _named(
     walk: Walk, old: OldObjects, new: Node, primary: Node | None, ipath: tuple[Any, ...]
 ) -> list[Finding]:
-    new_props = _dict(new, "properties")
-    old_props = _dict(primary, "properties") if primary is not None else {}
+    new_props = dict_of(new, "properties")
+    old_props = dict_of(primary, "properties") if primary is not None else {}
     names = list(dict.fromkeys([*old_props, *new_props, *sorted(old.declared), *sorted(old.k.required)]))
     out: list[Finding] = []
     for name in names:
@@ -401,8 +182,8 @@ def _undeclared(
 ) -> list[Finding]:
     out: list[Finding] = []
     where = label(ipath)
-    new_pats = _dict(new, "patternProperties")
-    old_pats = _dict(primary, "patternProperties") if primary is not None else {}
+    new_pats = dict_of(new, "patternProperties")
+    old_pats = dict_of(primary, "patternProperties") if primary is not None else {}
     for p in new_pats:
         target = new.child("patternProperties", p)
         assert target is not None
@@ -470,7 +251,7 @@ def _catchall(
     target = new.child(kw)
     assert target is not None
     if exclude is None:
-        _names, pats, everything = _always(new)
+        _names, pats, everything = always_evaluated(new)
         ok = everything or obligation(walk, old, target, None, pats, ipath)
     else:
         ok = obligation(walk, old, target, None, exclude, ipath)
@@ -569,7 +350,10 @@ def _dependencies(
 ) -> list[Finding]:
     out: list[Finding] = []
     where = label(ipath)
-    dr_new, dr_old = _dict(new, "dependentRequired"), (_dict(primary, "dependentRequired") if primary else {})
+    dr_new, dr_old = (
+        dict_of(new, "dependentRequired"),
+        (dict_of(primary, "dependentRequired") if primary else {}),
+    )
     for name, deps in dr_new.items():
         if not isinstance(deps, list):
             continue
@@ -586,7 +370,10 @@ def _dependencies(
         if name not in dr_new and primary is not None:
             out.append(walk.finding("dependent_required_removed", join(primary.ptr, "dependentRequired", name), False,
                                     f"in {where}, property {show(name)} no longer requires other properties"))  # fmt: skip
-    ds_new, ds_old = _dict(new, "dependentSchemas"), (_dict(primary, "dependentSchemas") if primary else {})
+    ds_new, ds_old = (
+        dict_of(new, "dependentSchemas"),
+        (dict_of(primary, "dependentSchemas") if primary else {}),
+    )
     for name in ds_new:
         target = new.child("dependentSchemas", name)
         assert target is not None

@@ -9,7 +9,6 @@ cannot, adding the keyword refuses nothing.
 from __future__ import annotations
 
 import json
-import math
 import re
 from fractions import Fraction
 from functools import cache
@@ -19,8 +18,9 @@ from platformxe.rules.compat.core import label
 from platformxe.rules.compat.knowledge import (
     Knowledge,
     count,
+    effective_lower,
+    effective_upper,
     exact_multiple,
-    integral_step,
     json_equal,
     number,
 )
@@ -251,40 +251,6 @@ def enum_handler(
         )
     )
     return out
-
-
-def effective_lower(k: Knowledge) -> tuple[Fraction, bool] | None:
-    """Lowest numeric instance bound, tightened for integer-only values and exact multiples."""
-    if k.lo is None:
-        return None
-    lo, excl = k.lo, k.lo_excl
-    step = integral_step(k)
-    if k.kinds & NUMERIC == {"integer"} or (step is not None and step.denominator == 1):
-        lo, excl = (Fraction(math.floor(lo) + 1) if excl else Fraction(math.ceil(lo))), False
-    if step is not None:
-        q = lo / step
-        n = math.ceil(q)
-        if excl and q == n:
-            n += 1
-        lo, excl = n * step, False
-    return lo, excl
-
-
-def effective_upper(k: Knowledge) -> tuple[Fraction, bool] | None:
-    """Highest numeric instance bound, tightened like ``effective_lower``."""
-    if k.hi is None:
-        return None
-    hi, excl = k.hi, k.hi_excl
-    step = integral_step(k)
-    if k.kinds & NUMERIC == {"integer"} or (step is not None and step.denominator == 1):
-        hi, excl = (Fraction(math.ceil(hi) - 1) if excl else Fraction(math.floor(hi))), False
-    if step is not None:
-        q = hi / step
-        n = math.floor(q)
-        if excl and q == n:
-            n -= 1
-        hi, excl = n * step, False
-    return hi, excl
 
 
 def numeric_handler(

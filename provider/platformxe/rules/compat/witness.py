@@ -17,8 +17,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from platformxe.rules.compat.core import AnyKey
-from platformxe.rules.compat.model import Doc, Finding, Node, Piece
-from platformxe.rules.compat.scalars import effective_lower, effective_upper
+from platformxe.rules.compat.knowledge import effective_lower, effective_upper
+from platformxe.rules.compat.model import Doc, Finding, Node, Piece, kind_of
 
 if TYPE_CHECKING:
     from platformxe.rules.compat.core import Walk
@@ -27,7 +27,7 @@ FORMAT_SAMPLES: dict[str, list[str]] = {
     "date-time": ["2024-01-02T03:04:05Z", "2024-01-02T03:04:05.123+02:00"],
     "date": ["2024-01-02"],
     "time": ["03:04:05Z"],
-    "email": ["user@example.com"],
+    "email": ["user@example.com", "a@b", "@"],
     "idn-email": ["user@example.com"],
     "hostname": ["example.com"],
     "idn-hostname": ["example.com"],
@@ -55,7 +55,7 @@ def regex_samples(pattern: str) -> list[str]:
     except Exception:
         return []
     out: list[str] = []
-    for extra in (0, 1, 3):
+    for extra in (0, 1, 2, 3):
         try:
             text = _gen(tree, extra, parser)
         except _Unsupported:
@@ -79,7 +79,7 @@ def _gen(tree: Any, extra: int, parser: Any) -> str:
         elif name == "ANY":
             out += "a"
         elif name == "IN":
-            out += _pick(av)
+            out += _pick(av, extra)
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             lo, hi, sub = av
             n = lo + extra if hi == c.MAXREPEAT or lo + extra <= hi else hi
@@ -97,8 +97,11 @@ def _gen(tree: Any, extra: int, parser: Any) -> str:
     return out
 
 
-def _pick(items: Any) -> str:
+def _pick(items: Any, variant: int) -> str:
+    """One member of a character class; ``variant`` walks through its parts (first range start,
+    last range end, literals …) so different samples exercise different characters."""
     negate = False
+    options: list[str] = []
     for op, av in items:
         name = str(op)
         if name == "NEGATE":
@@ -106,12 +109,14 @@ def _pick(items: Any) -> str:
         elif negate:
             continue
         elif name == "LITERAL":
-            return chr(av)
+            options.append(chr(av))
         elif name == "RANGE":
-            return chr(av[0])
+            options += [chr(av[0]), chr(av[1])]
         elif name == "CATEGORY":
             cat = str(av)
-            return {"CATEGORY_DIGIT": "0", "CATEGORY_WORD": "a", "CATEGORY_SPACE": " "}.get(cat, "a")
+            options.append({"CATEGORY_DIGIT": "0", "CATEGORY_WORD": "a", "CATEGORY_SPACE": " "}.get(cat, "a"))
+    if options:
+        return options[-1 if variant else 0] if variant < 2 else options[variant % len(options)]
     if negate:
         banned = {chr(av) for op, av in items if str(op) == "LITERAL"}
         for ch in "aZ0_-":
@@ -135,11 +140,54 @@ def candidates(walk: Walk, piece: Piece, depth: int = 0) -> list[Any]:
         for kw in ("default", "example"):
             if a.has(kw):
                 out.append(a.get(kw))
+    if k.disj and depth < _MAX_DEPTH:  # values of each case of the first anyOf/oneOf/if
+        from platformxe.rules.compat.core import cases
+
+        node, kw = k.disj[0]
+        for case in cases(piece, node, kw)[:4]:
+            out += candidates(walk, case, depth + 1)[:4]
     order = ["object", "string", "integer", "nonint", "array", "boolean", "null"]
     for kind in order:
         if kind in k.kinds:
             out += _of_kind(walk, piece.restrict(frozenset({kind})), kind, depth)
     return out
+
+
+def _distinct(walk: Walk, piece: Piece, n: int) -> list[Any]:
+    """``n`` pairwise different values for a simple numeric or string piece (for uniqueItems)."""
+    k = walk.knowledge(piece)
+    if k.kinds & {"integer", "nonint"}:
+        hi, lo = effective_upper(k), effective_lower(k)
+        if hi is not None:
+            return [int(hi[0]) - i for i in range(n)]
+        start = int(lo[0]) + 1 if lo is not None else 0
+        return list(range(start, start + n))
+    if "string" in k.kinds and not k.patterns and not k.formats:
+        width = max(k.min_len, len(str(n)))
+        return [str(i).rjust(width, "a") for i in range(n)]
+    return []
+
+
+def members(walk: Walk, piece: Piece, depth: int = 0) -> list[Any]:
+    """The candidates the real validator places in the piece (valid under every conjunct)."""
+    k = walk.knowledge(piece)
+    out: list[Any] = []
+    for v in candidates(walk, piece, depth):
+        if len(out) >= _PER_LEVEL:
+            break
+        if not any(_same_json(v, o) for o in out) and _member(walk, piece, v, k):
+            out.append(v)
+    return out
+
+
+def _member(walk: Walk, piece: Piece, v: Any, k: Any = None) -> bool:
+    """Whether the real validator places ``v`` in the piece."""
+    k = k or walk.knowledge(piece)
+    if kind_of(v) not in piece.kinds:
+        return False
+    return all(a.doc.is_valid(a.schema, v) for a in k.atoms) and not any(
+        n.doc.is_valid(n.schema, v) for n in k.negs
+    )
 
 
 def _of_kind(walk: Walk, piece: Piece, kind: str, depth: int) -> list[Any]:
@@ -165,11 +213,14 @@ def _of_kind(walk: Walk, piece: Piece, kind: str, depth: int) -> list[Any]:
         for f in sorted(k.formats):
             strs += FORMAT_SAMPLES.get(f, [])
         for p in sorted(k.patterns):
-            strs += regex_samples(p)
+            for s in regex_samples(p):
+                strs += [s, s + "a" * 20, s + "\n"]  # "$" also matches before a final newline
+                if len(s) < k.min_len:  # most patterns here are prefix or class patterns
+                    strs += [s + "a" * (k.min_len - len(s)), s + "0" * (k.min_len - len(s))]
         lo_n = k.min_len
         for n in (lo_n, max(lo_n, 1), lo_n + 1, k.max_len):
             if n is not None:
-                strs.append("a" * n)
+                strs += ["a" * n, "A" * n, "0" * n]
         for s in list(strs):
             if k.max_len is not None and len(s) < k.max_len:
                 strs.append(s + "a" * (k.max_len - len(s)))
@@ -186,27 +237,32 @@ def _of_kind(walk: Walk, piece: Piece, kind: str, depth: int) -> list[Any]:
             vp = arr.item(i)
             if vp is None:
                 break
-            vals = candidates(walk, vp, depth + 1)
-            items.append(vals[0] if vals else None)
+            vals = members(walk, vp, depth + 1)
+            fresh = [v for v in vals if not any(_same_json(v, x) for x in items)]  # distinct for uniqueItems
+            items.append(fresh[0] if fresh else vals[0] if vals else None)
         out: list[Any] = [items[: k.min_items], items[:n], items, []]
         for a in k.atoms:  # arrays made of samples of the old contains schema
             c = a.child("contains")
             if c is not None:
-                for v in candidates(walk, Piece((c,)), depth + 1)[:2]:
+                for v in members(walk, Piece((c,)), depth + 1)[:2]:
                     m = max(k.min_items, 1)
                     out += [[v] * m, [v] * (m + 1), [v] * (m + 2)]
         long_n = k.max_items if k.max_items is not None else max(n + 1, 12)
         if items and long_n <= 64:
             out.append([items[min(i, len(items) - 1)] for i in range(long_n)])
+        long_n = k.max_items if k.max_items is not None else 40
+        tail = arr.item(long_n - 1) if long_n <= 64 else None
+        if tail is not None:
+            out.append(items[: arr.prefix_max] + _distinct(walk, tail, long_n - arr.prefix_max))
         return out
-    from platformxe.rules.compat.objects import OldObjects
+    from platformxe.rules.compat.keys import OldObjects
 
     obj = OldObjects(walk, k)
     base: dict[str, Any] = {}
     samples: dict[str, list[Any]] = {}
     for name in sorted(obj.declared | k.required):
         vp = obj.value(name)
-        vals = candidates(walk, vp, depth + 1)[:_PER_LEVEL] if vp is not None else []
+        vals = members(walk, vp, depth + 1)[:_PER_LEVEL] if vp is not None else []
         samples[name] = vals
         if name in k.required and vals:
             base[name] = vals[0]
@@ -217,32 +273,50 @@ def _of_kind(walk: Walk, piece: Piece, kind: str, depth: int) -> list[Any]:
             objs.append({**base, name: vals[0]})
             full[name] = vals[0]
     objs.append(full)
-    for v in _SIMPLE_VALUES:
+    extra = list(_SIMPLE_VALUES)
+    for a in k.atoms:  # values the old catch-all admits for undeclared keys
+        addl = a.child("additionalProperties")
+        if addl is not None and addl.schema is not False:
+            extra = members(walk, Piece((addl,)), depth + 1)[:3] + extra
+    for v in extra:
         objs.append({**full, _EXTRA_KEY: v})
     for a in k.atoms:  # keys matching the old pattern properties
         pats = a.get("patternProperties")
         for p in pats if isinstance(pats, dict) else {}:
             sub = a.child("patternProperties", p)
-            vals = candidates(walk, Piece((sub,)), depth + 1)[:2] if sub is not None else []
+            vals = members(walk, Piece((sub,)), depth + 1)[:2] if sub is not None else []
             for name in regex_samples(p)[:1]:
                 objs += [{**base, name: v} for v in vals]
     return objs
 
 
-def embed(base: Any, ipath: tuple[Any, ...], value: Any, walk: Walk | None = None) -> Any:
-    """A copy of ``base`` with ``value`` placed at payload path ``ipath`` (containers created)."""
+def embed(walk: Walk, piece: Piece | None, base: Any, ipath: tuple[Any, ...], value: Any) -> Any:
+    """A copy of ``base`` with ``value`` placed at payload path ``ipath``. Containers missing on
+    the way are created from valid samples of the old value piece at that place (so required
+    siblings are present), else empty."""
     if not ipath:
         return copy.deepcopy(value)
     seg, rest = ipath[0], ipath[1:]
+    k = walk.knowledge(piece) if piece is not None else None
     if isinstance(seg, int):
+        from platformxe.rules.compat.arrays import OldArrays
+
+        sub = OldArrays(walk, k).item(seg) if k is not None else None
         arr = list(base) if isinstance(base, list) else []
         while len(arr) <= seg:
-            arr.append(embed(arr[-1] if arr else None, rest, value))
-        arr[seg] = embed(arr[seg], rest, value)
+            filler = (members(walk, sub)[:1] if sub is not None and rest else []) or [None]
+            arr.append(embed(walk, sub, arr[-1] if arr else filler[0], rest, value))
+        arr[seg] = embed(walk, sub, arr[seg], rest, value)
         return arr
-    obj = dict(base) if isinstance(base, dict) else {}
+    from platformxe.rules.compat.keys import OldObjects
+
     name = seg if isinstance(seg, str) else _any_key(seg)
-    obj[name] = embed(obj.get(name), rest, value)
+    sub = OldObjects(walk, k).value(name) if k is not None else None
+    obj = dict(base) if isinstance(base, dict) else {}
+    child = obj.get(name)
+    if child is None and rest and sub is not None:
+        child = next(iter(members(walk, sub)), None)
+    obj[name] = embed(walk, sub, child, rest, value)
     return obj
 
 
@@ -271,8 +345,10 @@ def find(walk: Walk, finding: Finding, old: Doc, new: Doc, bases: list[Any]) -> 
         seen.append(value)
         if finding.target is not None and finding.target.doc.is_valid(finding.target.schema, value):
             continue  # the new schema accepts it at this place: no counterexample here
+        if finding.piece is not None and not _member(walk, finding.piece, value):
+            continue  # not an old value at this place
         for base in bases:
-            payload = embed(base, finding.ipath, value)
+            payload = embed(walk, Piece((Node(old, old.root, ""),)), base, finding.ipath, value)
             tried += 1
             if old.is_valid(old.root, payload) and not new.is_valid(new.root, payload):
                 return True, payload
