@@ -141,8 +141,6 @@ def dry_run_verdict(
     Every problem is reported at once. ``org=None`` skips the organisation rules (allowlist and
     quota) for offline checks. Never raises on bad input: bad input is a problem in the verdict.
     """
-    from platformxe.rules.compat import compare
-
     errors = _name_problems(candidate, org)
 
     schema, parse_problems = parse_json_field(candidate.payload_schema, "payloadSchema")
@@ -183,6 +181,10 @@ def dry_run_verdict(
         patch_next, minor_next, major_next = legal_next_versions(previous)
         equal = compatible = False
         if schema_ok and not prev_problems:
+            # Imported here: an initial registration (every provider process's validate step)
+            # never pays for loading the compatibility checker.
+            from platformxe.rules.compat import compare
+
             report = compare(prev_schema, schema)
             changes = tuple(report.changes)
             equal = _stripped_equal(prev_schema, schema)
