@@ -31,12 +31,8 @@ generate: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
-# The main job. Until the Terraform demo lands it judges the bundled example evolution
-# with the rules engine: 1.0.0 -> 1.1.0 (minor) and a breaking change offered as 1.1.0.
+# The main job: a registry, an organisation, the provider mirror and the embedded Terraform 1.15.5
+# in a temp directory; quickstart, a minor bump, a refused breaking change, 2.0.0 through the CI
+# gate (tools/demo.py; stops everything it started, also on failure or Ctrl-C).
 demo: $(STAMP)
-	$(VENV)/bin/platformxe validate examples/schemas/property-favorited-1.1.0.json \
-	  --namespace lettings --name property.favorited \
-	  --previous examples/schemas/property-favorited-1.0.0.json --previous-version 1.0.0 --version 1.1.0
-	-$(VENV)/bin/platformxe validate examples/schemas/property-favorited-breaking.json \
-	  --namespace lettings --name property.favorited \
-	  --previous examples/schemas/property-favorited-1.0.0.json --previous-version 1.0.0 --version 1.1.0
+	$(PY) tools/demo.py
