@@ -18,6 +18,7 @@ has been descended into meanwhile (induction on the payload's size — payloads 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from platformxe.rules.compat.knowledge import Knowledge, knowledge
@@ -38,6 +39,7 @@ class AnyKey:
         return f"AnyKey({self.pattern!r})"
 
 
+@lru_cache(maxsize=4096)
 def label(ipath: tuple[Any, ...]) -> str:
     """A readable name for a place in the payload: "propertyId", "tags[]", "the payload"."""
     if not ipath:

@@ -16,7 +16,17 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from platformxe.rules.compat.model import ASSERTING_KEYWORDS, NUMERIC, Node, Piece, kind_of, same, type_kinds
+from platformxe.rules.compat.model import (
+    ASSERTING_KEYWORDS,
+    NUMERIC,
+    Node,
+    Piece,
+    in_enum,
+    json_equal,
+    kind_of,
+    same,
+    type_kinds,
+)
 from platformxe.rules.compat.regex import pattern_bounds
 
 # Keywords whose effect on a finite candidate list the summary computes without the validator.
@@ -104,21 +114,6 @@ def exact_multiple(d: Any) -> Fraction | None:
     if isinstance(d, float) and 0 < d <= 1 and math.frexp(d)[0] == 0.5:
         return Fraction(d)
     return None
-
-
-def json_equal(a: Any, b: Any) -> bool:
-    """Equality as the validator's enum/const see it: 1 == 1.0, but true != 1."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return isinstance(a, bool) and isinstance(b, bool) and a == b
-    if isinstance(a, int | float) and isinstance(b, int | float):
-        return a == b
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
 
 
 def expand(piece: Piece) -> tuple[list[Node], list[Node], list[tuple[Node, str]], bool, set[str]]:
@@ -436,7 +431,7 @@ def _admits(a: Node, v: Any) -> bool:
     s = a.schema
     if "const" in s and not json_equal(v, s["const"]):
         return False
-    if isinstance(s.get("enum"), list) and not any(json_equal(v, e) for e in s["enum"]):
+    if isinstance(s.get("enum"), list) and not in_enum(v, s["enum"]):
         return False
     if all(kw in _CHEAP or kw not in ASSERTING_KEYWORDS for kw in s):
         return True  # type already applied through kinds

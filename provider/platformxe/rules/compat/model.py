@@ -123,28 +123,41 @@ _MAP_KEYWORDS = frozenset({"properties", "patternProperties", "$defs", "definiti
 class Doc:
     """One schema document: its root, local anchors and a lazily built validator."""
 
-    __slots__ = ("_validator", "anchors", "label", "nested_ids", "root")
+    __slots__ = ("_anchors", "_nested_ids", "_subs", "_validator", "label", "root")
 
     def __init__(self, label: str, root: Any) -> None:
         self.label = label
         self.root = root
-        self.anchors: dict[str, str] = {}
-        # A nested $id (or dynamic referencing) changes how references resolve below it; the
-        # checker then refuses to follow references rather than guess.
-        self.nested_ids = False
+        self._anchors: dict[str, str] | None = None
+        self._nested_ids = False
         self._validator: Any = None
-        self._scan(root, "", top=True, in_map=False)
+        self._subs: dict[int, tuple[Any, Any]] = {}
+
+    @property
+    def anchors(self) -> dict[str, str]:
+        """``$anchor`` name -> JSON pointer (the document is scanned on first use)."""
+        if self._anchors is None:
+            self._anchors = {}
+            self._scan(self.root, "", top=True, in_map=False)
+        return self._anchors
+
+    @property
+    def nested_ids(self) -> bool:
+        """A nested $id (or dynamic referencing) changes how references resolve below it; the
+        checker then refuses to follow references rather than guess."""
+        _ = self.anchors
+        return self._nested_ids
 
     def _scan(self, node: Any, pointer: str, top: bool, in_map: bool) -> None:
         if isinstance(node, dict):
             if not in_map:
                 if not top and isinstance(node.get("$id"), str):
-                    self.nested_ids = True
+                    self._nested_ids = True
                 if "$dynamicRef" in node or "$dynamicAnchor" in node:
-                    self.nested_ids = True
+                    self._nested_ids = True
                 anchor = node.get("$anchor")
-                if isinstance(anchor, str):
-                    self.anchors.setdefault(anchor, pointer)
+                if isinstance(anchor, str) and self._anchors is not None:
+                    self._anchors.setdefault(anchor, pointer)
             for key, value in node.items():
                 if not in_map and key in _DATA_KEYWORDS:
                     continue  # instance data, not schemas
@@ -195,13 +208,92 @@ class Doc:
 
     def is_valid(self, schema: Any, value: Any) -> bool:
         """Validate ``value`` against one subschema of this document (refs resolve in the document)."""
+        quick = cheap_valid(schema, value)
+        if quick is not None:
+            return quick
         try:
-            return bool(self.validator().evolve(schema=schema).is_valid(value))
+            sub = self._subs.get(id(schema))
+            if sub is None or sub[0] is not schema:
+                sub = (schema, self.validator().evolve(schema=schema))
+                self._subs[id(schema)] = sub
+            return bool(sub[1].is_valid(value))
         except Exception:  # a schema the library cannot evaluate: treat as "not known valid"
             return False
 
 
 SYNTHETIC = Doc("synthetic", {})
+_CHEAP = frozenset({"type", "enum", "const"})
+
+
+def cheap_valid(schema: Any, value: Any) -> bool | None:
+    """Validity for schemas made only of type/enum/const (and annotations), without the
+    validator; None when the schema needs the real validator."""
+    if isinstance(schema, bool):
+        return schema
+    if not isinstance(schema, dict) or any(k in ASSERTING_KEYWORDS and k not in _CHEAP for k in schema):
+        return None
+    if "type" in schema:
+        kinds = type_kinds(schema["type"])
+        if kinds is None:
+            return None
+        if kind_of(value) not in kinds:
+            return False
+    if "const" in schema and not json_equal(value, schema["const"]):
+        return False
+    enum = schema.get("enum")
+    if enum is not None:
+        if not isinstance(enum, list):
+            return None
+        return in_enum(value, enum)
+    return True
+
+
+_ENUM_SETS: dict[int, tuple[list[Any], frozenset[Any], bool]] = {}
+
+
+def _scalar_key(v: Any) -> Any:
+    if isinstance(v, bool):
+        return ("b", v)
+    if isinstance(v, int | float):
+        return ("n", v)  # 1 and 1.0 hash and compare equal, as the validator's enum wants
+    if isinstance(v, str):
+        return ("s", v)
+    if v is None:
+        return ("z",)
+    return None
+
+
+def in_enum(value: Any, enum: list[Any]) -> bool:
+    """``value`` is among the enum's values (validator equality), with a hashed fast path."""
+    entry = _ENUM_SETS.get(id(enum))
+    if entry is None or entry[0] is not enum:
+        keys = [_scalar_key(e) for e in enum]
+        entry = (enum, frozenset(k for k in keys if k is not None), any(k is None for k in keys))
+        if len(_ENUM_SETS) > 4096:
+            _ENUM_SETS.clear()
+        _ENUM_SETS[id(enum)] = entry
+    key = _scalar_key(value)
+    if key is not None:
+        if key in entry[1]:
+            return True
+        if not entry[2]:
+            return False
+    return any(json_equal(value, e) for e in enum)
+
+
+def json_equal(a: Any, b: Any) -> bool:
+    """Equality as the validator's enum/const see it: 1 == 1.0, but true != 1."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return a == b
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
 
 
 class Node:

@@ -21,7 +21,6 @@ from platformxe.rules.compat.knowledge import (
     effective_lower,
     effective_upper,
     exact_multiple,
-    json_equal,
     number,
 )
 from platformxe.rules.compat.model import (
@@ -30,6 +29,7 @@ from platformxe.rules.compat.model import (
     Node,
     Piece,
     describe_kinds,
+    in_enum,
     join,
     strict_equal,
     type_kinds,
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from platformxe.rules.compat.core import Walk
 
 
+@cache
 def snake(keyword: str) -> str:
     """camelCase keyword -> snake_case kind stem (maxLength -> max_length)."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", keyword).lower()
@@ -64,6 +65,8 @@ def bound(
     """Report one bound-like keyword: added, removed, raised or lowered (breaking unless proved)."""
     has_new = new.has(keyword)
     has_old = primary is not None and primary.has(keyword)
+    if not has_new and not has_old:
+        return []
     where = label(ipath)
     stem = snake(keyword)
     if has_old and not has_new:
@@ -201,7 +204,7 @@ def enum_handler(
     ptr = join(new.ptr, kw)
     if k.finite is not None:
         for v in k.finite:
-            if not any(json_equal(v, w) for w in new_vals):
+            if not in_enum(v, new_vals):
                 out.append(
                     walk.finding(
                         "enum_value_removed",
@@ -216,7 +219,7 @@ def enum_handler(
                 )
         if old_vals is not None:
             for w in new_vals:
-                if not any(json_equal(v, w) for v in old_vals):
+                if not in_enum(w, old_vals):
                     out.append(
                         walk.finding(
                             "enum_value_added", ptr, False, f"value {show(w)} is now allowed for {where}"

@@ -1,0 +1,101 @@
+"""Time of compare() on 50-property schema pairs (prints, never fails).
+
+Scenarios: a minor change (a 50th optional property on a closed object), every bound relaxed,
+a breaking change (one maxLength lowered: includes the witness search, which imports and runs
+the real validator), and an enum-heavy pair (every old enum value checked by the validator).
+"""
+
+from __future__ import annotations
+
+import copy
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "provider"))
+
+from platformxe.rules.compat import compare
+
+KINDS: list[dict[str, Any]] = [
+    {"type": "string", "maxLength": 64},
+    {"type": "integer", "minimum": 0, "maximum": 1000},
+    {"type": "string", "format": "date-time"},
+    {"type": "boolean"},
+    {"type": "array", "items": {"type": "string", "maxLength": 20}, "maxItems": 10},
+    {
+        "type": "object",
+        "properties": {"city": {"type": "string"}, "zip": {"type": "string"}},
+        "required": ["zip"],
+    },
+    {"enum": ["email", "sms", "push", "webhook"]},
+]
+
+
+def schema_with(count: int) -> dict[str, Any]:
+    """An event schema with ``count`` top-level properties of mixed kinds, closed."""
+    props = {f"field{i:02d}": copy.deepcopy(KINDS[i % len(KINDS)]) for i in range(count)}
+    return {
+        "type": "object",
+        "properties": props,
+        "required": ["field00", "field01"],
+        "additionalProperties": False,
+    }
+
+
+def relaxed(schema: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(schema)
+    for p in out["properties"].values():
+        if "maxLength" in p:
+            p["maxLength"] *= 2
+        if "maximum" in p:
+            p["maximum"] *= 2
+        if "enum" in p:
+            p["enum"] = [*p["enum"], "pager"]
+        p["description"] = "documented"
+    return out
+
+
+def measure(label: str, old: Any, new: Any, runs: int) -> None:
+    report = compare(old, new)  # warm-up (lazy imports)
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        compare(old, new)
+        timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    p95 = timings[int(len(timings) * 0.95) - 1]
+    print(
+        f"{label:<44} median {statistics.median(timings):7.3f} ms   p95 {p95:7.3f} ms   "
+        f"compatible={report.compatible} changes={len(report.changes)}"
+    )
+
+
+def main() -> None:
+    old = schema_with(49)
+    minor = copy.deepcopy(old)
+    minor["properties"]["field49"] = {"type": "string"}
+    fifty = schema_with(50)
+    breaking = copy.deepcopy(fifty)
+    breaking["properties"]["field00"]["maxLength"] = 32
+    enums = {
+        "type": "object",
+        "properties": {f"e{i:02d}": {"enum": [f"v{j}" for j in range(8)]} for i in range(50)},
+    }
+    enums_new = copy.deepcopy(enums)
+    for p in enums_new["properties"].values():
+        p["enum"].append("extra")
+    scenarios: list[tuple[str, Any, Any, int]] = [
+        ("minor: 50th optional property (closed)", old, minor, 200),
+        ("identical 50-property schemas", fifty, copy.deepcopy(fifty), 200),
+        ("all 50 properties relaxed + described", fifty, relaxed(fifty), 100),
+        ("breaking: one maxLength lowered (+witness)", fifty, breaking, 50),
+        ("50 enums, one value added to each", enums, enums_new, 50),
+    ]
+    for label, a, b, runs in scenarios:
+        measure(label, a, b, runs)
+
+
+if __name__ == "__main__":
+    main()
