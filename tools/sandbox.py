@@ -60,12 +60,14 @@ def flat(text: str) -> str:
 
 def exit_on_sigterm() -> None:
     """Turn SIGTERM into ``SystemExit(143)`` so ``finally`` blocks and ``__exit__`` still run
-    (Python's default SIGTERM handling ends the process without them)."""
+    (Python's default SIGTERM handling ends the process without them), and make Ctrl-C raise
+    ``KeyboardInterrupt`` even when the parent started us with SIGINT ignored (a background job)."""
 
     def _raise(signum: int, frame: FrameType | None) -> None:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, _raise)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @dataclass(frozen=True)
