@@ -25,6 +25,11 @@ lint: $(STAMP)
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
+# Reference pages docs/index.md, docs/resources/, docs/data-sources/ from the provider's schemas
+# and examples/ (tests/unit/test_docs_fresh.py fails when they are stale).
+docs: $(STAMP)
+	$(PY) tools/generate_docs.py
+
 generate: $(STAMP)
 	$(PY) -m platformxe.tfplugin.generate
 
