@@ -7,11 +7,12 @@ terraform {
   }
 }
 
-# Every setting is optional: endpoint and api_key fall back to the PLATFORMXE_ENDPOINT and
-# PLATFORMXE_API_KEY environment variables, which keeps the key out of the configuration.
 provider "platformxe" {
-  endpoint = "http://127.0.0.1:8780" # the registry's base URL, without /v1
-  api_key  = var.platformxe_api_key
+  endpoint = "http://127.0.0.1:8780" # the registry's base URL, without /v1 (or PLATFORMXE_ENDPOINT)
+
+  # The API key: leave api_key unset and export PLATFORMXE_API_KEY. A key written here or passed
+  # through a variable (even one marked sensitive) is stored in saved plan files and printed by
+  # `terraform show -json`, which CI jobs often keep as artifacts.
 
   # Optional: refuse a key that belongs to another organisation before anything is planned.
   # organization_id = "org_0123456789abcdef"
@@ -22,9 +23,4 @@ provider "platformxe" {
 
   max_retries     = 3  # 429 / 5xx answers and failed connections
   request_timeout = 30 # seconds per request phase
-}
-
-variable "platformxe_api_key" {
-  type      = string
-  sensitive = true
 }

@@ -57,7 +57,6 @@ def test_provider_resource_and_data_source_examples_apply_then_plan_no_changes(
     (work / "provider.tf").write_text(_provider_tf(sandbox))
     for data_source in DATA_SOURCES:
         shutil.copy(EXAMPLES / "data-sources" / data_source / "data-source.tf", work / f"{data_source}.tf")
-    env = {"TF_VAR_platformxe_api_key": key, "PLATFORMXE_API_KEY": ""}  # the key from the variable only
     sandbox.terraform(work, "init", api_key=key).require(0)
     # Data sources read what the same apply registers, so the resources go first.
     sandbox.terraform(
@@ -67,9 +66,8 @@ def test_provider_resource_and_data_source_examples_apply_then_plan_no_changes(
         "-target=platformxe_custom_event.property_favorited",
         "-target=platformxe_custom_event.viewing_booked",
         api_key=key,
-        env=env,
     ).require(0)
-    applied = sandbox.terraform(work, "apply", "-auto-approve", api_key=key, env=env).require(0)
+    applied = sandbox.terraform(work, "apply", "-auto-approve", api_key=key).require(0)
     assert "Warning: Check block assertion failed" not in applied.flat
     outputs = _outputs(sandbox, work, key)
     favorited = outputs["favorited_latest"]
@@ -81,7 +79,7 @@ def test_provider_resource_and_data_source_examples_apply_then_plan_no_changes(
     ]
     assert outputs["emits_this_month"] == 0
     # The file() schema and the jsonencode() one both plan clean after apply.
-    assert sandbox.terraform(work, "plan", "-detailed-exitcode", api_key=key, env=env).returncode == 0
+    assert sandbox.terraform(work, "plan", "-detailed-exitcode", api_key=key).returncode == 0
 
 
 @pytest.mark.parametrize("example", ["import-by-string-id.tf", "import-by-identity.tf"])
@@ -90,18 +88,17 @@ def test_import_block_examples_import_without_changes(box: tuple[Sandbox, str], 
     work = sandbox.workdir(f"import-{example.removesuffix('.tf')}")
     resource = (RESOURCE_EXAMPLES / "resource.tf").read_text().split("# A schema kept in its own file")[0]
     (work / "main.tf").write_text(_provider_tf(sandbox) + "\n" + resource)
-    env = {"TF_VAR_platformxe_api_key": key}
     sandbox.terraform(work, "init", api_key=key).require(0)
     try:
         sandbox.api(key, "GET", "/registrations/lettings/property.favorited/versions/1.0.0")
     except urllib.error.HTTPError:
         # Run alone: register the version with Terraform, then make Terraform forget it.
-        sandbox.terraform(work, "apply", "-auto-approve", api_key=key, env=env).require(0)
+        sandbox.terraform(work, "apply", "-auto-approve", api_key=key).require(0)
         sandbox.terraform(
             work, "state", "rm", "platformxe_custom_event.property_favorited", api_key=key
         ).require(0)
     shutil.copy(RESOURCE_EXAMPLES / example, work / "import.tf")
-    plan = sandbox.terraform(work, "plan", api_key=key, env=env).require(0)
+    plan = sandbox.terraform(work, "plan", api_key=key).require(0)
     assert "Plan: 1 to import, 0 to add, 0 to change, 0 to destroy." in plan.output
 
 
