@@ -2,8 +2,10 @@
 #
 #   terraform apply                                   # 1.0.0  initial  (same as ../quickstart)
 #   terraform apply -var event_version=1.1.0          # 1.1.0  minor: adds an optional "note"
+#   terraform plan  -var event_version=1.1.0 -var schema=2.0.0
+#                     # refused: 1.1.0 is registered and immutable, "bump version to 2.0.0"
 #   terraform plan  -var event_version=1.2.0 -var schema=2.0.0
-#                                                     # refused: breaking, "register it as 2.0.0"
+#                     # refused: breaking as a minor, "register it as 2.0.0"
 #   terraform apply -var event_version=2.0.0          # 2.0.0  major: accepted
 #
 # Each step replaces the resource: a new version is a new registration, and the version it
