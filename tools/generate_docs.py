@@ -234,11 +234,13 @@ def resource_page(resource: Any, examples: Path, provider_name: str) -> str:
             lines += [intro, "", *_example(path, language)]
     if identity is not None:
         lines += ["### Identity Schema", ""]
-        for group, pick in (
-            ("Required", lambda a: a.required_for_import),
-            ("Optional", lambda a: a.optional_for_import and not a.required_for_import),
-        ):
-            names = sorted(n for n, a in identity.attributes.items() if pick(a))
+        for group in ("Required", "Optional"):
+            names = sorted(
+                n
+                for n, a in identity.attributes.items()
+                if (group == "Required") == bool(a.required_for_import)
+                and (a.required_for_import or a.optional_for_import)
+            )
             if names:
                 lines += [f"#### {group}", ""]
                 for name in names:
