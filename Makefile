@@ -18,8 +18,8 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check provider tests bench
-	$(VENV)/bin/ruff format --check provider tests bench
+	$(VENV)/bin/ruff check provider tests bench tools
+	$(VENV)/bin/ruff format --check provider tests bench tools
 	$(VENV)/bin/mypy
 
 bench: $(STAMP)

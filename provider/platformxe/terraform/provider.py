@@ -88,8 +88,10 @@ _DESCRIPTIONS = {
         f"Defaults to the `{ENDPOINT_ENV}` environment variable."
     ),
     "api_key": (
-        "API key of the organisation (shown once by `platformxe admin org create`). Sensitive: never "
-        f"logged or shown in plans. Defaults to the `{API_KEY_ENV}` environment variable."
+        "API key of the organisation (shown once by `platformxe admin org create`). Sensitive: the "
+        "provider never logs it and `terraform plan` redacts it, but Terraform itself writes provider "
+        "configuration values into saved plan files (`terraform show -json`), so prefer the "
+        f"`{API_KEY_ENV}` environment variable, which is the default when this is unset."
     ),
     "organization_id": (
         "Organisation the configuration is meant for (`org_…`). When set, the provider checks at "
