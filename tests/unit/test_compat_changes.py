@@ -15,6 +15,7 @@ from platformxe.rules import SchemaChange
 from platformxe.rules.compat import compare
 from platformxe.rules.compat.model import ASSERTING_KEYWORDS
 from platformxe.rules.compat.witness import FORMAT_SAMPLES
+from platformxe.rules.formats import format_checker
 
 BASE: dict[str, Any] = {
     "type": "object",
@@ -40,9 +41,7 @@ def _only(old: Any, new: Any) -> SchemaChange:
 
 
 def _valid(schema: Any, payload: Any) -> bool:
-    return bool(
-        Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).is_valid(payload)
-    )
+    return bool(Draft202012Validator(schema, format_checker=format_checker()).is_valid(payload))
 
 
 def test_identical_schemas_have_no_changes() -> None:
@@ -248,14 +247,14 @@ def test_asserting_keyword_list_matches_the_installed_validator() -> None:
 def test_format_checkers_only_constrain_strings() -> None:
     # The checker treats "format" as a string keyword: a format added to a non-string type is
     # judged harmless. That is only true if every installed checker accepts non-strings.
-    checker = Draft202012Validator.FORMAT_CHECKER
+    checker = format_checker()
     for fmt in checker.checkers:
         for value in (None, True, 0, 1.5, [], {}):
             assert checker.conforms(value, fmt), (fmt, value)
 
 
 def test_format_samples_are_valid_for_asserted_formats() -> None:
-    checker = Draft202012Validator.FORMAT_CHECKER
+    checker = format_checker()
     for fmt, samples in FORMAT_SAMPLES.items():
         if fmt in checker.checkers:
             assert any(checker.conforms(s, fmt) for s in samples), fmt

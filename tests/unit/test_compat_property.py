@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from platformxe.rules.compat import compare
+from platformxe.rules.formats import format_checker
 
 FORMATS = ["date-time", "email", "uuid", "date"]
 PATTERNS = ["^[a-z]+$", "^[a-z0-9-]+$", "^[A-Z]{2}$", "^x-"]
@@ -25,7 +26,7 @@ NAMES = ["propertyId", "userId", "channel", "amount", "tags", "note", "address",
 
 
 def _validator(schema: Any) -> Any:
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(schema, format_checker=format_checker())
 
 
 @st.composite
@@ -132,7 +133,7 @@ def mutate(draw: st.DrawFn, schema: dict[str, Any]) -> dict[str, Any]:
         target["required"] = target["required"][1:] or []
     elif op == 4:
         ap = target.get("additionalProperties")
-        target["additionalProperties"] = True if ap is False else False
+        target["additionalProperties"] = ap is False
     elif op == 5 and name:
         props[name] = draw(leaf())
     elif op in (6, 7) and name:

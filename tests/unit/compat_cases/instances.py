@@ -13,6 +13,8 @@ from typing import Any
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from platformxe.rules.formats import format_checker
+
 _MAP = ("properties", "patternProperties", "$defs", "definitions")
 _ONE = ("additionalProperties", "propertyNames", "not", "if", "then", "else", "contains")
 _MANY = ("allOf", "anyOf", "oneOf")
@@ -22,9 +24,7 @@ _DROP = ("unevaluatedProperties", "unevaluatedItems", "minContains", "maxContain
 
 def valid(schema: Any, payload: Any) -> bool:
     """The project's validation semantics: Draft 2020-12, formats asserted."""
-    return bool(
-        Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).is_valid(payload)
-    )
+    return bool(Draft202012Validator(schema, format_checker=format_checker()).is_valid(payload))
 
 
 def to_draft7(schema: Any) -> Any:
@@ -60,7 +60,23 @@ def to_draft7(schema: Any) -> Any:
             out[key] = value
     if deps:
         out["dependencies"] = deps
+    for (
+        lo,
+        hi,
+    ) in _PAIRS:  # hypothesis-jsonschema refuses empty ranges; such schemas draw nothing valid anyway
+        a, b = out.get(lo), out.get(hi)
+        if isinstance(a, int | float) and isinstance(b, int | float) and a > b:
+            out.pop(lo)
+            out.pop(hi)
     return out
+
+
+_PAIRS = (
+    ("minLength", "maxLength"),
+    ("minItems", "maxItems"),
+    ("minProperties", "maxProperties"),
+    ("minimum", "maximum"),
+)
 
 
 _HJ_FORMATS = {"date-time", "date", "time", "email", "idn-email", "hostname", "idn-hostname", "ipv4", "ipv6", "uri",

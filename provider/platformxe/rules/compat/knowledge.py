@@ -45,9 +45,9 @@ def format_lengths(fmt: Any) -> tuple[int, int | None]:
     if fmt in FORMAT_LENGTHS:
         return FORMAT_LENGTHS[fmt]
     if fmt == "date-time":
-        from jsonschema import Draft202012Validator
+        from platformxe.rules.formats import format_checker
 
-        if "date-time" in Draft202012Validator.FORMAT_CHECKER.checkers:
+        if "date-time" in format_checker().checkers:
             return 20, None
     return 0, None
 

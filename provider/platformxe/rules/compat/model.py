@@ -201,9 +201,11 @@ class Doc:
         if self._validator is None:
             from jsonschema import Draft202012Validator  # heavy: imported only when needed
 
-            self._validator = Draft202012Validator(
-                self.root, format_checker=Draft202012Validator.FORMAT_CHECKER
-            )
+            from platformxe.rules.formats import format_checker
+
+            # The same format checker as payload validation, so a claim the checker makes
+            # about formats is a claim about what the registry really accepts.
+            self._validator = Draft202012Validator(self.root, format_checker=format_checker())
         return self._validator
 
     def is_valid(self, schema: Any, value: Any) -> bool:
