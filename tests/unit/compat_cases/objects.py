@@ -250,4 +250,16 @@ CASES = [
     ok(
         "required-on-non-object", S, {"type": "string", "required": ["a"]}, "required applies to objects only"
     ),
+    ok(
+        "closed-pattern-added-disjoint",
+        {"type": "object", "patternProperties": {"^x-": S}, "additionalProperties": False},
+        {"type": "object", "patternProperties": {"^x-": S, "^y-": I}, "additionalProperties": False},
+        "no key starts with both x- and y-, so old keys never meet the new pattern",
+    ),
+    ok(
+        "open-pattern-narrowed-by-additional",
+        {"type": "object", "patternProperties": {"^x-": S}, "additionalProperties": False},
+        {"type": "object", "patternProperties": {"^x": S}, "additionalProperties": False},
+        "every x- key also matches ^x",
+    ),
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from platformxe.rules.compat import automata
 from platformxe.rules.compat.core import AnyKey
 from platformxe.rules.compat.knowledge import Knowledge
 from platformxe.rules.compat.model import SYNTHETIC, Node, Piece
@@ -233,7 +234,9 @@ def obligation(
             continue
         ok = True
         for p, node in pats:
-            if p in exclude:
+            if p in exclude or (include is not None and automata.disjoint(p, include)):
+                continue  # keys matching p are outside the class
+            if any(automata.included([p], x)[0] for x in exclude):
                 continue
             if not walk.proves(Piece(() if node is None else (node,)), target, sub):
                 ok = False

@@ -14,6 +14,7 @@ from fractions import Fraction
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from platformxe.rules.compat import automata
 from platformxe.rules.compat.core import label
 from platformxe.rules.compat.knowledge import (
     Knowledge,
@@ -336,12 +337,19 @@ def _number_hints(
     return [*out, 0, -1, 1, 10**9, -(10**9), 0.5]
 
 
+def _length_pattern(k: Knowledge) -> str:
+    """A regex for the old length bounds, so regex inclusion sees them (e.g. maxLength 5)."""
+    lo = min(k.min_len, 200)
+    hi = k.max_len if k.max_len is not None and k.max_len <= 200 else None
+    return f"(?s)^.{{{lo},{'' if hi is None else hi}}}\\Z"
+
+
 @cache
 def asserted_formats() -> frozenset[str]:
     """Formats the validator asserts (those with a checker installed)."""
-    from jsonschema import Draft202012Validator
+    from platformxe.rules.formats import format_checker
 
-    return frozenset(Draft202012Validator.FORMAT_CHECKER.checkers)
+    return frozenset(format_checker().checkers)
 
 
 def string_handler(
@@ -371,7 +379,14 @@ def string_handler(
     p = new.get("pattern")
     proved = not applies or not new.has("pattern") or p == "" or p in k.patterns
     why = "the checker could not prove that every old value matches the new pattern"
-    out += bound(walk, "pattern", new, primary, proved, ipath, spiece, why, [])
+    examples: list[Any] = []
+    if not proved and isinstance(p, str):
+        answer, example = automata.included([*sorted(k.patterns), _length_pattern(k)], p)
+        proved = answer is True
+        if answer is False:
+            why = "old values need not match it"
+            examples = [example]
+    out += bound(walk, "pattern", new, primary, proved, ipath, spiece, why, examples)
     f = new.get("format")
     if new.has("format") and not (primary is not None and strict_equal(primary.get("format"), f)):
         if f not in k.formats and applies and f in asserted_formats():

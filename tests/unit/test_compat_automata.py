@@ -1,0 +1,99 @@
+"""Regex inclusion and disjointness (compat.automata) against Python's own re.search."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from platformxe.rules.compat import automata
+from platformxe.rules.compat.regex import pattern_bounds
+
+ALPHABET = "ab0-_A \n٣é"  # includes a non-ASCII digit (٣) and letter (é), a newline, a space
+
+ATOMS = ["a", "b", "0", "-", ".", "[a-z]", "[ab0]", "[^a]", "\\d", "\\w", "\\s", "\\D", "[\\w-]", "é"]
+
+
+@st.composite
+def regex(draw: st.DrawFn, depth: int = 0) -> str:
+    """A pattern from the analysed subset: atoms, groups, alternation, repeats, anchors."""
+    parts = []
+    for _ in range(draw(st.integers(1, 3))):
+        choice = draw(st.integers(0, 6 if depth < 2 else 3))
+        # Unbounded repeats only on single characters: nested unbounded repeats make re.search
+        # itself backtrack exponentially, which would stall the reference side of the test.
+        if choice <= 3:
+            atom = draw(st.sampled_from(ATOMS)) + draw(
+                st.sampled_from(["", "", "*", "+", "?", "{2}", "{1,3}", "+?"])
+            )
+        elif choice == 4:
+            atom = (
+                "(?:"
+                + draw(regex(depth + 1))
+                + "|"
+                + draw(regex(depth + 1))
+                + ")"
+                + draw(st.sampled_from(["", "?"]))
+            )
+        else:
+            atom = "(?:" + draw(regex(depth + 1)) + ")" + draw(st.sampled_from(["", "?", "{2}"]))
+        parts.append(atom)
+    body = "".join(parts)
+    if depth == 0:
+        body = draw(st.sampled_from(["", "^", "\\A"])) + body + draw(st.sampled_from(["", "$", "\\Z"]))
+    return body
+
+
+SETTINGS = settings(
+    max_examples=300, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
+
+
+@SETTINGS
+@given(regex(), regex(), st.lists(st.text(alphabet=ALPHABET, max_size=7), min_size=20, max_size=40))
+def test_inclusion_verdicts_agree_with_re(old: str, new: str, samples: list[str]) -> None:
+    answer, example = automata.included([old], new)
+    if answer is True:
+        for s in samples:
+            if re.search(old, s):
+                assert re.search(new, s), (old, new, s)
+    elif answer is False:
+        assert example is not None
+        # Non-ASCII representatives are only presumed members of their class; ASCII ones are exact.
+        if example.isascii():
+            assert re.search(old, example) and not re.search(new, example), (old, new, example)
+
+
+@SETTINGS
+@given(regex(), regex(), st.lists(st.text(alphabet=ALPHABET, max_size=7), min_size=20, max_size=40))
+def test_disjointness_agrees_with_re(a: str, b: str, samples: list[str]) -> None:
+    if automata.disjoint(a, b):
+        assert not any(re.search(a, s) and re.search(b, s) for s in samples), (a, b)
+
+
+@SETTINGS
+@given(regex(), st.lists(st.text(alphabet=ALPHABET, max_size=9), min_size=20, max_size=40))
+def test_pattern_length_bounds_hold(pattern: str, samples: list[str]) -> None:
+    lo, hi = pattern_bounds(pattern)
+    for s in samples:
+        if re.search(pattern, s):
+            assert len(s) >= lo and (hi is None or len(s) <= hi), (pattern, s, lo, hi)
+
+
+def test_known_answers() -> None:
+    assert automata.included(["^[a-z]+$"], "^[a-z0-9-]+$") == (True, None)
+    assert automata.included(["^[a-z0-9-]+$"], "^[a-z]+$")[0] is False
+    assert automata.included(["^a$"], "^a\\Z") == (False, "a\n")
+    assert automata.disjoint("^x-", "^y-") and not automata.disjoint("^x", "y")
+    for unsupported in ("(?i)a", "(a)\\1", "(?=a)", "\\ba", "a++", "(?>a)", "(?m)^a$"):
+        assert automata.included([unsupported], "a")[0] is None
+
+
+def test_unicode_digits_are_word_characters() -> None:
+    # automata treats a non-ASCII character class "digit but not word" as empty; that is only
+    # sound if every Unicode decimal digit (\d) is a word character (\w).
+    digit, word = re.compile(r"\d"), re.compile(r"\w")
+    bad = [cp for cp in range(sys.maxunicode + 1) if digit.match(chr(cp)) and not word.match(chr(cp))]
+    assert bad == []
