@@ -258,3 +258,22 @@ def test_format_samples_are_valid_for_asserted_formats() -> None:
     for fmt, samples in FORMAT_SAMPLES.items():
         if fmt in checker.checkers:
             assert any(checker.conforms(s, fmt) for s in samples), fmt
+
+
+def test_schemas_the_validator_cannot_finish_are_never_judged_compatible() -> None:
+    # {"not": {"$ref": "#"}} refers to itself in place: the validator recurses without end.
+    paradox = {"not": {"$ref": "#"}}
+    for old, new in (({"type": "string"}, paradox), (paradox, {}), ({"$ref": "#"}, {"type": "string"})):
+        report = compare(old, new)
+        assert not report.compatible
+        assert "could not prove" in report.changes[0].message
+
+
+def test_recursion_through_the_payload_is_fine() -> None:
+    node = {"type": "object", "properties": {"v": {"type": "integer"}, "next": {"$ref": "#"}}, "required": ["v"]}
+    wider = {**node, "properties": {"v": {"type": "number"}, "next": {"$ref": "#"}}}
+    assert compare(node, wider).compatible
+    narrowed = compare(wider, node)
+    assert not narrowed.compatible
+    deep = [c for c in narrowed.changes if c.has_witness and "next" in c.witness]
+    assert deep, "the change is also found one level down the recursion, with a nested witness"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from platformxe.rules.compat import witness
@@ -42,11 +43,24 @@ def compare(old: Any, new: Any) -> CompatReport:
             change = SchemaChange("not_proven", "", True, f"the {label} schema is not a JSON Schema object")
             return CompatReport(compatible=False, changes=(change,))
     old_doc, new_doc = Doc("old", old), Doc("new", new)
+    for doc in (old_doc, new_doc):
+        if doc.inplace_cycle():
+            change = SchemaChange("not_proven", "", True, f"the {doc.label} schema refers to itself without "
+                                  "descending into the payload (the validator would not terminate): could not "
+                                  "prove the change compatible")  # fmt: skip
+            return CompatReport(compatible=False, changes=(change,))
     walk = Walk(HANDLERS)
     root_old = Node(old_doc, old, "")
-    findings = walk.check(Piece((root_old,)), Node(new_doc, new, ""), (), root_old)
+    try:
+        findings = walk.check(Piece((root_old,)), Node(new_doc, new, ""), (), root_old)
+    except RecursionError:
+        # Soundness over answers: a schema too intricate to analyse is reported as unproven.
+        change = SchemaChange("not_proven", "", True, "the schemas are too intricate to compare: could not prove "
+                              "the change compatible")  # fmt: skip
+        return CompatReport(compatible=False, changes=(change,))
     findings = _dedupe(findings)
-    _attach_witnesses(walk, findings, old_doc, new_doc)
+    with contextlib.suppress(RecursionError):  # witnesses are a courtesy; the verdict stands
+        _attach_witnesses(walk, findings, old_doc, new_doc)
     changes = tuple(_public(f) for f in findings)
     return CompatReport(compatible=not any(c.breaking for c in changes), changes=changes)
 

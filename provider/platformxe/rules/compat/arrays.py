@@ -225,7 +225,8 @@ def _contains(
         for a in k.atoms:
             c = a.child("contains")
             k_old = count(a.get("minContains", 1))
-            if c is not None and k_old is not None and k_old >= k_new and walk.proves(Piece((c,)), target):
+            matched = c is not None and k_old is not None and k_old >= k_new
+            if matched and c is not None and walk.proves(Piece((c,)), target, (*ipath, 0)):
                 ok_min = True
                 break
         if not ok_min and k.min_items >= k_new:
@@ -237,7 +238,7 @@ def _contains(
             c = a.child("contains")
             m_old = count(a.get("maxContains")) if a.has("maxContains") else None
             if not ok_max and c is not None and m_old is not None and m_old <= m_new:
-                ok_max = walk.proves(Piece((target,)), c)
+                ok_max = walk.proves(Piece((target,)), c, (*ipath, 0))
     same_group = primary is not None and all(
         _eq(primary.get(x), new.get(x)) for x in ("contains", "minContains", "maxContains")
     )

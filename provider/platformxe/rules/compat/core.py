@@ -84,6 +84,7 @@ class Walk:
         self._kcache: dict[tuple[Any, ...], Knowledge] = {}
         self._proof_cache: dict[tuple[Any, ...], bool] = {}
         self._emptiness: set[tuple[Any, ...]] = set()
+        self.current: tuple[Any, ...] = ()  # payload path of the innermost check in progress
 
     def knowledge(self, piece: Piece) -> Knowledge:
         """Cached knowledge of a piece."""
@@ -103,6 +104,10 @@ class Walk:
         if depth >= 3 or self.exhausted or piece.key in self._emptiness:
             return False  # re-entered through the proofs below: no answer rather than a loop
         self._emptiness.add(piece.key)
+        # Emptiness feeds the cached knowledge, so it must not lean on the coinductive
+        # hypotheses of the proof in progress: it is proved in a fresh, self-contained context.
+        saved, self.in_progress = self.in_progress, {}
+        saved_at, self.current = self.current, ()
         try:
             if k.negs:  # a negated conjunct that every positive instance satisfies
                 plain = Piece(piece.pos, (), piece.kinds, piece.used)
@@ -115,6 +120,7 @@ class Walk:
             return all(self.is_empty(c, depth + 1) for c in cases(piece, node, kw))
         finally:
             self._emptiness.discard(piece.key)
+            self.in_progress, self.current = saved, saved_at
 
     def _prune_containers(self, k: Knowledge) -> None:
         """No old object exists when a required key can hold no value; no old array when a
@@ -161,8 +167,13 @@ class Walk:
             list(hints or []) if breaking else [],
         )
 
-    def proves(self, piece: Piece, new: Node, ipath: tuple[Any, ...] = ()) -> bool:
-        """Whether every instance of the piece is valid under the new node (no report)."""
+    def proves(self, piece: Piece, new: Node, ipath: tuple[Any, ...] | None = None) -> bool:
+        """Whether every instance of the piece is valid under the new node (no report).
+
+        Without ``ipath`` the question is about the payload place being checked right now, so
+        the recursion measure (payload depth) stays consistent with the enclosing proof."""
+        if ipath is None:
+            ipath = self.current
         key = (piece.key, new.key)
         if not self.in_progress:  # answers inside a recursion may lean on open assumptions
             cached = self._proof_cache.get(key)
@@ -239,6 +250,7 @@ class Walk:
                 )
             ]
         self.in_progress[key] = depth
+        outer, self.current = self.current, ipath
         try:
             findings: list[Finding] = []
             for handler in self.handlers:
@@ -257,6 +269,7 @@ class Walk:
             return findings
         finally:
             del self.in_progress[key]
+            self.current = outer
 
     def _settle_finite(
         self, k: Knowledge, piece: Piece, new: Node, ipath: tuple[Any, ...], findings: list[Finding]

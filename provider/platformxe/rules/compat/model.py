@@ -123,7 +123,7 @@ _MAP_KEYWORDS = frozenset({"properties", "patternProperties", "$defs", "definiti
 class Doc:
     """One schema document: its root, local anchors and a lazily built validator."""
 
-    __slots__ = ("_anchors", "_nested_ids", "_subs", "_validator", "label", "root")
+    __slots__ = ("_anchors", "_cycle", "_nested_ids", "_subs", "_validator", "label", "root")
 
     def __init__(self, label: str, root: Any) -> None:
         self.label = label
@@ -132,6 +132,7 @@ class Doc:
         self._nested_ids = False
         self._validator: Any = None
         self._subs: dict[int, tuple[Any, Any]] = {}
+        self._cycle: bool | None = None
 
     @property
     def anchors(self) -> dict[str, str]:
@@ -182,6 +183,14 @@ class Doc:
             return None if pointer is None else self.at(pointer)
         return self.at(fragment)
 
+    def inplace_cycle(self) -> bool:
+        """Whether some subschema reaches itself through in-place applicators only ($ref, allOf,
+        anyOf, oneOf, not, if/then/else, dependentSchemas) — on such schemas the validator
+        recurses without end, so the checker does not reason about them."""
+        if self._cycle is None:
+            self._cycle = _has_inplace_cycle(self)
+        return self._cycle
+
     def at(self, pointer: str) -> Node | None:
         """The node at a JSON pointer, or None."""
         node: Any = self.root
@@ -221,6 +230,72 @@ class Doc:
             return bool(sub[1].is_valid(value))
         except Exception:  # a schema the library cannot evaluate: treat as "not known valid"
             return False
+
+
+_INPLACE_LISTS = ("allOf", "anyOf", "oneOf")
+_INPLACE_ONE = ("not", "if", "then", "else")
+_DESCEND_ONE = ("additionalProperties", "unevaluatedProperties", "propertyNames", "items", "contains",
+                "unevaluatedItems", "contentSchema")  # fmt: skip
+_DESCEND_MAPS = ("properties", "patternProperties", "$defs", "definitions")
+
+
+def _has_inplace_cycle(doc: Doc) -> bool:
+    """Depth-first search for a cycle of in-place edges over every subschema of the document."""
+    inplace: dict[str, list[str]] = {}
+    work: list[tuple[Any, str]] = [(doc.root, "")]
+    while work:
+        node, ptr = work.pop()
+        if not isinstance(node, dict) or ptr in inplace:
+            continue
+        succ: list[str] = []
+        if "$ref" in node:
+            target = doc.resolve(node["$ref"])
+            if target is not None:
+                succ.append(target.ptr)
+        for kw in _INPLACE_LISTS:
+            for i, sub in enumerate(node.get(kw) or [] if isinstance(node.get(kw), list) else []):
+                succ.append(join(ptr, kw, i))
+                work.append((sub, join(ptr, kw, i)))
+        for kw in _INPLACE_ONE:
+            if kw in node:
+                succ.append(join(ptr, kw))
+                work.append((node[kw], join(ptr, kw)))
+        deps = node.get("dependentSchemas")
+        for name, sub in deps.items() if isinstance(deps, dict) else ():
+            succ.append(join(ptr, "dependentSchemas", name))
+            work.append((sub, join(ptr, "dependentSchemas", name)))
+        for kw in _DESCEND_ONE:
+            if kw in node:
+                work.append((node[kw], join(ptr, kw)))
+        for kw in _DESCEND_MAPS:
+            subs = node.get(kw)
+            for name, sub in subs.items() if isinstance(subs, dict) else ():
+                work.append((sub, join(ptr, kw, name)))
+        prefix = node.get("prefixItems")
+        for i, sub in enumerate(prefix if isinstance(prefix, list) else []):
+            work.append((sub, join(ptr, "prefixItems", i)))
+        inplace[ptr] = succ
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+    for start in inplace:
+        if state.get(start):
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        state[start] = 1
+        while stack:
+            ptr, i = stack[-1]
+            succ = inplace.get(ptr, [])
+            if i < len(succ):
+                stack[-1] = (ptr, i + 1)
+                nxt = succ[i]
+                if state.get(nxt) == 1:
+                    return True
+                if not state.get(nxt):
+                    state[nxt] = 1
+                    stack.append((nxt, 0))
+            else:
+                state[ptr] = 2
+                stack.pop()
+    return False
 
 
 SYNTHETIC = Doc("synthetic", {})

@@ -409,16 +409,17 @@ def _property_names(
         return []
     target = new.child("propertyNames")
     assert target is not None
-    ok = _names_ok(walk, old, target)
+    ok = _names_ok(walk, old, target, ipath)
     if ok and primary is not None and strict_equal(primary.get("propertyNames"), new.get("propertyNames")):
         return []
     return [walk.finding("property_names_changed", target.ptr, not ok, f"property names of {where} are now restricted",
                          why="old payloads may use names the new schema refuses", ipath=ipath, piece=opiece, target=new)]  # fmt: skip
 
 
-def _names_ok(walk: Walk, old: OldObjects, target: Node) -> bool:
+def _names_ok(walk: Walk, old: OldObjects, target: Node, ipath: tuple[Any, ...]) -> bool:
     if not old.applies:
         return True
+    key_path = (*ipath, AnyKey())  # a key is part of the object: one level down
     for name in old.declared | old.k.required:
         if old.value(name) is not None and not target.doc.is_valid(target.schema, name):
             return False
@@ -431,7 +432,7 @@ def _names_ok(walk: Walk, old: OldObjects, target: Node) -> bool:
     for pats, catchall in old.rests:
         if catchall is not None and catchall.schema is False:
             return all(
-                walk.proves(Piece((*pn, Node.synthetic({"pattern": p})), kinds=strings), target)
+                walk.proves(Piece((*pn, Node.synthetic({"pattern": p})), kinds=strings), target, key_path)
                 for p, _ in pats
             )
-    return walk.proves(Piece(pn, kinds=strings), target)
+    return walk.proves(Piece(pn, kinds=strings), target, key_path)
