@@ -145,4 +145,29 @@ CASES = [
         obj({"v": {"anyOf": [S, I, {"type": "boolean"}]}}),
         "a new alternative in a property",
     ),
+    ok(
+        "integer-split-by-range",
+        {"type": "integer"},
+        {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "integer", "maximum": -1}]},
+        "each integer is either ≥ 0 or ≤ -1, never both (proved by splitting at the branch bounds)",
+    ),
+    ok(
+        "number-split-exclusive",
+        {"type": "number", "minimum": 0, "maximum": 10},
+        {"anyOf": [{"type": "number", "exclusiveMaximum": 5}, {"type": "number", "minimum": 5}]},
+        "[0,5) ∪ [5,10]",
+    ),
+    bad(
+        "number-split-gap",
+        {"type": "number", "minimum": 0, "maximum": 10},
+        {"anyOf": [{"type": "number", "exclusiveMaximum": 5}, {"type": "number", "exclusiveMinimum": 5}]},
+        "5 falls in the gap",
+        5,
+    ),
+    ok(
+        "not-type-to-type-union",
+        {"not": {"type": "string"}},
+        {"type": ["null", "boolean", "object", "array", "number"]},
+        "everything but strings",
+    ),
 ]

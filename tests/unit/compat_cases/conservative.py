@@ -37,10 +37,10 @@ CASES = [
         "the checker does not translate formats into regular languages",
     ),
     Case(
-        "integer-split-by-range",
-        {"type": "integer"},
-        {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "integer", "maximum": -1}]},
+        "unique-finite-items-bound",
+        {"type": "array", "items": {"const": "a"}, "uniqueItems": True},
+        {"type": "array", "maxItems": 1},
         "conservative",
-        "cases are split by kind and by the old schema's own alternatives, never by numeric ranges",
+        "uniqueItems over a one-value item set allows one item, but the checker does not count item values",
     ),
 ]

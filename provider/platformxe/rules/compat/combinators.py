@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from platformxe.rules.compat.core import cases, has_breaking, label
 from platformxe.rules.compat.knowledge import Knowledge, effective_lower, effective_upper
-from platformxe.rules.compat.model import SYNTHETIC, Finding, Node, Piece, join, same, strict_equal
+from platformxe.rules.compat.model import NUMERIC, SYNTHETIC, Finding, Node, Piece, join, same, strict_equal
 from platformxe.rules.compat.scalars import show
 
 if TYPE_CHECKING:
@@ -143,7 +143,27 @@ def _covered(
             _covered(walk, case.restrict(frozenset({kind})), branches, one, ipath, depth + 1)
             for kind in sorted(kc.kinds)
         )
+    if kc.kinds <= NUMERIC:
+        split = _numeric_split(walk, kc, branches)
+        if split is not None:
+            return all(_covered(walk, case.plus(side), branches, one, ipath, depth + 1) for side in split)
     return False
+
+
+def _numeric_split(walk: Walk, kc: Knowledge, branches: list[Node]) -> tuple[Node, Node] | None:
+    """Two synthetic halves (x ≤ c | x > c, or x < c | x ≥ c) at a branch bound strictly inside
+    the case's range: their union is every number, so proving both halves proves the case."""
+    lo, hi = effective_lower(kc), effective_upper(kc)
+    for b in branches:
+        kb = walk.knowledge(Piece((b,)))
+        for value, upper_closed in ((kb.hi, not kb.hi_excl), (kb.lo, kb.lo_excl)):
+            if value is None or (lo is not None and value <= lo[0]) or (hi is not None and value >= hi[0]):
+                continue
+            c = int(value) if value.denominator == 1 else float(value)
+            if upper_closed:  # the branch ends at c inclusive (maximum c) or starts after it
+                return Node.synthetic({"maximum": c}), Node.synthetic({"exclusiveMinimum": c})
+            return Node.synthetic({"exclusiveMaximum": c}), Node.synthetic({"minimum": c})
+    return None
 
 
 def _any_one_of(

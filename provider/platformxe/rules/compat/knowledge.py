@@ -227,6 +227,16 @@ def knowledge(piece: Piece) -> Knowledge:
             tk = type_kinds(a.schema["type"])
             if tk is not None:
                 kinds &= tk
+    for n in negs:  # "not": {"type": ...} removes those kinds
+        s = n.schema
+        if (
+            isinstance(s, dict)
+            and "type" in s
+            and all(kw == "type" or kw not in ASSERTING_KEYWORDS for kw in s)
+        ):
+            tk = type_kinds(s["type"])
+            if tk is not None:
+                kinds -= tk
     if has_false or any(_trivial(n) or any(same(n, a) for a in atoms) for n in negs):
         k.empty = True  # "not true", or a schema required and forbidden at once
         return k
