@@ -109,6 +109,8 @@ def _props(schema: dict[str, Any]) -> dict[str, Any]:
 
 def _sub(draw: st.DrawFn, schema: dict[str, Any]) -> dict[str, Any]:
     """Some object schema inside ``schema`` (the root or a nested property object)."""
+    while "properties" not in schema and isinstance(schema.get("allOf") or schema.get("anyOf"), list):
+        schema = (schema.get("allOf") or schema.get("anyOf"))[0]  # the event object inside a wrapper
     objs = [schema] + [
         v for v in schema.get("properties", {}).values() if isinstance(v, dict) and "properties" in v
     ]
@@ -122,7 +124,7 @@ def mutate(draw: st.DrawFn, schema: dict[str, Any]) -> dict[str, Any]:
     target = _sub(draw, new)
     props = _props(target)
     name = draw(st.sampled_from(sorted(props))) if props else None
-    op = draw(st.integers(0, 14))
+    op = draw(st.integers(0, 22))
     if op == 0:
         props[draw(st.sampled_from(NAMES))] = draw(prop(1))
     elif op == 1 and name:
@@ -173,6 +175,37 @@ def mutate(draw: st.DrawFn, schema: dict[str, Any]) -> dict[str, Any]:
         )
     elif op == 14 and name and isinstance(props[name].get("multipleOf"), int | float):
         props[name]["multipleOf"] = draw(st.sampled_from([1, 2, 4, 6, 0.5, 0.1]))
+    elif op == 15:
+        target["patternProperties"] = {draw(st.sampled_from(["^x-", "^[a-z]+$", "Id$"])): draw(leaf())}
+    elif op == 16:
+        target["propertyNames"] = draw(
+            st.sampled_from([{"maxLength": 8}, {"pattern": "^[a-z]+$"}, {"minLength": 2}])
+        )
+    elif op == 17 and name:
+        other = draw(st.sampled_from(NAMES))
+        target["dependentRequired"] = {name: [other]}
+    elif op == 18 and name:
+        cond = {"properties": {name: draw(leaf())}, "required": [name]}
+        target["if"], target["then"] = cond, {"required": [draw(st.sampled_from(NAMES))]}
+    elif op == 19 and name:
+        # move a property schema into $defs behind a $ref (a refactoring, or a changed target)
+        new.setdefault("$defs", {})["shared"] = props[name] if draw(st.booleans()) else draw(leaf())
+        props[name] = {"$ref": "#/$defs/shared"}
+    elif op == 20 and name and props[name].get("type") == "array":
+        arr = props[name]
+        arr["prefixItems"] = [draw(leaf())]
+        if draw(st.booleans()):
+            arr["contains"] = draw(leaf())
+    elif op == 21:
+        defs = new.pop("$defs", None)  # definitions stay at the document root
+        if draw(st.booleans()):
+            new = {"allOf": [new, {"required": [draw(st.sampled_from(NAMES))]}]}
+        else:
+            new = {"anyOf": [new, draw(leaf())]}
+        if defs is not None:
+            new["$defs"] = defs
+    elif op == 22 and name:
+        props[name] = {"not": draw(leaf())} if draw(st.booleans()) else {"oneOf": [props[name], draw(leaf())]}
     return new
 
 

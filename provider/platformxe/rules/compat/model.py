@@ -217,6 +217,13 @@ class Doc:
             self._validator = Draft202012Validator(self.root, format_checker=format_checker())
         return self._validator
 
+    def verdict(self, schema: Any, value: Any) -> bool | None:
+        """Like ``is_valid``, but None when the validator raises instead of answering."""
+        try:
+            return bool(self.validator().evolve(schema=schema).is_valid(value))
+        except Exception:
+            return None
+
     def is_valid(self, schema: Any, value: Any) -> bool:
         """Validate ``value`` against one subschema of this document (refs resolve in the document)."""
         quick = cheap_valid(schema, value)
@@ -236,11 +243,12 @@ _INPLACE_LISTS = ("allOf", "anyOf", "oneOf")
 _INPLACE_ONE = ("not", "if", "then", "else")
 _DESCEND_ONE = ("additionalProperties", "unevaluatedProperties", "propertyNames", "items", "contains",
                 "unevaluatedItems", "contentSchema")  # fmt: skip
-_DESCEND_MAPS = ("properties", "patternProperties", "$defs", "definitions")
+_DESCEND_MAPS = ("properties", "patternProperties")
 
 
 def _has_inplace_cycle(doc: Doc) -> bool:
-    """Depth-first search for a cycle of in-place edges over every subschema of the document."""
+    """Depth-first search for a cycle of in-place edges over the subschemas the root can reach
+    (definitions only count through a reference: the validator never visits unused ones)."""
     inplace: dict[str, list[str]] = {}
     work: list[tuple[Any, str]] = [(doc.root, "")]
     while work:
@@ -252,6 +260,7 @@ def _has_inplace_cycle(doc: Doc) -> bool:
             target = doc.resolve(node["$ref"])
             if target is not None:
                 succ.append(target.ptr)
+                work.append((target.schema, target.ptr))
         for kw in _INPLACE_LISTS:
             for i, sub in enumerate(node.get(kw) or [] if isinstance(node.get(kw), list) else []):
                 succ.append(join(ptr, kw, i))

@@ -362,7 +362,7 @@ def _dependencies(
     for name, deps in dr_new.items():
         if not isinstance(deps, list):
             continue
-        have = _closure(k.dep_required, name) | k.required
+        have = _closure(k.dep_required, name) | k.required | {name}
         missing = [d for d in deps if old.value(name) is not None and d not in have]
         before = dr_old.get(name)
         if before is not None and strict_equal(before, deps) and not missing:

@@ -280,6 +280,7 @@ def _of_kind(walk: Walk, piece: Piece, kind: str, depth: int) -> list[Any]:
             extra = members(walk, Piece((addl,)), depth + 1)[:3] + extra
     for v in extra:
         objs.append({**full, _EXTRA_KEY: v})
+    objs.append({**full, "z": extra[0]})  # a one-character undeclared key
     for a in k.atoms:  # keys matching the old pattern properties
         pats = a.get("patternProperties")
         for p in pats if isinstance(pats, dict) else {}:
@@ -350,7 +351,8 @@ def find(walk: Walk, finding: Finding, old: Doc, new: Doc, bases: list[Any]) -> 
         for base in bases:
             payload = embed(walk, Piece((Node(old, old.root, ""),)), base, finding.ipath, value)
             tried += 1
-            if old.is_valid(old.root, payload) and not new.is_valid(new.root, payload):
+            # Both validators must answer (no exception): a witness is shown only when certain.
+            if old.verdict(old.root, payload) is True and new.verdict(new.root, payload) is False:
                 return True, payload
             if tried > 60:
                 return False, None
@@ -361,10 +363,11 @@ def _focus(target: Node) -> list[Node]:
     """Parts of the new node whose instances are likely counterexamples once met by old values:
     the 'not' schema, the 'if' condition, each oneOf branch, the trigger of a dependency."""
     out: list[Node] = []
-    for kw in ("not", "if"):
-        c = target.child(kw)
-        if c is not None:
-            out.append(c)
+    for node in [target, *_alternatives(target)]:
+        for kw in ("not", "if"):
+            c = node.child(kw)
+            if c is not None:
+                out.append(c)
     branches = target.get("oneOf")
     for i in range(len(branches) if isinstance(branches, list) else 0):
         c = target.child("oneOf", i)
@@ -378,17 +381,34 @@ def _focus(target: Node) -> list[Node]:
 
 
 def _pattern_key_variants(target: Node, values: list[Any]) -> list[Any]:
-    """Objects with an extra key matching one of the target's patternProperties."""
-    pats = target.get("patternProperties")
-    if not isinstance(pats, dict):
-        return []
+    """Old objects with one more key the new node cares about — a name it declares (here or in
+    its alternatives) or one matching its patternProperties — holding a simple value."""
     objs = [v for v in values if isinstance(v, dict)][:3]
+    if not objs:
+        return []
+    names: list[str] = []
+    for node in [target, *_alternatives(target)]:
+        props = node.get("properties")
+        names += [n for n in props if isinstance(n, str)] if isinstance(props, dict) else []
+        pats = node.get("patternProperties")
+        for p in pats if isinstance(pats, dict) else {}:
+            names += regex_samples(p)[:1]
     out: list[Any] = []
-    for p in pats:
-        for name in regex_samples(p)[:1]:
-            for obj in objs:
-                for v in _SIMPLE_VALUES:
-                    out.append({**obj, name: v})
+    for name in dict.fromkeys(names):
+        for obj in objs:
+            if name not in obj:
+                out += [{**obj, name: v} for v in _SIMPLE_VALUES]
+    return out
+
+
+def _alternatives(node: Node) -> list[Node]:
+    out: list[Node] = []
+    for kw in ("allOf", "anyOf", "oneOf"):
+        branches = node.get(kw)
+        for i in range(len(branches) if isinstance(branches, list) else 0):
+            c = node.child(kw, i)
+            if c is not None:
+                out.append(c)
     return out
 
 
