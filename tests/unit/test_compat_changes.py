@@ -9,11 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from platformxe.rules import SchemaChange
 from platformxe.rules.compat import compare
 from platformxe.rules.compat.model import ASSERTING_KEYWORDS
+from platformxe.rules.compat.scalars import FORMAT_IMPLIES
 from platformxe.rules.compat.witness import FORMAT_SAMPLES
 from platformxe.rules.formats import format_checker
 
@@ -270,10 +273,32 @@ def test_schemas_the_validator_cannot_finish_are_never_judged_compatible() -> No
 
 
 def test_recursion_through_the_payload_is_fine() -> None:
-    node = {"type": "object", "properties": {"v": {"type": "integer"}, "next": {"$ref": "#"}}, "required": ["v"]}
+    node = {
+        "type": "object",
+        "properties": {"v": {"type": "integer"}, "next": {"$ref": "#"}},
+        "required": ["v"],
+    }
     wider = {**node, "properties": {"v": {"type": "number"}, "next": {"$ref": "#"}}}
     assert compare(node, wider).compatible
     narrowed = compare(wider, node)
     assert not narrowed.compatible
     deep = [c for c in narrowed.changes if c.has_witness and "next" in c.witness]
     assert deep, "the change is also found one level down the recursion, with a nested witness"
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(
+    st.one_of(
+        st.text(max_size=20),
+        st.from_regex(
+            r"\A[a-z]{1,5}:(//[a-z.]{1,8})?(/[a-z%0-9]{0,4}){0,3}(\?[a-z=&]{0,6})?(#[a-z]{0,4})?\Z"
+        ),
+        st.from_regex(r"\A[a-z.]{0,6}@[a-z.@]{0,6}\Z"),
+    )
+)
+def test_format_implications_hold_for_the_installed_checkers(value: str) -> None:
+    checker = Draft202012Validator.FORMAT_CHECKER
+    for fmt, implied in FORMAT_IMPLIES.items():
+        if fmt in checker.checkers and checker.conforms(value, fmt):
+            for other in implied:
+                assert other in checker.checkers and checker.conforms(value, other), (value, fmt, other)

@@ -328,4 +328,23 @@ CASES = [
         {"type": "string", "pattern": "^[A-Z]{2}$", "maxLength": 3},
         "two letters, plus at most a trailing newline",
     ),
+    ok(
+        "format-email-to-idn-email",
+        {"type": "string", "format": "email"},
+        {"type": "string", "format": "idn-email"},
+        "the validator checks both the same way",
+    ),
+    ok(
+        "format-uri-to-uri-reference",
+        {"type": "string", "format": "uri"},
+        {"type": "string", "format": "uri-reference"},
+        "every URI is a URI reference",
+    ),
+    bad(
+        "format-uri-reference-to-uri",
+        {"type": "string", "format": "uri-reference"},
+        {"type": "string", "format": "uri"},
+        "a relative reference is no URI",
+        "/a",
+    ),
 ]

@@ -344,6 +344,16 @@ def _length_pattern(k: Knowledge) -> str:
     return f"(?s)^.{{{lo},{'' if hi is None else hi}}}\\Z"
 
 
+# Format pairs where jsonschema's checker for the first accepts a subset of the second: email and
+# idn-email are the same check ("@" in the value); a URI is a URI-reference in the RFC 3986
+# grammar both URI back ends implement (the reference rule is "URI or relative-ref").
+FORMAT_IMPLIES: dict[str, frozenset[str]] = {
+    "email": frozenset({"idn-email"}),
+    "idn-email": frozenset({"email"}),
+    "uri": frozenset({"uri-reference"}),
+}
+
+
 @cache
 def asserted_formats() -> frozenset[str]:
     """Formats the validator asserts (those with a checker installed)."""
@@ -389,7 +399,8 @@ def string_handler(
     out += bound(walk, "pattern", new, primary, proved, ipath, spiece, why, examples)
     f = new.get("format")
     if new.has("format") and not (primary is not None and strict_equal(primary.get("format"), f)):
-        if f not in k.formats and applies and f in asserted_formats():
+        implied = f in k.formats or any(f in FORMAT_IMPLIES.get(g, ()) for g in k.formats)
+        if not implied and applies and f in asserted_formats():
             out += bound(
                 walk,
                 "format",
