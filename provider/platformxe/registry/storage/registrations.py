@@ -8,6 +8,8 @@ from platformxe.registry.storage.engine import Tx
 
 #: Numeric version order; the text column breaks no ties (versions are unique per event).
 _ORDER = "namespace, name, version_major, version_minor, version_patch"
+#: The same order reversed. SQL's DESC applies to one column only, so every column needs its own.
+_ORDER_DESC = "namespace DESC, name DESC, version_major DESC, version_minor DESC, version_patch DESC"
 
 
 def versions_of(tx: Tx, org_id: str, namespace: str, name: str) -> list[dict[str, Any]]:
@@ -33,7 +35,7 @@ def latest_published(tx: Tx, org_id: str, namespace: str, name: str) -> dict[str
     return tx.one(
         f"""SELECT * FROM registrations
             WHERE organization_id = ? AND namespace = ? AND name = ? AND status = 'published'
-            ORDER BY {_ORDER} DESC LIMIT 1""",
+            ORDER BY {_ORDER_DESC} LIMIT 1""",
         (org_id, namespace, name),
     )
 
