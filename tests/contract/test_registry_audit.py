@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from support.registry_data import FAVORITED_PAYLOAD, error_of, register
+from support.registry_data import FAVORITED_PAYLOAD, error_of, register, registration_body
 
 
 def test_latest_is_the_highest_published_version(org, api: httpx.Client) -> None:
@@ -22,3 +22,37 @@ def test_latest_is_the_highest_published_version(org, api: httpx.Client) -> None
     # The next legal major after the highest existing version (the draft 2.1.0) is 3.0.0.
     assert register(api, ns, version="3.0.0", status="draft")["version"] == "3.0.0"
     assert error_of(api.post("/registrations", json={}))["code"] == "invalid_request"
+
+
+def _unknown_field(response: httpx.Response, field: str) -> dict:
+    assert response.status_code == 400, response.text
+    error = error_of(response)
+    assert error["code"] == "invalid_request", error
+    assert error["details"]["field"] == field, error
+    assert field in error["message"], error
+    return error
+
+
+def test_unknown_body_fields_are_refused(registry_server, org, api: httpx.Client) -> None:
+    ns = org["slug"]
+    # A misspelt status must not silently publish.
+    body = registration_body(ns, stauts="draft")
+    error = _unknown_field(api.post("/registrations", json=body), "stauts")
+    assert "status" in error["details"]["accepted"]
+    _unknown_field(api.post("/dry-run", json=body), "stauts")
+    assert api.get(f"/registrations/{ns}/property.favorited/versions/1.0.0").status_code == 404
+    register(api, ns)
+    # A snake_case idempotency key must not create two events.
+    emit = {"name": f"{ns}.property.favorited", "payload": FAVORITED_PAYLOAD, "idempotency_key": "k1"}
+    error = _unknown_field(api.post("/emit", json=emit), "idempotency_key")
+    assert "idempotencyKey" in error["message"]
+    assert api.get("/health").json()["emits"]["thisMonth"] == 0
+    # Schemas are immutable per version: PATCH says so instead of answering 200.
+    path = f"/registrations/{ns}/property.favorited/versions/1.0.0"
+    error = _unknown_field(api.patch(path, json={"payloadSchema": {}}), "payloadSchema")
+    assert "immutable" in error["message"] and error["details"]["accepted"] == ["status", "description"]
+    # The accepted lists are exactly the OpenAPI document's (closed) request bodies.
+    schemas = httpx.get(registry_server.url + "/v1/openapi.json").json()["components"]["schemas"]
+    bodies = {s: v for s, v in schemas.items() if v.get("additionalProperties") is False}
+    accepted = set(error["details"]["accepted"])
+    assert any(set(v["properties"]) == accepted for v in bodies.values())

@@ -41,6 +41,23 @@ def parse_body(raw: bytes) -> dict[str, Any]:
     return value
 
 
+def reject_unknown_fields(body: Mapping[str, Any], accepted: tuple[str, ...], hint: str = "") -> None:
+    """400 naming the first field of ``body`` not in ``accepted`` (the OpenAPI bodies are closed).
+
+    A misspelt optional field (``idempotency_key``, ``stauts``) would otherwise be dropped
+    silently and the request would do something the client did not ask for.
+    """
+    for field in body:
+        if field not in accepted:
+            listed = ", ".join(accepted)
+            raise ApiError(
+                400,
+                str(Code.INVALID_REQUEST),
+                f"unknown field {field!r}; accepted fields: {listed}{hint}",
+                {"field": field, "accepted": list(accepted)},
+            )
+
+
 def body_too_large() -> ApiError:
     """413 for a body above :data:`MAX_BODY_BYTES` (before it is even parsed)."""
     return ApiError(

@@ -33,6 +33,8 @@ from platformxe.rules import Code, PlanTier, Status
 MAX_IDEMPOTENCY_KEY = 255
 #: Longest event name kept in a failure row (refused names are untrusted input).
 _NAME_MAX = 200
+#: Fields of an emit body (the OpenAPI EmitRequest schema, closed).
+EMIT_FIELDS = ("name", "payload", "version", "idempotencyKey")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class EmitRequest:
 
 def parse_emit(body: dict[str, Any]) -> EmitRequest:
     """An :class:`EmitRequest`, or 400 ``invalid_request`` naming the field."""
+    bodies.reject_unknown_fields(body, EMIT_FIELDS)
     return EmitRequest(
         name=bodies.require_str(body, "name"),
         payload=bodies.require_present(body, "payload", "the event's JSON payload"),

@@ -31,6 +31,18 @@ from platformxe.rules import Candidate, Code, ExistingVersion, OrgContext, PlanT
 GENERIC = (rules.GENERIC_NAMESPACE, rules.GENERIC_NAME)
 #: Longest subject text kept in the lifecycle log for a refused request (inputs are untrusted).
 _SUBJECT_MAX = 200
+#: Fields of a dry-run / registration body (the OpenAPI Candidate schema, closed).
+CANDIDATE_FIELDS = (
+    "namespace",
+    "name",
+    "version",
+    "status",
+    "description",
+    "payloadSchema",
+    "payloadExample",
+)
+#: Fields of a PATCH body: a version's schema never changes once registered.
+PATCH_FIELDS = ("status", "description")
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,7 @@ class Snapshot:
 
 def candidate_from_body(body: dict[str, Any]) -> Candidate:
     """A :class:`Candidate` from a dry-run/registration body, or 400 naming the bad field."""
+    bodies.reject_unknown_fields(body, CANDIDATE_FIELDS)
     namespace = bodies.require_str(body, "namespace")
     name = bodies.require_str(body, "name")
     version = bodies.require_str(body, "version")
@@ -256,6 +269,12 @@ def update(
     store: Store, org: Org, namespace: str, name: str, version: str, body: dict[str, Any]
 ) -> dict[str, Any]:
     """Change the status and/or description of one version (PATCH)."""
+    bodies.reject_unknown_fields(
+        body,
+        PATCH_FIELDS,
+        "; a version's payloadSchema and payloadExample are immutable, so register a new version to "
+        "change them, and only status and description of an existing version can change",
+    )
     status = bodies.optional_status(body)
     has_description = "description" in body
     description = bodies.optional_str(body, "description")
