@@ -127,4 +127,16 @@ CASES = [
         "item without a refused",
         [{}],
     ),
+    ok(
+        "unique-finite-items-bound",
+        {"type": "array", "items": {"const": "a"}, "uniqueItems": True},
+        {"type": "array", "maxItems": 1},
+        "uniqueItems over a one-value item set allows one item",
+    ),
+    ok(
+        "unique-enum-items-bound",
+        {"type": "array", "items": {"enum": ["a", "b"]}, "uniqueItems": True},
+        {"type": "array", "maxItems": 2, "uniqueItems": True},
+        "at most two distinct values",
+    ),
 ]

@@ -37,10 +37,10 @@ CASES = [
         "the checker does not translate formats into regular languages",
     ),
     Case(
-        "unique-finite-items-bound",
-        {"type": "array", "items": {"const": "a"}, "uniqueItems": True},
-        {"type": "array", "maxItems": 1},
+        "string-split-by-length",
+        {"type": "string", "maxLength": 10},
+        {"anyOf": [{"type": "string", "maxLength": 5}, {"type": "string", "minLength": 6}]},
         "conservative",
-        "uniqueItems over a one-value item set allows one item, but the checker does not count item values",
+        "cases are not split by string length",
     ),
 ]

@@ -53,6 +53,18 @@ class OldArrays:
             return None
         return max(_len(x, "prefixItems") for x in nodes)
 
+    def longest(self) -> int | None:
+        """An upper bound on old array length: maxItems / closed tuples, or, for uniqueItems
+        arrays whose tail items come from a finite set, the prefix plus that set's size."""
+        best = self.k.max_items
+        if self.k.unique:
+            tail = self.item(self.prefix_max)
+            finite = self.walk.knowledge(tail).finite if tail is not None else []
+            if finite is not None:
+                bound = self.prefix_max + len(finite)
+                best = bound if best is None else min(best, bound)
+        return best
+
     def possible(self, i: int) -> bool:
         """Whether old arrays can have an element at index ``i``."""
         return self.applies and (self.k.max_items is None or i < self.k.max_items)
@@ -115,14 +127,14 @@ def array_handler(
     ok = not old.applies or not new.has("minItems") or (n is not None and k.min_items >= n)
     out += bound(walk, "minItems", new, primary, ok, ipath, apiece, "old arrays may be shorter", [])
     n = count(new.get("maxItems")) if new.has("maxItems") else None
+    longest = old.longest()
     ok = (
-        not old.applies
-        or not new.has("maxItems")
-        or (n is not None and k.max_items is not None and k.max_items <= n)
+        not old.applies or not new.has("maxItems") or (n is not None and longest is not None and longest <= n)
     )
     out += bound(walk, "maxItems", new, primary, ok, ipath, apiece, "old arrays may be longer", [])
     uniq = new.get("uniqueItems") is True
-    ok = not old.applies or not uniq or k.unique or (k.max_items is not None and k.max_items <= 1)
+    longest = old.longest()
+    ok = not old.applies or not uniq or k.unique or (longest is not None and longest <= 1)
     if uniq or (primary is not None and primary.get("uniqueItems") is True):
         out += bound(walk, "uniqueItems", new, primary, ok, ipath, apiece, "old arrays may repeat items", [])
     out += _contains(walk, k, old, new, primary, ipath, apiece)
