@@ -98,7 +98,9 @@ def _named(
             prim = primary.child("properties", name) if name in old_props and primary is not None else None
             inner = [] if vp is None else walk.check(vp, target, sub, prim)
             if prim is None and name not in old_props:
-                out.append(_added(walk, name, target, inner, sub, vp))
+                req = new.get("required")
+                required = isinstance(req, list) and name in req
+                out.append(_added(walk, name, target, inner, sub, vp, required))
             else:
                 out += inner
         elif name in old_props and primary is not None:
@@ -150,13 +152,19 @@ def _named(
 
 
 def _added(
-    walk: Walk, name: str, target: Node, inner: list[Finding], sub: tuple[Any, ...], vp: Piece | None
+    walk: Walk,
+    name: str,
+    target: Node,
+    inner: list[Finding],
+    sub: tuple[Any, ...],
+    vp: Piece | None,
+    required: bool = False,
 ) -> Finding:
     where = label(sub)
     ptr = target.ptr
     if not has_breaking(inner):
         text = (
-            f"added optional property {where}"
+            f"added {'required' if required else 'optional'} property {where}"
             if vp is None
             else f"added property {where} (old values already fit it)"
         )
