@@ -50,6 +50,8 @@ def test_a_good_configuration_has_no_problem() -> None:
         ({"payload_schema": "{not json"}, [(("payload_schema",), "invalid_json_schema")]),
         ({"payload_example": '{"id": 5}'}, [(("payload_example",), "payload_example_does_not_match_schema")]),
         ({"payload_example": "{oops"}, [(("payload_example",), "payload_example_does_not_match_schema")]),
+        ({"payload_example": "null"}, [(("payload_example",), "payload_example_does_not_match_schema")]),
+        ({"payload_example": " null\n"}, [(("payload_example",), "payload_example_does_not_match_schema")]),
         ({"status": "deleted"}, [(("status",), "invalid_request")]),
         ({"on_destroy": "keep"}, [(("on_destroy",), "invalid_request")]),
     ],
@@ -92,3 +94,11 @@ def test_unknown_values_are_not_judged_but_the_rest_is() -> None:
 def test_openapi_30_nullable_is_refused_with_a_hint() -> None:
     [problem] = validate_event_config(cfg(payload_schema=json.dumps({"type": "object", "nullable": True})))
     assert "invalid_json_schema" in problem.summary and '"null"' in problem.detail
+
+
+def test_a_json_null_example_is_refused_with_the_way_out() -> None:
+    (problem,) = validate_event_config(cfg(payload_example="null"))
+    assert problem.path == ("payload_example",)
+    assert "Omit payload_example" in problem.detail
+    # a string example that merely contains "null" is judged by the schema as usual
+    assert validate_event_config(cfg(payload_example='{"id": "null"}')) == []

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from platformxe.rules.codes import Code
 from platformxe.rules.types import Candidate, Status
 from platformxe.terraform.findings import FIELD_ATTRIBUTES, error, problem_diagnostic
 from platformxe.tfplugin.cty import is_unknown
@@ -44,6 +45,30 @@ def _choice_problem(attribute: str, value: str, accepted: tuple[str, ...]) -> Di
     )
 
 
+def _is_json_null(text: Any) -> bool:
+    """True for JSON text denoting ``null`` (whitespace allowed around it)."""
+    from platformxe.terraform.jsonvalue import parse_json_text
+
+    if not isinstance(text, str) or "null" not in text:
+        return False
+    try:
+        return parse_json_text(text) is None
+    except ValueError:
+        return False
+
+
+def _null_example_problem() -> Diagnostic:
+    # The registry stores a JSON null example as "no example", so the state would read back null
+    # where the configuration holds the string "null": Terraform calls that an inconsistent result.
+    return error(
+        f"payload_example is JSON null ({Code.PAYLOAD_EXAMPLE_DOES_NOT_MATCH_SCHEMA})",
+        'payload_example = "null" is not an example payload: the registry treats it as no example at all. '
+        "Omit payload_example (or set it to null) when the version has no example, or give a JSON "
+        "payload the schema accepts.",
+        "payload_example",
+    )
+
+
 def validate_event_config(values: Mapping[str, Any]) -> list[Diagnostic]:
     """Every problem of a resource configuration, each on its attribute with the seed's code.
 
@@ -68,6 +93,9 @@ def validate_event_config(values: Mapping[str, Any]) -> list[Diagnostic]:
 
     example_unknown = "payload_example" in unknown
     example = None if example_unknown else values.get("payload_example")
+    if _is_json_null(example):
+        findings.append(_null_example_problem())
+        example = None  # judged as absent, so the rest of the configuration is still checked
     candidate = Candidate(
         namespace=known("namespace"),
         name=known("name"),
