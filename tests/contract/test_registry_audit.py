@@ -56,3 +56,64 @@ def test_unknown_body_fields_are_refused(registry_server, org, api: httpx.Client
     bodies = {s: v for s, v in schemas.items() if v.get("additionalProperties") is False}
     accepted = set(error["details"]["accepted"])
     assert any(set(v["properties"]) == accepted for v in bodies.values())
+
+
+def _nested(opening: str, closing: str, levels: int, inner: str = "{}") -> str:
+    return opening * levels + inner + closing * levels
+
+
+def _post_raw(api: httpx.Client, path: str, text: str) -> httpx.Response:
+    return api.post(path, content=text.encode(), headers={"Content-Type": "application/json"})
+
+
+def test_deeply_nested_json_is_a_clear_400(org, api: httpx.Client) -> None:
+    ns = org["slug"]
+    register(api, ns)
+    emit_name = f"{ns}.property.favorited"
+    for levels in (200, 990, 3000, 50_000):
+        deep = _nested("[", "]", levels, "1")
+        error = error_of(_post_raw(api, "/emit", f'{{"name": "{emit_name}", "payload": {deep}}}'))
+        assert (error["code"], error["details"]["field"]) == ("invalid_request", "payload"), error
+        schema = _nested('{"not": ', "}", levels)
+        text = f'{{"namespace": "{ns}", "name": "x.y", "version": "1.0.0", "payloadSchema": {schema}}}'
+        response = _post_raw(api, "/dry-run", text)
+        assert response.status_code == 400, response.text
+        error = error_of(response)
+        assert (error["code"], error["details"]["field"]) == ("invalid_json_schema", "payloadSchema")
+        # The same schema sent as JSON text, and a deep example.
+        as_text = {"namespace": ns, "name": "x.y", "version": "1.0.0", "payloadSchema": schema}
+        response = api.post("/registrations", json=as_text)
+        assert response.status_code == 400 and error_of(response)["details"]["field"] == "payloadSchema"
+        example = f'{{"namespace": "{ns}", "name": "x.y", "version": "1.0.0", "payloadSchema": {{}}, '
+        response = _post_raw(api, "/dry-run", example + f'"payloadExample": {deep}}}')
+        assert error_of(response)["details"]["field"] == "payloadExample", response.text
+    # Below the JSON cap, a deep schema is judged by the rules (depth <= 5), not a crash.
+    shallow = _nested('{"not": ', "}", 120)
+    text = f'{{"namespace": "{ns}", "name": "x.y", "version": "1.0.0", "payloadSchema": {shallow}}}'
+    verdict = _post_raw(api, "/dry-run", text)
+    assert verdict.status_code == 200, verdict.text
+    assert "schema_too_deep" in [e["code"] for e in verdict.json()["errors"]]
+
+
+def test_non_finite_numbers_are_refused_with_their_pointer(org, api: httpx.Client) -> None:
+    ns = org["slug"]
+    register(api, ns, payloadSchema={})
+    response = _post_raw(
+        api, "/emit", f'{{"name": "{ns}.property.favorited", "payload": {{"a": [1, 1e400]}}}}'
+    )
+    error = error_of(response)
+    assert response.status_code == 400 and error["code"] == "invalid_request", error
+    assert (error["details"]["field"], error["details"]["pointer"]) == ("payload", "/a/1")
+    assert api.get("/health").json()["emits"]["thisMonth"] == 0
+    example = {
+        "namespace": ns,
+        "name": "x.y",
+        "version": "1.0.0",
+        "payloadSchema": {},
+        "payloadExample": "-1e999",
+    }
+    error = error_of(api.post("/registrations", json=example))
+    assert error["details"]["field"] == "payloadExample", error
+    # Large but finite numbers are fine.
+    ok = _post_raw(api, "/emit", f'{{"name": "{ns}.property.favorited", "payload": {{"a": 1e300}}}}')
+    assert ok.status_code == 202, ok.text

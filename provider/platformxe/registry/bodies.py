@@ -7,17 +7,23 @@ camelCase field name and what would be accepted, so clients never get a tracebac
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from platformxe.registry.errors import ApiError, invalid_request
+from platformxe.registry.errors import ApiError, invalid_request, problem_error
 from platformxe.rules.codes import Code
-from platformxe.rules.types import Status
+from platformxe.rules.types import Problem, Status
 
 #: Largest request body read at all (the payload cap itself is 256 KiB and is checked by the
 #: rules engine with the seed's code; this only stops a client from streaming gigabytes).
 MAX_BODY_BYTES = 2 * 1024 * 1024
+
+#: Deepest nesting of arrays/objects accepted inside one body field. Far above any real payload
+#: (and schemas may only be 5 levels deep), far below what recursive code (the JSON encoder,
+#: jsonschema, the rules engine) can walk without hitting Python's recursion limit.
+MAX_JSON_DEPTH = 128
 
 _MISSING = object()
 
@@ -26,19 +32,122 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _pointer_token(key: str | int) -> str:
+    return "/" + str(key).replace("~", "~0").replace("/", "~1")
+
+
+def json_hazard(value: Any) -> tuple[str, str] | None:
+    """``(pointer, reason)`` of the first part of ``value`` the registry cannot store faithfully.
+
+    Refused: nesting deeper than :data:`MAX_JSON_DEPTH` and non-finite numbers (``1e400``
+    parses to infinity, which JSON cannot represent: it would be written out as ``Infinity``).
+    Iterative, so a deep document cannot exhaust the stack while being checked.
+    """
+    stack: list[tuple[Any, str, int]] = [(value, "", 0)]
+    while stack:
+        item, pointer, depth = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return pointer, "a number too large to represent (JSON numbers must be finite)"
+        children: Any = ()
+        if isinstance(item, dict):
+            children = item.items()
+        elif isinstance(item, list):
+            children = enumerate(item)
+        else:
+            continue
+        if depth >= MAX_JSON_DEPTH:
+            return pointer, f"arrays/objects nested more than {MAX_JSON_DEPTH} levels deep"
+        for key, child in children:
+            stack.append((child, pointer + _pointer_token(key), depth + 1))
+    return None
+
+
+def _deep_field(text: str) -> str:
+    """The top-level key of a JSON object text whose value is nested too deeply ("body" if none).
+
+    Only used after the parser gave up on recursion, so a linear scan is affordable.
+    """
+    depth = 0
+    in_string = escaped = False
+    start = 0
+    last_key = ""
+    for index, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+                if depth == 1:
+                    last_key = text[start : index + 1]
+        elif char == '"':
+            in_string, start = True, index
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                try:
+                    key = json.loads(last_key) if last_key else ""
+                except ValueError:
+                    key = ""
+                return key if isinstance(key, str) and key else "body"
+        elif char in "]}":
+            depth -= 1
+    return "body"
+
+
 def parse_body(raw: bytes) -> dict[str, Any]:
     """The JSON object of a request body."""
     if not raw.strip():
         raise invalid_request("body", "the request body is empty; send a JSON object")
     try:
         value = json.loads(raw, parse_constant=_refuse_constant)
+    except RecursionError:
+        field = _deep_field(raw.decode("utf-8", "replace"))
+        reason = f"arrays/objects nested more than {MAX_JSON_DEPTH} levels deep"
+        raise _hazard_error(field, "", reason) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise invalid_request(
             "body", f"the request body is not valid JSON ({exc}); send a JSON object"
         ) from None
     if not isinstance(value, dict):
         raise invalid_request("body", f"the request body must be a JSON object, not {_json_type(value)}")
+    for field, item in value.items():
+        hazard = json_hazard(item)
+        if hazard is not None:
+            raise _hazard_error(field, *hazard)
     return value
+
+
+def _hazard_error(field: str, pointer: str, reason: str) -> ApiError:
+    """400 for a document the registry refuses to process (see :func:`json_hazard`).
+
+    A schema gets the seed's ``invalid_json_schema``; anything else is a malformed request.
+    """
+    code = Code.INVALID_JSON_SCHEMA if field == "payloadSchema" else Code.INVALID_REQUEST
+    message = f"{field} has {reason} at {pointer or '/'}; send a JSON document without it"
+    return problem_error([Problem(code, message, field, pointer)])
+
+
+def check_json_text(body: Mapping[str, Any], field: str) -> None:
+    """Apply :func:`json_hazard` to a field sent as JSON text (schemas and examples may be).
+
+    Text that does not parse is left to the rules engine, which reports it with the seed's code.
+    """
+    text = body.get(field)
+    if not isinstance(text, str):
+        return
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise _hazard_error(
+            field, "", f"arrays/objects nested more than {MAX_JSON_DEPTH} levels deep"
+        ) from None
+    except ValueError:
+        return
+    hazard = json_hazard(value)
+    if hazard is not None:
+        raise _hazard_error(field, *hazard)
 
 
 def reject_unknown_fields(body: Mapping[str, Any], accepted: tuple[str, ...], hint: str = "") -> None:

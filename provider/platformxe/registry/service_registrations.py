@@ -61,6 +61,8 @@ class Snapshot:
 def candidate_from_body(body: dict[str, Any]) -> Candidate:
     """A :class:`Candidate` from a dry-run/registration body, or 400 naming the bad field."""
     bodies.reject_unknown_fields(body, CANDIDATE_FIELDS)
+    bodies.check_json_text(body, "payloadSchema")
+    bodies.check_json_text(body, "payloadExample")
     namespace = bodies.require_str(body, "namespace")
     name = bodies.require_str(body, "name")
     version = bodies.require_str(body, "version")
