@@ -392,3 +392,55 @@ def test_a_version_planned_alongside_another_of_its_event_is_judged_at_apply() -
     [note] = warnings(second)
     assert "judged at apply, after 1.0.0" in note.summary
     assert errors(second) == []
+
+
+def _registered(example: Any) -> Any:
+    def read(namespace: str, name: str, version: str) -> dict[str, Any]:
+        return {"namespace": namespace, "name": name, "version": version, "payloadExample": example}
+
+    return read
+
+
+def test_adopting_a_published_version_as_draft_is_a_plan_error_on_status() -> None:
+    registry = FakeRegistry(("1.0.0", SCHEMA_1))
+    result = plan_event(
+        None,
+        config(status="draft"),
+        organization_id=ORG,
+        checks=PlanChecks.REMOTE,
+        ask_registry=registry,
+        registered=_registered(None),
+    )
+    [problem] = errors(result)
+    assert warnings(result) == []  # no "apply will adopt it" promise
+    assert problem.path == ("status",)
+    assert "invalid_status_transition" in problem.summary
+    assert 'set status = "published"' in problem.summary
+    assert "terraform import" in problem.detail
+
+
+def test_adopting_a_version_registered_with_another_example_is_a_plan_error_naming_the_bump() -> None:
+    registry = FakeRegistry(("1.0.0", SCHEMA_1))
+    result = plan_event(
+        None,
+        config(payload_example='{"id": "new"}'),
+        organization_id=ORG,
+        checks=PlanChecks.REMOTE,
+        ask_registry=registry,
+        registered=_registered({"id": "old"}),
+    )
+    [problem] = errors(result)
+    assert problem.path == ("payload_example",)
+    assert "version_already_exists" in problem.summary
+    assert "bump to 1.0.1" in problem.summary
+    # the same example, written differently, is adopted
+    same = plan_event(
+        None,
+        config(payload_example='{ "id" : "old" }'),
+        organization_id=ORG,
+        checks=PlanChecks.REMOTE,
+        ask_registry=registry,
+        registered=_registered({"id": "old"}),
+    )
+    assert errors(same) == []
+    assert "apply will adopt it" in warnings(same)[0].summary

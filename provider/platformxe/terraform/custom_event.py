@@ -90,6 +90,7 @@ class CustomEventResource(Resource):
             checks=data.checks if data else PlanChecks.OFF,
             ask_registry=data.dry_run if data else None,
             siblings=data.planned_alongside if data else None,
+            registered=data.registered if data else None,
         )
         req.planned.update(result.values)
         for attribute in result.requires_replace:

@@ -32,7 +32,7 @@ from platformxe.rules.types import Candidate, ExistingVersion, Status, Verdict
 from platformxe.terraform.findings import error, warning
 from platformxe.terraform.ids import resource_id
 from platformxe.terraform.jsonvalue import same_json
-from platformxe.terraform.verdicts import changes_value, event_label, verdict_diagnostics
+from platformxe.terraform.verdicts import changes_value, event_label, import_hint, verdict_diagnostics
 from platformxe.tfplugin.cty import UNKNOWN, is_unknown
 from platformxe.tfplugin.diagnostics import Diagnostic
 
@@ -95,6 +95,8 @@ class PlannedEvent:
 AskRegistry = Callable[[Candidate], Verdict]
 #: (namespace, name, version) planned → other versions of that event planned in the same run.
 Siblings = Callable[[str, str, str], Sequence[str]]
+#: (namespace, name, version) → the registration (camelCase API object), or None when not registered.
+Registered = Callable[[str, str, str], Mapping[str, Any] | None]
 
 
 def local_schema_facts(schema_text: str) -> tuple[str | None, str | None]:
@@ -192,6 +194,59 @@ def _judged_at_apply(candidate: Candidate, alongside: Sequence[str]) -> Diagnost
     )
 
 
+def _adoption_errors(
+    planned: Mapping[str, Any], verdict: Verdict, adopt: Any, registered: Registered | None
+) -> list[Diagnostic]:
+    """Why the version registered already with the same schema cannot be adopted as planned.
+
+    Adoption patches status and description only: a status the registered one cannot move to, or
+    another example (immutable per version), would make the apply fail after a plan that promised
+    to adopt, so the plan refuses them, naming what would pass.
+    """
+    from platformxe.rules.status import legal_status_transition
+
+    label = f"{event_label(planned['namespace'], planned['name'])} {planned['version']}"
+    hint = import_hint(planned["namespace"], planned["name"], planned["version"])
+    out: list[Diagnostic] = []
+    current, wanted = adopt.details.get("status"), planned["status"]
+    if (
+        isinstance(current, str)
+        and not is_unknown(wanted)
+        and wanted != current
+        and not legal_status_transition(current, wanted)
+    ):
+        out.append(
+            error(
+                f"{label}: version {planned['version']} is already {current} in the registry; a {current} "
+                f'version cannot go back to {wanted}: set status = "{current}" (or import it) '
+                f"({Code.INVALID_STATUS_TRANSITION})",
+                f"Apply would adopt the registered version (same schema) and then have to move it from "
+                f'"{current}" to "{wanted}", which the registry refuses.\n\n{hint}',
+                "status",
+            )
+        )
+    existing = registered(planned["namespace"], planned["name"], planned["version"]) if registered else None
+    if existing is not None:
+        from platformxe.terraform.jsonvalue import dump_json
+
+        example = existing.get("payloadExample")
+        if not same_json(planned["payload_example"], None if example is None else dump_json(example)):
+            target = (
+                f"bump to {verdict.suggested_version}" if verdict.suggested_version else "bump the version"
+            )
+            out.append(
+                error(
+                    f"{label} is registered with another payload_example; examples are immutable per version: "
+                    f"{target} or import it ({Code.VERSION_ALREADY_EXISTS})",
+                    "The registered version has the same schema but "
+                    + ("no example" if example is None else f"the example {dump_json(example)}")
+                    + f". Match it, change `version`, or import the registered version.\n\n{hint}",
+                    "payload_example",
+                )
+            )
+    return out
+
+
 def _candidate(planned: Mapping[str, Any]) -> Candidate:
     status = planned["status"]
     description = planned["description"]
@@ -215,13 +270,15 @@ def plan_event(
     checks: PlanChecks,
     ask_registry: AskRegistry | None = None,
     siblings: Siblings | None = None,
+    registered: Registered | None = None,
 ) -> PlannedEvent:
     """Plan one resource. ``prior`` is the refreshed state (None on create), ``config`` the
     configuration (:data:`UNKNOWN` for values known only after apply). ``ask_registry`` is called
     at most once, only with ``checks == REMOTE`` and every judged input known. ``siblings`` is
     told about each version about to be judged and answers the other versions of the same event
     planned in this run: their registration would change the verdict between plan and apply, so
-    the verdict is then left to apply.
+    the verdict is then left to apply. ``registered`` reads a registration (only called when the
+    verdict says the version exists with the same schema, to compare its example).
     """
     planned: dict[str, Any] = {a: config.get(a) for a in INPUT_ATTRIBUTES}
     for attribute, default in DEFAULTS.items():
@@ -290,6 +347,10 @@ def plan_event(
     diagnostics, adopt = verdict_diagnostics(
         candidate.namespace, candidate.name, candidate.version, verdict, note=note
     )
+    if adopt is not None:
+        refused = _adoption_errors(planned, verdict, adopt, registered)
+        if refused:
+            diagnostics = refused  # instead of the "apply will adopt it" warning
     result.diagnostics += diagnostics
     # Only the registry's verdict goes into the plan. Terraform plans a replacement a second time
     # with no prior state (and again at apply), where an offline check has nothing to compare with:

@@ -53,6 +53,17 @@ class ProviderData:
             versions.add(version)
             return sorted(versions - {version})
 
+    def registered(self, namespace: str, name: str, version: str) -> dict[str, Any] | None:
+        """The registration of one version (camelCase API object), or None when it does not exist."""
+        from platformxe.client import EventNotRegistered, PlatformXeError
+
+        try:
+            return self.client.events.custom.get(namespace, name, version).to_dict()
+        except EventNotRegistered:
+            return None
+        except PlatformXeError as exc:
+            raise_for(exc, f"reading {namespace}.{name} {version}", self.endpoint)
+
     def dry_run(self, candidate: Candidate) -> Verdict:
         """The registry's verdict on ``candidate`` (``POST /dry-run``), for the plan."""
         from platformxe.client import PlatformXeError
