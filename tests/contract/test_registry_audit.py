@@ -117,3 +117,50 @@ def test_non_finite_numbers_are_refused_with_their_pointer(org, api: httpx.Clien
     # Large but finite numbers are fine.
     ok = _post_raw(api, "/emit", f'{{"name": "{ns}.property.favorited", "payload": {{"a": 1e300}}}}')
     assert ok.status_code == 202, ok.text
+
+
+def test_version_numbers_beyond_the_bound_agree_between_dry_run_and_register(org, api: httpx.Client) -> None:
+    ns = org["slug"]
+    for version in ("99999999999999999999.0.0", "9999999999.0.0", "2147483648.0.0"):
+        body = registration_body(ns, name="big.version", version=version)
+        verdict = api.post("/dry-run", json=body)
+        assert verdict.status_code == 200, verdict.text
+        assert [e["code"] for e in verdict.json()["errors"]] == ["invalid_version_format"]
+        assert "2147483647" in verdict.json()["errors"][0]["message"]
+        error = error_of(api.post("/registrations", json=body))
+        assert error["code"] == "invalid_version_format" and "2147483647" in error["message"], error
+        got = api.get(f"/registrations/{ns}/big.version/versions/{version}")
+        assert got.status_code == 400 and error_of(got)["code"] == "invalid_version_format"
+        emitted = api.post("/emit", json={"name": f"{ns}.big.version", "payload": {}, "version": version})
+        assert emitted.status_code in (400, 404) and emitted.status_code != 500, emitted.text
+    top = register(api, ns, name="big.version", version="2147483647.0.0")
+    assert top["version"] == "2147483647.0.0"
+    listed = api.get("/registrations", params={"namespace": ns, "name": "big.version"})
+    assert [r["version"] for r in listed.json()["items"]] == ["2147483647.0.0"]
+
+
+def test_bad_cursors_are_400(api: httpx.Client) -> None:
+    import base64
+    import json
+
+    def cursor(position: object) -> str:
+        return base64.urlsafe_b64encode(json.dumps(position).encode()).decode().rstrip("=")
+
+    for bad in (
+        cursor(["a", "b", 10**30, 0, 0]),
+        cursor(["a", "b", 2**31, 0, 0]),
+        cursor(["a\x00", "b", 1, 0, 0]),
+        cursor([[[[]]]]),
+        "%%%",
+        cursor("[" * 5000),
+    ):
+        response = api.get("/registrations", params={"cursor": bad})
+        error = error_of(response)
+        assert (response.status_code, error["code"], error["details"]["field"]) == (
+            400,
+            "invalid_request",
+            "cursor",
+        )
+    for bad in ("1" * 30, "-1", "abc"):
+        response = api.get("/lifecycle-events", params={"cursor": bad})
+        assert response.status_code == 400 and error_of(response)["details"]["field"] == "cursor"

@@ -119,3 +119,18 @@ def test_status_transitions(old: str, new: str, legal: bool) -> None:
 def test_status_transitions_accept_enum_members() -> None:
     assert legal_status_transition(Status.DRAFT, Status.PUBLISHED)
     assert not legal_status_transition(Status.PUBLISHED, Status.DRAFT)
+
+
+@pytest.mark.parametrize("text", ["2147483648.0.0", "0.2147483648.0", "1.0.99999999999999999999"])
+def test_version_numbers_have_a_maximum(text: str) -> None:
+    problems = validate_version(text)
+    assert [p.code for p in problems] == [Code.INVALID_VERSION_FORMAT]
+    assert "at most 2147483647" in problems[0].message
+    with pytest.raises(ValueError, match="at most 2147483647"):
+        parse_version(text)
+
+
+def test_largest_version_numbers_are_accepted() -> None:
+    assert validate_version("2147483647.2147483647.2147483647") == []
+    # No legal bump exists past the maximum: the next major is itself refused.
+    assert validate_version(legal_next_versions("2147483647.0.0")[2]) != []

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from platformxe.registry.errors import invalid_request
+from platformxe.rules.semver import MAX_VERSION_PART
 
 
 def encode_registration_cursor(row: dict[str, Any]) -> str:
@@ -35,11 +36,15 @@ def decode_registration_cursor(text: str | None) -> tuple[str, str, int, int, in
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         ns, name, major, minor, patch = json.loads(raw)
-        if not (isinstance(ns, str) and isinstance(name, str)):
+        if not (isinstance(ns, str) and isinstance(name, str)) or "\x00" in ns + name:
             raise ValueError("bad names")
-        if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in (major, minor, patch)):
+        # Bounded like versions themselves: a larger number cannot be bound to the INTEGER columns.
+        if not all(
+            isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= MAX_VERSION_PART
+            for n in (major, minor, patch)
+        ):
             raise ValueError("bad version")
-    except (ValueError, TypeError, json.JSONDecodeError):
+    except (ValueError, TypeError, RecursionError):
         raise invalid_request(
             "cursor", "cursor is not one this API issued; pass nextCursor from a previous page or omit it"
         ) from None

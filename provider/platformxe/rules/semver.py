@@ -14,6 +14,7 @@ from platformxe.rules.codes import Code
 from platformxe.rules.types import Problem, SemverBump
 
 __all__ = [
+    "MAX_VERSION_PART",
     "VERSION_RE",
     "bump_kind",
     "format_version",
@@ -26,6 +27,15 @@ __all__ = [
 _NUMBER = r"(0|[1-9][0-9]*)"
 #: A strict version: three dot-separated numbers without leading zeros.
 VERSION_RE = re.compile(rf"{_NUMBER}\.{_NUMBER}\.{_NUMBER}")
+#: Largest MAJOR, MINOR or PATCH number: the registry stores each in a 32-bit signed column
+#: (PostgreSQL INTEGER), and dry-run must refuse exactly what registering would refuse.
+MAX_VERSION_PART = 2**31 - 1
+_TOO_BIG = f"each number must be at most {MAX_VERSION_PART}"
+
+
+def _too_big(match: re.Match[str]) -> bool:
+    # Length first: int() of a huge digit string is slow (and capped by Python).
+    return any(len(part) > 10 or int(part) > MAX_VERSION_PART for part in match.groups())
 
 
 def parse_version(text: str) -> tuple[int, int, int]:
@@ -33,6 +43,8 @@ def parse_version(text: str) -> tuple[int, int, int]:
     match = VERSION_RE.fullmatch(text) if isinstance(text, str) else None
     if match is None:
         raise ValueError(f"version {text!r} must be MAJOR.MINOR.PATCH such as 1.0.0")
+    if _too_big(match):
+        raise ValueError(f"version {text!r} must be MAJOR.MINOR.PATCH such as 1.0.0 ({_TOO_BIG})")
     return int(match.group(1)), int(match.group(2)), int(match.group(3))
 
 
@@ -45,6 +57,9 @@ def _explain(text: str) -> str:
     """Why ``text`` is not a strict version, in words a person can act on."""
     if not isinstance(text, str):
         return "it is not a string"
+    match = VERSION_RE.fullmatch(text)
+    if match is not None and _too_big(match):
+        return _TOO_BIG
     if "-" in text or "+" in text:
         return "prerelease and build suffixes (-rc.1, +build) are not allowed"
     pieces = text.split(".")
@@ -57,7 +72,8 @@ def _explain(text: str) -> str:
 
 def validate_version(text: str) -> list[Problem]:
     """``invalid_version_format`` when ``text`` is not strict MAJOR.MINOR.PATCH."""
-    if isinstance(text, str) and VERSION_RE.fullmatch(text) is not None:
+    match = VERSION_RE.fullmatch(text) if isinstance(text, str) else None
+    if match is not None and not _too_big(match):
         return []
     shown = f'"{text}"' if isinstance(text, str) else repr(text)
     return [
