@@ -234,3 +234,29 @@ def test_destroy_archives_and_retain_leaves_the_version_published(
     terraform.ok("destroy", "-auto-approve")
     assert registry.get("destroy.archived", "1.0.0")["status"] == "archived"
     assert registry.get("destroy.retained", "1.0.0")["status"] == "published"
+
+
+def test_a_schema_known_only_at_apply_under_the_same_version_warns_and_a_refusal_restores_the_version(
+    terraform: TerraformDir, registry: Registry
+) -> None:
+    def config(label: str) -> str:
+        return (
+            f'resource "terraform_data" "later" {{\n  input = {tf_string(label)}\n}}\n'
+            f'resource "platformxe_custom_event" "ev" {{\n  namespace = {tf_string(registry.slug)}\n'
+            '  name = "later.schema"\n  version = "1.0.0"\n'
+            '  payload_schema = jsonencode({type = "object", description = terraform_data.later.id})\n}\n'
+        )
+
+    terraform.write(config("a"))
+    terraform.apply()
+    plan = terraform.run("plan", "-replace=terraform_data.later")
+    assert plan.returncode == 0
+    assert f"{registry.slug}.later.schema 1.0.0: payload_schema is only known at apply" in flat(plan.output)
+
+    applied = terraform.run("apply", "-auto-approve", "-replace=terraform_data.later")
+    assert applied.returncode == 1
+    assert "Traceback" not in applied.output
+    assert "version_already_exists" in applied.output
+    assert "restored it to published" in flat(applied.output)
+    stored = registry.get("later.schema", "1.0.0")
+    assert stored is not None and stored["status"] == "published"  # the archive was undone

@@ -444,3 +444,29 @@ def test_adopting_a_version_registered_with_another_example_is_a_plan_error_nami
     )
     assert errors(same) == []
     assert "apply will adopt it" in warnings(same)[0].summary
+
+
+def test_a_schema_unknown_at_plan_under_the_same_version_warns_that_apply_may_refuse_it() -> None:
+    registry = FakeRegistry(("1.0.0", SCHEMA_1))
+    result = plan_event(
+        state(),
+        config(payload_schema=UNKNOWN),
+        organization_id=ORG,
+        checks=PlanChecks.REMOTE,
+        ask_registry=registry,
+    )
+    assert errors(result) == []
+    [note] = warnings(result)
+    assert note.path == ("payload_schema",)
+    assert "only known at apply" in note.summary
+    assert "version must be bumped" in note.detail
+    assert registry.calls == []
+    # a version bump alongside an unknown schema is an ordinary new version: nothing to warn about
+    bumped = plan_event(
+        state(),
+        config(version="1.1.0", payload_schema=UNKNOWN),
+        organization_id=ORG,
+        checks=PlanChecks.REMOTE,
+        ask_registry=registry,
+    )
+    assert bumped.diagnostics == []

@@ -19,15 +19,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from platformxe.terraform.findings import warning
 from platformxe.terraform.ids import parse_import_id, resource_id
-from platformxe.terraform.planning import DEFAULTS, PlanChecks, plan_event
-from platformxe.terraform.provider import ProviderData, json_document
+from platformxe.terraform.planning import DEFAULTS, IDENTITY_ATTRIBUTES, PlanChecks, plan_event
+from platformxe.terraform.provider import ProviderData, json_document, version_path
 from platformxe.terraform.registry_errors import raise_for
 from platformxe.terraform.resource_schema import custom_event_identity_schema, custom_event_schema
 from platformxe.terraform.state import history_values, state_from_registration, verdict_values_missing
 from platformxe.terraform.validation import validate_event_config
 from platformxe.terraform.verdicts import import_hint
-from platformxe.tfplugin.diagnostics import DiagnosticError
+from platformxe.tfplugin.diagnostics import DiagnosticError, Severity
 from platformxe.tfplugin.framework import (
     ApplyRequest,
     ImportRequest,
@@ -41,8 +42,6 @@ from platformxe.tfplugin.schema import IdentitySchema, Schema
 
 __all__ = ["CustomEventResource"]
 
-_BASE = "/v1/events/custom"
-
 
 def _data(provider_data: Any) -> ProviderData:
     if not isinstance(provider_data, ProviderData):
@@ -55,12 +54,6 @@ def _data(provider_data: Any) -> ProviderData:
 
 def _label(values: Mapping[str, Any]) -> str:
     return f"{values['namespace']}.{values['name']} {values['version']}"
-
-
-def _version_path(namespace: str, name: str, version: str) -> str:
-    from urllib.parse import quote
-
-    return f"{_BASE}/registrations/{quote(namespace, safe='')}/{quote(name, safe='')}/versions/{quote(version, safe='')}"
 
 
 class CustomEventResource(Resource):
@@ -95,15 +88,37 @@ class CustomEventResource(Resource):
         req.planned.update(result.values)
         for attribute in result.requires_replace:
             req.require_replace(attribute)
+        if data and req.prior is None and any(d.severity is Severity.ERROR for d in result.diagnostics):
+            # At apply, the create half of a replacement is planned again after its delete: when
+            # that plan refuses the same version, undo the archive the delete just did.
+            restored = data.restore_archived(*(str(req.config.get(a)) for a in IDENTITY_ATTRIBUTES))
+            if restored:
+                result.diagnostics.append(warning(f"Restored {_label(req.config)}", restored))
         req.diagnostics.extend(result.diagnostics)
 
     # -- apply ---------------------------------------------------------------------------------
 
     def create(self, req: ApplyRequest) -> State:
         """Register the planned version (or adopt an identical one already registered)."""
+        data, planned = _data(req.provider_data), req.planned or {}
+        key = (planned["namespace"], planned["name"], planned["version"])
+        try:
+            registration = self._register(data, planned, req)
+        except DiagnosticError as exc:
+            restored = data.restore_archived(*key)
+            if restored:
+                refused = exc.diagnostic
+                raise DiagnosticError(
+                    refused.summary, f"{refused.detail}\n\n{restored}", refused.path
+                ) from exc
+            raise
+        data.forget_archived(*key)
+        return self._state(data, registration, planned)
+
+    def _register(self, data: ProviderData, planned: Mapping[str, Any], req: ApplyRequest) -> dict[str, Any]:
+        """POST the version; adopt it when the registry holds it already with the same schema."""
         from platformxe.client import PlatformXeError, VersionAlreadyExists
 
-        data, planned = _data(req.provider_data), req.planned or {}
         try:
             registration = data.client.events.custom.register(
                 namespace=planned["namespace"],
@@ -118,7 +133,7 @@ class CustomEventResource(Resource):
             registration = self._adopt(data, planned, exc)
         except PlatformXeError as exc:
             raise_for(exc, f"registering {_label(planned)}", data.endpoint, req.diagnostics)
-        return self._state(data, registration, planned)
+        return dict(registration)
 
     def _adopt(self, data: ProviderData, planned: Mapping[str, Any], exc: Any) -> dict[str, Any]:
         """Take over a version registered already, when it is the one planned."""
@@ -147,7 +162,7 @@ class CustomEventResource(Resource):
                 )
             patch = self._patch_body(existing, planned)
             if patch:
-                existing = data.client.request("PATCH", _version_path(namespace, name, version), json=patch)
+                existing = data.client.request("PATCH", version_path(namespace, name, version), json=patch)
         except PlatformXeError as exc2:
             raise_for(exc2, f"adopting the registered {_label(planned)}", data.endpoint)
         return dict(existing)
@@ -199,7 +214,7 @@ class CustomEventResource(Resource):
 
         data, prior, planned = _data(req.provider_data), req.prior or {}, req.planned or {}
         body = self._patch_body(prior, planned)
-        path = _version_path(planned["namespace"], planned["name"], planned["version"])
+        path = version_path(planned["namespace"], planned["name"], planned["version"])
         try:
             registration = data.client.request("PATCH" if body else "GET", path, json=body or None)
         except PlatformXeError as exc:
@@ -215,6 +230,9 @@ class CustomEventResource(Resource):
             return
         try:
             data.client.events.custom.archive(prior["namespace"], prior["name"], prior["version"])
+            data.record_archived(
+                prior["namespace"], prior["name"], prior["version"], str(prior.get("status"))
+            )
         except EventNotRegistered:
             return  # already gone: nothing left to archive
         except CannotArchiveGenericEvent as exc:

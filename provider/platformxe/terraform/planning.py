@@ -183,6 +183,31 @@ def _immutability_error(planned: Mapping[str, Any], attribute: str, suggested: s
     )
 
 
+def _unknown_under_same_version(planned: Mapping[str, Any]) -> list[Diagnostic]:
+    """Warnings for JSON attributes known only at apply while the version stays the same.
+
+    Immutability cannot be checked at plan then: if the value turns out different from the
+    registered one, the registry refuses the replacement at apply (the provider then restores the
+    version it archived for it, but the apply still fails).
+    """
+    label = f"{event_label(planned['namespace'], planned['name'])} {planned['version']}"
+    out = []
+    for attribute in JSON_ATTRIBUTES:
+        if is_unknown(planned[attribute]):
+            out.append(
+                warning(
+                    f"{label}: {attribute} is only known at apply, and the version does not change",
+                    f"{planned['version']} is registered already and a version's {attribute} is immutable. If "
+                    f"the value known at apply differs from the registered one, apply will fail "
+                    f"({Code.VERSION_ALREADY_EXISTS}) and the version must be bumped; the provider then "
+                    "restores the version it archived for the replacement. Bump the version now if the "
+                    "value is meant to change.",
+                    attribute,
+                )
+            )
+    return out
+
+
 def _judged_at_apply(candidate: Candidate, alongside: Sequence[str]) -> Diagnostic:
     others = ", ".join(sorted(alongside))
     return warning(
@@ -301,6 +326,8 @@ def plan_event(
     _new_version_values(planned, organization_id)
 
     if any(is_unknown(planned[a]) for a in (*IDENTITY_ATTRIBUTES, *JSON_ATTRIBUTES)):
+        if prior is not None and not any(a in replace for a in IDENTITY_ATTRIBUTES):
+            result.diagnostics += _unknown_under_same_version(planned)
         return result  # judged once the inputs are known (at apply, by the registry itself)
 
     candidate = _candidate(planned)

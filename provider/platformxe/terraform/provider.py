@@ -44,6 +44,46 @@ class ProviderData:
     organization_id: str | None
     _planned: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Versions this process archived (a destroy, or the delete half of a replacement) → the status
+    #: they had, so a refused re-registration of the same version can put it back.
+    _archived: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+    def record_archived(self, namespace: str, name: str, version: str, previous_status: str) -> None:
+        """Remember that this process archived a version that had ``previous_status``."""
+        with self._lock:
+            self._archived[(namespace, name, version)] = previous_status
+
+    def restore_archived(self, namespace: str, name: str, version: str) -> str:
+        """Undo this process's archive of a version whose re-registration was refused.
+
+        Terraform replaces delete-then-create: when the create of the same version is refused (its
+        schema or example changed, only known at apply), the archive must not be the one lasting
+        effect. Returns a sentence for the error's detail ("" when this process archived nothing).
+        """
+        from platformxe.client import PlatformXeError
+
+        with self._lock:
+            previous = self._archived.pop((namespace, name, version), None)
+        if previous is None or previous == "archived":
+            return ""
+        label = f"{namespace}.{name} {version}"
+        try:
+            self.client.request("PATCH", version_path(namespace, name, version), json={"status": previous})
+        except PlatformXeError as exc:
+            return (
+                f"This apply archived {label} to replace it, and restoring it to {previous} failed ({exc}); "
+                f'restore it with PATCH {version_path(namespace, name, version)} {{"status": "{previous}"}}.'
+            )
+        return (
+            f"This apply had archived {label} to replace it; the provider restored it to {previous}, so the "
+            "registry is as before. It is no longer in Terraform state: bump the version to register the "
+            "change, or import the registered version."
+        )
+
+    def forget_archived(self, namespace: str, name: str, version: str) -> None:
+        """The version was registered again (or adopted): nothing to restore."""
+        with self._lock:
+            self._archived.pop((namespace, name, version), None)
 
     def planned_alongside(self, namespace: str, name: str, version: str) -> list[str]:
         """Record a version being planned; return the other versions of its event planned by this
@@ -84,6 +124,14 @@ class ProviderData:
                 exc, f"checking {candidate.namespace}.{candidate.name} {candidate.version}", self.endpoint
             )
         return verdict_from_body(answer.to_dict())
+
+
+def version_path(namespace: str, name: str, version: str) -> str:
+    """The API path of one registered version (each segment percent-encoded)."""
+    from urllib.parse import quote
+
+    segments = (quote(part, safe="") for part in (namespace, name, version))
+    return "/v1/events/custom/registrations/{}/{}/versions/{}".format(*segments)
 
 
 def json_document(text: Any) -> Any:
