@@ -272,3 +272,38 @@ def test_a_schema_is_compatible_with_itself_and_its_reannotation(old: dict[str, 
 def test_wrapping_in_anyof_with_anything_is_compatible(old: dict[str, Any]) -> None:
     assert compare(old, {"anyOf": [old, {"type": "string"}]}).compatible
     assert compare(old, {"allOf": [old]}).compatible
+
+
+_KEYWORDS = ["type", "properties", "items", "prefixItems", "enum", "const", "minimum", "maximum", "required",
+             "additionalProperties", "anyOf", "oneOf", "allOf", "not", "if", "then", "else", "$ref", "$defs",
+             "pattern", "format", "minLength", "maxLength", "multipleOf", "contains", "minContains",
+             "dependentRequired", "dependentSchemas", "patternProperties", "propertyNames",
+             "unevaluatedProperties", "uniqueItems", "minItems", "maxProperties", "exclusiveMinimum"]  # fmt: skip
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 5),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.sampled_from(["string", "integer", "object", "array", "#", "#/$defs/a", "a", "^a", "[", "date-time"]),
+)
+_JSON = st.recursive(
+    _SCALARS,
+    lambda c: st.one_of(
+        st.lists(c, max_size=3), st.dictionaries(st.sampled_from([*_KEYWORDS, "a"]), c, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=500, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(_JSON, _JSON)
+def test_compare_never_raises_even_on_malformed_schemas(old: Any, new: Any) -> None:
+    from platformxe.rules.compat import api
+
+    api.RAISE_ERRORS = True  # see internal errors instead of the "could not prove" safety net
+    try:
+        report = compare(old, new)
+    finally:
+        api.RAISE_ERRORS = False
+    assert isinstance(report.compatible, bool)
+    assert report.compatible or report.breaking_changes

@@ -305,10 +305,8 @@ def _required(
     opiece: Piece,
 ) -> list[Finding]:
     out: list[Finding] = []
-    new_req = [r for r in (new.get("required") or []) if isinstance(r, str)] if new.has("required") else []
-    old_req = (
-        [r for r in (primary.get("required") or []) if isinstance(r, str)] if primary is not None else []
-    )
+    new_req = _names(new.get("required"))
+    old_req = _names(primary.get("required")) if primary is not None else []
     for r in new_req:
         where = label((*ipath, r))
         ptr = join(new.ptr, "required")
@@ -339,6 +337,11 @@ def _required(
                 )
             )
     return out
+
+
+def _names(value: Any) -> list[str]:
+    """The strings of a ``required`` list (anything malformed counts as no names)."""
+    return [r for r in value if isinstance(r, str)] if isinstance(value, list) else []
 
 
 def _closure(deps: dict[str, set[str]], start: str) -> set[str]:

@@ -362,6 +362,14 @@ def asserted_formats() -> frozenset[str]:
     return frozenset(format_checker().checkers)
 
 
+def _text(length: int) -> str:
+    """A witness string of the given length (capped: a megabyte of "a" is no useful witness)."""
+    return "a" * min(max(length, 0), MAX_WITNESS_TEXT)
+
+
+MAX_WITNESS_TEXT = 4096
+
+
 def string_handler(
     walk: Walk, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
 ) -> list[Finding]:
@@ -371,7 +379,7 @@ def string_handler(
     out: list[Finding] = []
     n = count(new.get("minLength")) if new.has("minLength") else None
     proved = not applies or not new.has("minLength") or (n is not None and k.min_len >= n)
-    hints = ["", "a" * max(k.min_len, 0)] + (["a" * (n - 1)] if n else [])
+    hints = [_text(k.min_len)] + ([_text(n - 1)] if n else [])
     out += bound(
         walk, "minLength", new, primary, proved, ipath, spiece, "shorter old values are refused", hints
     )
@@ -381,13 +389,13 @@ def string_handler(
         or not new.has("maxLength")
         or (n is not None and k.max_len is not None and k.max_len <= n)
     )
-    hints = ["a" * k.max_len] if k.max_len is not None else []
-    hints += ["a" * (n + 1)] if n is not None else []
+    hints = [_text(k.max_len)] if k.max_len is not None else []
+    hints += [_text(n + 1)] if n is not None else []
     out += bound(
         walk, "maxLength", new, primary, proved, ipath, spiece, "longer old values are refused", hints
     )
     p = new.get("pattern")
-    proved = not applies or not new.has("pattern") or p == "" or p in k.patterns
+    proved = not applies or not new.has("pattern") or p == "" or (isinstance(p, str) and p in k.patterns)
     why = "the checker could not prove that every old value matches the new pattern"
     examples: list[Any] = []
     if not proved and isinstance(p, str):
@@ -399,8 +407,10 @@ def string_handler(
     out += bound(walk, "pattern", new, primary, proved, ipath, spiece, why, examples)
     f = new.get("format")
     if new.has("format") and not (primary is not None and strict_equal(primary.get("format"), f)):
-        implied = f in k.formats or any(f in FORMAT_IMPLIES.get(g, ()) for g in k.formats)
-        if not implied and applies and f in asserted_formats():
+        implied = isinstance(f, str) and (
+            f in k.formats or any(f in FORMAT_IMPLIES.get(g, ()) for g in k.formats)
+        )
+        if not implied and applies and (not isinstance(f, str) or f in asserted_formats()):
             out += bound(
                 walk,
                 "format",
@@ -414,7 +424,7 @@ def string_handler(
             )
         else:
             found = bound(walk, "format", new, primary, True, ipath, spiece, "", [])
-            if f not in asserted_formats():
+            if isinstance(f, str) and f not in asserted_formats():
                 for x in found:
                     x.message += " (the validator does not check this format, so nothing is refused)"
             out += found

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from platformxe.rules.compat.core import AnyKey
 from platformxe.rules.compat.knowledge import effective_lower, effective_upper
 from platformxe.rules.compat.model import Doc, Finding, Node, Piece, kind_of
+from platformxe.rules.compat.scalars import MAX_WITNESS_TEXT
 
 if TYPE_CHECKING:
     from platformxe.rules.compat.core import Walk
@@ -84,6 +85,8 @@ def _gen(tree: Any, extra: int, parser: Any) -> str:
             lo, hi, sub = av
             n = lo + extra if hi == c.MAXREPEAT or lo + extra <= hi else hi
             n = max(n, lo)
+            if n > 1000:
+                raise _Unsupported("repeat")
             out += "".join(_gen(sub, extra, parser) for _ in range(n))
         elif name == "SUBPATTERN":
             out += _gen(av[-1], extra, parser)
@@ -209,21 +212,23 @@ def _of_kind(walk: Walk, piece: Piece, kind: str, depth: int) -> list[Any]:
         vals += [0, 1, 7, 100, 0.5, 2.5, -1]
         return [v for v in vals if (kind == "integer") == (isinstance(v, int) or float(v).is_integer())]
     if kind == "string":
+        lo_cap = min(k.min_len, MAX_WITNESS_TEXT)  # no multi-megabyte strings from absurd bounds
+        hi_cap = None if k.max_len is None else min(k.max_len, MAX_WITNESS_TEXT)
         strs: list[str] = []
         for f in sorted(k.formats):
             strs += FORMAT_SAMPLES.get(f, [])
         for p in sorted(k.patterns):
             for s in regex_samples(p):
                 strs += [s, s + "a" * 20, s + "\n"]  # "$" also matches before a final newline
-                if len(s) < k.min_len:  # most patterns here are prefix or class patterns
-                    strs += [s + "a" * (k.min_len - len(s)), s + "0" * (k.min_len - len(s))]
-        lo_n = k.min_len
-        for n in (lo_n, max(lo_n, 1), lo_n + 1, k.max_len):
+                if len(s) < lo_cap:  # most patterns here are prefix or class patterns
+                    strs += [s + "a" * (lo_cap - len(s)), s + "0" * (lo_cap - len(s))]
+        lo_n = lo_cap
+        for n in (lo_n, max(lo_n, 1), lo_n + 1, hi_cap):
             if n is not None:
                 strs += ["a" * n, "A" * n, "0" * n]
         for s in list(strs):
-            if k.max_len is not None and len(s) < k.max_len:
-                strs.append(s + "a" * (k.max_len - len(s)))
+            if hi_cap is not None and len(s) < hi_cap:
+                strs.append(s + "a" * (hi_cap - len(s)))
         return strs
     if depth >= _MAX_DEPTH:
         return [] if kind == "array" else [{}]
@@ -232,7 +237,7 @@ def _of_kind(walk: Walk, piece: Piece, kind: str, depth: int) -> list[Any]:
 
         arr = OldArrays(walk, k)
         items: list[Any] = []
-        n = max(k.min_items, 1)
+        n = min(max(k.min_items, 1), 64)  # longer minimum lengths get no array samples
         for i in range(n + 1):
             vp = arr.item(i)
             if vp is None:
@@ -245,7 +250,7 @@ def _of_kind(walk: Walk, piece: Piece, kind: str, depth: int) -> list[Any]:
             c = a.child("contains")
             if c is not None:
                 for v in members(walk, Piece((c,)), depth + 1)[:2]:
-                    m = max(k.min_items, 1)
+                    m = min(max(k.min_items, 1), 64)
                     out += [[v] * m, [v] * (m + 1), [v] * (m + 2)]
         long_n = k.max_items if k.max_items is not None else max(n + 1, 12)
         if items and long_n <= 64:
