@@ -164,3 +164,70 @@ def test_bad_cursors_are_400(api: httpx.Client) -> None:
     for bad in ("1" * 30, "-1", "abc"):
         response = api.get("/lifecycle-events", params={"cursor": bad})
         assert response.status_code == 400 and error_of(response)["details"]["field"] == "cursor"
+
+
+def _send(api: httpx.Client, method: str, path: str, body: object) -> httpx.Response:
+    """Send ``body`` as ASCII-only JSON (httpx cannot encode lone surrogates itself)."""
+    import json
+
+    return api.request(method, path, content=json.dumps(body), headers={"Content-Type": "application/json"})
+
+
+def test_nul_and_lone_surrogates_in_text_are_refused_on_every_backend(org, api: httpx.Client) -> None:
+    ns = org["slug"]
+    register(api, ns)
+    emit_name = f"{ns}.property.favorited"
+    for bad in ("a\x00b", "\ud800"):
+        cases = [
+            (
+                "description",
+                _send(api, "POST", "/registrations", registration_body(ns, "x.y", description=bad)),
+            ),
+            ("namespace", _send(api, "POST", "/dry-run", registration_body(ns + bad))),
+            ("name", _send(api, "POST", "/emit", {"name": emit_name + bad, "payload": {}})),
+            (
+                "idempotencyKey",
+                _send(
+                    api,
+                    "POST",
+                    "/emit",
+                    {"name": emit_name, "payload": FAVORITED_PAYLOAD, "idempotencyKey": bad},
+                ),
+            ),
+            (
+                "description",
+                _send(
+                    api,
+                    "PATCH",
+                    f"/registrations/{ns}/property.favorited/versions/1.0.0",
+                    {"description": bad},
+                ),
+            ),
+        ]
+        for field, response in cases:
+            assert response.status_code == 400, (field, response.text)
+            error = error_of(response)
+            assert (error["code"], error["details"]["field"]) == ("invalid_request", field), error
+    response = api.get("/registrations", params={"namespace": "a\x00"})
+    assert error_of(response)["details"]["field"] == "namespace", response.text
+    for path in (
+        f"/registrations/{ns}/property%00favorited/versions/1.0.0",
+        f"/registrations/{ns}%00/a/versions/1",
+    ):
+        response = api.get(path)
+        assert response.status_code == 400 and error_of(response)["code"] == "invalid_request", response.text
+    # A lone surrogate inside a payload is refused with its pointer ...
+    response = _send(
+        api, "POST", "/emit", {"name": emit_name, "payload": {**FAVORITED_PAYLOAD, "subjectId": "\udc00"}}
+    )
+    assert error_of(response)["details"]["pointer"] == "/subjectId", response.text
+    # ... but NUL inside payload strings is ordinary JSON text, accepted and stored.
+    payload = {**FAVORITED_PAYLOAD, "subjectId": "a\x00b"}
+    assert _send(api, "POST", "/emit", {"name": emit_name, "payload": payload}).status_code == 202
+    # A refused payload whose message quotes a NUL is recorded and shown by health.
+    refused = _send(api, "POST", "/emit", {"name": emit_name, "payload": {**FAVORITED_PAYLOAD, "x\x00": 1}})
+    assert refused.status_code == 400 and error_of(refused)["code"] == "payload_invalid", refused.text
+    health = api.get("/health")
+    assert health.status_code == 200 and health.json()["recentFailures"][0]["code"] == "payload_invalid"
+    example = registration_body(ns, "x.z", payloadSchema={"type": "object"}, payloadExample={"k": "a\x00"})
+    assert _send(api, "POST", "/registrations", example).status_code == 201

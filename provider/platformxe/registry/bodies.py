@@ -26,6 +26,8 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_JSON_DEPTH = 128
 
 _MISSING = object()
+#: A lone surrogate (JSON allows ``"\\ud800"``; no UTF-8 database column can store it).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _refuse_constant(name: str) -> Any:
@@ -39,8 +41,9 @@ def _pointer_token(key: str | int) -> str:
 def json_hazard(value: Any) -> tuple[str, str] | None:
     """``(pointer, reason)`` of the first part of ``value`` the registry cannot store faithfully.
 
-    Refused: nesting deeper than :data:`MAX_JSON_DEPTH` and non-finite numbers (``1e400``
-    parses to infinity, which JSON cannot represent: it would be written out as ``Infinity``).
+    Refused: nesting deeper than :data:`MAX_JSON_DEPTH`, non-finite numbers (``1e400``
+    parses to infinity, which JSON cannot represent: it would be written out as ``Infinity``)
+    and unpaired surrogates. NUL inside strings is fine: stored JSON text escapes it.
     Iterative, so a deep document cannot exhaust the stack while being checked.
     """
     stack: list[tuple[Any, str, int]] = [(value, "", 0)]
@@ -48,8 +51,13 @@ def json_hazard(value: Any) -> tuple[str, str] | None:
         item, pointer, depth = stack.pop()
         if isinstance(item, float) and not math.isfinite(item):
             return pointer, "a number too large to represent (JSON numbers must be finite)"
+        if isinstance(item, str) and _SURROGATE.search(item):
+            return pointer, "a string with an unpaired UTF-16 surrogate (not valid Unicode)"
         children: Any = ()
         if isinstance(item, dict):
+            bad_key = next((k for k in item if _SURROGATE.search(k)), None)
+            if bad_key is not None:
+                return pointer, "a property name with an unpaired UTF-16 surrogate (not valid Unicode)"
             children = item.items()
         elif isinstance(item, list):
             children = enumerate(item)
@@ -191,6 +199,31 @@ def _json_type(value: Any) -> str:
     return "an object"
 
 
+def check_text(field: str, value: str) -> str:
+    """``value`` unless it holds text no database column can store (then 400 naming ``field``).
+
+    PostgreSQL refuses NUL in text and neither driver can encode an unpaired UTF-16 surrogate
+    (``"\\ud800"`` in JSON); both backends refuse the same inputs so behaviour does not depend
+    on the deployment.
+    """
+    if "\x00" in value:
+        raise invalid_request(field, f"{field} must not contain NUL characters (\\u0000)")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise invalid_request(
+            field, f"{field} contains an unpaired UTF-16 surrogate; send valid Unicode text"
+        ) from None
+    return value
+
+
+def check_params(params: Mapping[str, str]) -> None:
+    """:func:`check_text` on every query or path parameter (name and value)."""
+    for name, value in params.items():
+        check_text(name, name)
+        check_text(name, value)
+
+
 def require_str(body: Mapping[str, Any], field: str) -> str:
     """A required string field."""
     value = body.get(field, _MISSING)
@@ -198,7 +231,7 @@ def require_str(body: Mapping[str, Any], field: str) -> str:
         raise invalid_request(field, f"{field} is required (a string)")
     if not isinstance(value, str):
         raise invalid_request(field, f"{field} must be a string, not {_json_type(value)}")
-    return value
+    return check_text(field, value)
 
 
 def optional_str(body: Mapping[str, Any], field: str, max_length: int | None = None) -> str | None:
@@ -210,7 +243,7 @@ def optional_str(body: Mapping[str, Any], field: str, max_length: int | None = N
         raise invalid_request(field, f"{field} must be a string or null, not {_json_type(value)}")
     if max_length is not None and not 1 <= len(value) <= max_length:
         raise invalid_request(field, f"{field} must be 1 to {max_length} characters long")
-    return value
+    return check_text(field, value)
 
 
 def require_present(body: Mapping[str, Any], field: str, what: str) -> Any:

@@ -82,6 +82,8 @@ def endpoint(handler: Handler, *, status: int = 200, with_body: bool = False) ->
     async def asgi_endpoint(request: Request) -> Response:
         try:
             key = _bearer_key(request.headers.get("authorization"))
+            bodies.check_params(request.path_params)
+            bodies.check_params(request.query_params)
             body = bodies.parse_body(await _read_body(request)) if with_body else {}
             store: Store = request.app.state.store
 

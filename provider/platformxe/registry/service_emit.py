@@ -164,7 +164,8 @@ def _record_failure(
                 "name": name,
                 "version": version,
                 "code": error.code,
-                "message": error.message,
+                # Messages may quote the payload; PostgreSQL text cannot hold NUL.
+                "message": error.message.replace("\x00", "\\u0000"),
                 "event_id": None,
                 "occurred_at": now,
             },
