@@ -231,3 +231,21 @@ def test_nul_and_lone_surrogates_in_text_are_refused_on_every_backend(org, api: 
     assert health.status_code == 200 and health.json()["recentFailures"][0]["code"] == "payload_invalid"
     example = registration_body(ns, "x.z", payloadSchema={"type": "object"}, payloadExample={"k": "a\x00"})
     assert _send(api, "POST", "/registrations", example).status_code == 201
+
+
+def test_lifecycle_events_accept_since_as_the_cursor(registry_server, org, api: httpx.Client) -> None:
+    register(api, org["slug"])  # a few more events after the organisation's first
+    first = api.get("/lifecycle-events", params={"limit": 1}).json()
+    assert first["items"] and first["nextCursor"] is not None
+    via_cursor = api.get("/lifecycle-events", params={"cursor": first["nextCursor"]}).json()
+    via_since = api.get("/lifecycle-events", params={"since": first["nextCursor"]})
+    assert via_since.status_code == 200, via_since.text
+    assert via_since.json() == via_cursor
+    assert via_since.json()["items"][0]["id"] > first["items"][0]["id"]
+    bad = api.get("/lifecycle-events", params={"since": "yesterday"})
+    assert bad.status_code == 400 and error_of(bad)["details"]["field"] == "since"
+    both = api.get("/lifecycle-events", params={"since": "1", "cursor": "2"})
+    assert both.status_code == 400 and error_of(both)["details"]["field"] == "since"
+    document = httpx.get(registry_server.url + "/v1/openapi.json").json()
+    operation = next(p["get"] for path, p in document["paths"].items() if path.endswith("/lifecycle-events"))
+    assert {"cursor", "since"} <= {p["name"] for p in operation["parameters"]}

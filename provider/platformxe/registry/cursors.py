@@ -51,12 +51,12 @@ def decode_registration_cursor(text: str | None) -> tuple[str, str, int, int, in
     return ns, name, major, minor, patch
 
 
-def decode_lifecycle_cursor(text: str | None) -> int:
-    """The id after which to list lifecycle events (0: from the start)."""
+def decode_lifecycle_cursor(text: str | None, field: str = "cursor") -> int:
+    """The id after which to list lifecycle events (0: from the start); ``field`` names the parameter."""
     if not text:
         return 0
     if not re.fullmatch(r"[0-9]{1,18}", text):
         raise invalid_request(
-            "cursor", "cursor must be the id of a lifecycle event (a non-negative integer) or nextCursor"
+            field, f"{field} must be the id of a lifecycle event (a non-negative integer) or nextCursor"
         )
     return int(text)

@@ -70,6 +70,13 @@ _CURSOR = {
     "schema": {"type": "string"},
     "description": "nextCursor of the previous page",
 }
+_SINCE = {
+    "name": "since",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "the same as cursor (PRODUCT.md calls it the since cursor): list events after this id",
+}
 _VERSION_PARAMS = [
     {"name": "namespace", "in": "path", "required": True, "schema": {"type": "string"}},
     {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}},
@@ -440,7 +447,7 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "operationId": "lifecycleEvents",
                 "summary": "The organisation's lifecycle log, oldest first",
-                "parameters": [_LIMIT, _CURSOR],
+                "parameters": [_LIMIT, _CURSOR, _SINCE],
                 "responses": {
                     "200": _ok("a page", _ref("LifecycleEventList")),
                     "400": _error(400, ["invalid_request"], "bad limit or cursor"),

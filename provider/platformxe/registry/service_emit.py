@@ -19,7 +19,7 @@ from typing import Any
 from platformxe import rules
 from platformxe.registry import bodies, cursors, lifecycle_types, views
 from platformxe.registry.clock import month_of, now_text
-from platformxe.registry.errors import ApiError, coded_error, problem_error
+from platformxe.registry.errors import ApiError, coded_error, invalid_request, problem_error
 from platformxe.registry.service_registrations import GENERIC
 from platformxe.registry.storage import Store
 from platformxe.registry.storage import emits as emit_rows
@@ -288,7 +288,11 @@ def health(store: Store, org: Org) -> dict[str, Any]:
 def lifecycle_events(store: Store, org: Org, query: dict[str, str]) -> dict[str, Any]:
     """A page of the organisation's lifecycle log, oldest first."""
     limit = bodies.query_limit(query)
-    after = cursors.decode_lifecycle_cursor(query.get("cursor"))
+    # PRODUCT.md §3 calls it a "since cursor": ?since= is the same parameter as ?cursor=.
+    cursor, since = query.get("cursor") or None, query.get("since") or None
+    if cursor is not None and since is not None and cursor != since:
+        raise invalid_request("since", "since is another name for cursor; send one of them, not both")
+    after = cursors.decode_lifecycle_cursor(cursor or since, "cursor" if cursor is not None else "since")
     with store.read() as tx:
         rows = lifecycle_log.page(tx, org.id, after, limit + 1)
     more = len(rows) > limit
