@@ -188,7 +188,10 @@ class Doc:
         anyOf, oneOf, not, if/then/else, dependentSchemas) — on such schemas the validator
         recurses without end, so the checker does not reason about them."""
         if self._cycle is None:
-            self._cycle = _has_inplace_cycle(self)
+            from platformxe.rules.compat.cycles import has_inplace_cycle
+
+            # Without any reference a schema is a tree: no cycle, no scan.
+            self._cycle = '"$ref"' in json.dumps(self.root) and has_inplace_cycle(self)
         return self._cycle
 
     def at(self, pointer: str) -> Node | None:
@@ -237,74 +240,6 @@ class Doc:
             return bool(sub[1].is_valid(value))
         except Exception:  # a schema the library cannot evaluate: treat as "not known valid"
             return False
-
-
-_INPLACE_LISTS = ("allOf", "anyOf", "oneOf")
-_INPLACE_ONE = ("not", "if", "then", "else")
-_DESCEND_ONE = ("additionalProperties", "unevaluatedProperties", "propertyNames", "items", "contains",
-                "unevaluatedItems", "contentSchema")  # fmt: skip
-_DESCEND_MAPS = ("properties", "patternProperties")
-
-
-def _has_inplace_cycle(doc: Doc) -> bool:
-    """Depth-first search for a cycle of in-place edges over the subschemas the root can reach
-    (definitions only count through a reference: the validator never visits unused ones)."""
-    inplace: dict[str, list[str]] = {}
-    work: list[tuple[Any, str]] = [(doc.root, "")]
-    while work:
-        node, ptr = work.pop()
-        if not isinstance(node, dict) or ptr in inplace:
-            continue
-        succ: list[str] = []
-        if "$ref" in node:
-            target = doc.resolve(node["$ref"])
-            if target is not None:
-                succ.append(target.ptr)
-                work.append((target.schema, target.ptr))
-        for kw in _INPLACE_LISTS:
-            for i, sub in enumerate(node.get(kw) or [] if isinstance(node.get(kw), list) else []):
-                succ.append(join(ptr, kw, i))
-                work.append((sub, join(ptr, kw, i)))
-        for kw in _INPLACE_ONE:
-            if kw in node:
-                succ.append(join(ptr, kw))
-                work.append((node[kw], join(ptr, kw)))
-        deps = node.get("dependentSchemas")
-        for name, sub in deps.items() if isinstance(deps, dict) else ():
-            succ.append(join(ptr, "dependentSchemas", name))
-            work.append((sub, join(ptr, "dependentSchemas", name)))
-        for kw in _DESCEND_ONE:
-            if kw in node:
-                work.append((node[kw], join(ptr, kw)))
-        for kw in _DESCEND_MAPS:
-            subs = node.get(kw)
-            for name, sub in subs.items() if isinstance(subs, dict) else ():
-                work.append((sub, join(ptr, kw, name)))
-        prefix = node.get("prefixItems")
-        for i, sub in enumerate(prefix if isinstance(prefix, list) else []):
-            work.append((sub, join(ptr, "prefixItems", i)))
-        inplace[ptr] = succ
-    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-    for start in inplace:
-        if state.get(start):
-            continue
-        stack: list[tuple[str, int]] = [(start, 0)]
-        state[start] = 1
-        while stack:
-            ptr, i = stack[-1]
-            succ = inplace.get(ptr, [])
-            if i < len(succ):
-                stack[-1] = (ptr, i + 1)
-                nxt = succ[i]
-                if state.get(nxt) == 1:
-                    return True
-                if not state.get(nxt):
-                    state[nxt] = 1
-                    stack.append((nxt, 0))
-            else:
-                state[ptr] = 2
-                stack.pop()
-    return False
 
 
 SYNTHETIC = Doc("synthetic", {})
@@ -427,11 +362,32 @@ class Node:
         return f"Node({self.doc.label}{self.ptr or '#'})"
 
 
+def same_values(da: Doc, x: Any, db: Doc, y: Any) -> bool:
+    """``same`` on raw subschemas of two documents (no Node needed).
+
+    Canonical JSON text decides quickly (it keeps true/1 and 1/1.0 apart, as strict equality
+    must); only texts with references need the structural walk that follows them."""
+    if x is y:
+        return True
+    try:
+        if x != y:  # strict equality implies Python equality, so this is a sure "different"
+            return False
+        rx = repr(x)
+        if rx == repr(y):  # same types, values and key order: strictly equal
+            return ("'$ref'" not in rx and "'$dynamicRef'" not in rx) or _same(da, x, db, y, set())
+        tx, ty = json.dumps(x, sort_keys=True), json.dumps(y, sort_keys=True)
+    except (TypeError, ValueError):
+        return _same(da, x, db, y, set())
+    if tx != ty:
+        return False
+    return ('"$ref"' not in tx and '"$dynamicRef"' not in tx) or _same(da, x, db, y, set())
+
+
 def same(a: Node, b: Node) -> bool:
     """True when two nodes denote the same schema: structurally equal, references followed."""
-    if a.key == b.key:
+    if a.key == b.key and a.doc is b.doc:
         return True
-    return _same(a.doc, a.schema, b.doc, b.schema, set())
+    return same_values(a.doc, a.schema, b.doc, b.schema)
 
 
 def _same(da: Doc, x: Any, db: Doc, y: Any, seen: set[tuple[int, int]]) -> bool:

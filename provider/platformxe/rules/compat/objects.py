@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from platformxe.rules.compat.core import AnyKey, has_breaking, label
 from platformxe.rules.compat.keys import OldObjects, always_evaluated, dict_of, obligation, search
 from platformxe.rules.compat.knowledge import Knowledge, count
-from platformxe.rules.compat.model import Finding, Node, Piece, join, same, strict_equal
+from platformxe.rules.compat.model import Finding, Node, Piece, join, same_values, strict_equal
 from platformxe.rules.compat.scalars import bound, show
 
 if TYPE_CHECKING:
@@ -85,10 +85,9 @@ def _named(
     out: list[Finding] = []
     plain_new = not new.has("patternProperties") and not new.has("unevaluatedProperties")
     for name in names:
-        if plain_new and name in new_props and name in old_props and primary is not None:
-            prim, target = primary.child("properties", name), new.child("properties", name)
-            if prim is not None and target is not None and same(prim, target):
-                continue  # unchanged, and the primary is one of the piece's conjuncts
+        unchanged = plain_new and name in new_props and name in old_props and primary is not None
+        if unchanged and same_values(primary.doc, old_props[name], new.doc, new_props[name]):  # type: ignore[union-attr]
+            continue  # unchanged, and the primary is one of the piece's conjuncts
         vp = old.value(name)
         sub = (*ipath, name)
         where = label(sub)
