@@ -260,3 +260,27 @@ def test_a_schema_known_only_at_apply_under_the_same_version_warns_and_a_refusal
     assert "restored it to published" in flat(applied.output)
     stored = registry.get("later.schema", "1.0.0")
     assert stored is not None and stored["status"] == "published"  # the archive was undone
+
+
+def test_two_versions_of_one_event_with_depends_on_plan_and_apply_in_order(
+    terraform: TerraformDir, registry: Registry
+) -> None:
+    terraform.write(
+        event(registry, "two.versions", "1.0.0", FAVORITED, label="v1")
+        + event(
+            registry,
+            "two.versions",
+            "1.1.0",
+            WITH_NOTE,
+            label="v11",
+            extra="  depends_on = [platformxe_custom_event.v1]",
+        )
+    )
+    plan = terraform.ok("plan")
+    assert f"{registry.slug}.two.versions 1.1.0: judged at apply, after 1.0.0" in flat(plan.output)
+    terraform.apply()
+    first = terraform.state("platformxe_custom_event.v1")
+    second = terraform.state("platformxe_custom_event.v11")
+    assert (first["semver_bump"], first["previous_version"]) == ("initial", None)
+    assert (second["semver_bump"], second["previous_version"]) == ("minor", "1.0.0")
+    assert terraform.plan_exit().returncode == 0

@@ -10,7 +10,7 @@ import pytest
 from platformxe.rules import Candidate, ExistingVersion, SchemaChange, SemverBump, Verdict, dry_run_verdict
 from platformxe.rules.codes import Code
 from platformxe.rules.types import Problem
-from platformxe.terraform.planning import COMPUTED_ATTRIBUTES, PlanChecks, plan_event
+from platformxe.terraform.planning import COMPUTED_ATTRIBUTES, PlanChecks, PlannedVersions, plan_event
 from platformxe.tfplugin.cty import UNKNOWN
 from platformxe.tfplugin.diagnostics import Severity
 
@@ -363,13 +363,7 @@ def test_other_registry_rules_land_on_their_attribute() -> None:
 
 def test_a_version_planned_alongside_another_of_its_event_is_judged_at_apply() -> None:
     registry = FakeRegistry()
-    planned: dict[tuple[str, str], set[str]] = {}
-
-    def siblings(namespace: str, name: str, version: str) -> list[str]:
-        versions = planned.setdefault((namespace, name), set())
-        versions.add(version)
-        return sorted(versions - {version})
-
+    siblings = PlannedVersions()
     first = plan_event(
         None,
         config(),
@@ -470,3 +464,61 @@ def test_a_schema_unknown_at_plan_under_the_same_version_warns_that_apply_may_re
         ask_registry=registry,
     )
     assert bumped.diagnostics == []
+
+
+def _plan_in_order(*versions: str, schema: Any = SCHEMA_1) -> list[Any]:
+    """Plan one new resource per version, in this order, in one process."""
+    registry, siblings = FakeRegistry(), PlannedVersions()
+    return [
+        plan_event(
+            None,
+            config(version=v, payload_schema=schema),
+            organization_id=ORG,
+            checks=PlanChecks.REMOTE,
+            ask_registry=registry,
+            siblings=siblings,
+        )
+        for v in versions
+    ]
+
+
+def test_a_lower_version_planned_after_a_higher_one_is_a_plan_error_asking_for_depends_on() -> None:
+    higher, lower = _plan_in_order("1.1.0", "1.0.0")
+    [problem] = errors(lower)
+    assert problem.path == ("version",)
+    assert "1.0.0 and 1.1.0 are both in this configuration" in problem.summary
+    assert "add depends_on" in problem.summary and "to the 1.1.0 resource" in problem.summary
+    # the lower version never gets a known verdict once it comes second
+    assert lower.values["semver_bump"] is UNKNOWN
+    assert errors(higher) == []
+
+
+def test_each_version_is_judged_the_same_way_every_time_it_is_planned_in_order() -> None:
+    # depends_on: the plan process and the apply process both plan 1.0.0 before 1.1.0, and a
+    # replacement is planned twice in one process; 1.1.0 is unknown in every one of those plans.
+    for run in (_plan_in_order("1.0.0", "1.1.0", "1.1.0"), _plan_in_order("1.0.0", "1.1.0")):
+        assert run[0].values["semver_bump"] == "initial"
+        assert all(r.values["semver_bump"] is UNKNOWN and errors(r) == [] for r in run[1:])
+
+
+def test_a_version_unknown_at_plan_makes_later_versions_of_the_event_unknown_too() -> None:
+    siblings = PlannedVersions()
+    assert siblings("lettings", "x.y", None) == []
+    assert siblings("lettings", "x.y", "1.1.0") == [None]
+    assert siblings("lettings", "x.y", "1.0.0") == [None, "1.1.0"]
+    assert siblings("lettings", "x.y", "1.1.0") == [None]  # what came before its first record
+    assert siblings("lettings", "other.event", "1.0.0") == []
+    registry, recorder = FakeRegistry(), PlannedVersions()
+    results = [
+        plan_event(
+            None,
+            config(version=v),
+            organization_id=ORG,
+            checks=PlanChecks.REMOTE,
+            ask_registry=registry,
+            siblings=recorder,
+        )
+        for v in (UNKNOWN, "1.1.0")
+    ]
+    assert results[1].values["semver_bump"] is UNKNOWN and registry.calls == []
+    assert "a version unknown at plan" in warnings(results[1])[0].summary

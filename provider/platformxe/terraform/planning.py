@@ -45,6 +45,7 @@ __all__ = [
     "VERDICT_ATTRIBUTES",
     "PlanChecks",
     "PlannedEvent",
+    "PlannedVersions",
     "local_schema_facts",
     "plan_event",
 ]
@@ -93,8 +94,38 @@ class PlannedEvent:
 
 #: Asks the registry for a dry-run verdict (raises DiagnosticError when it cannot).
 AskRegistry = Callable[[Candidate], Verdict]
-#: (namespace, name, version) planned → other versions of that event planned in the same run.
-Siblings = Callable[[str, str, str], Sequence[str]]
+#: (namespace, name, version or None when unknown) planned → the versions of that event this process
+#: planned before it (None for a version unknown at plan).
+Siblings = Callable[[str, str, str | None], Sequence[str | None]]
+
+
+class PlannedVersions:
+    """The order in which one provider process plans new versions of each event.
+
+    Terraform plans a resource after the resources it depends on, in the plan process and again in
+    the apply process, so with ``depends_on`` a lower version is always seen first; without it the
+    order is random. A version's answer is what was recorded before its *first* record, so a
+    resource planned twice in one process (a replacement) is judged the same way both times.
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        self._order: dict[tuple[str, str], list[str | None]] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, namespace: str, name: str, version: str | None) -> list[str | None]:
+        """Record ``version`` (None: unknown) and return the versions recorded before it."""
+        with self._lock:
+            order = self._order.setdefault((namespace, name), [])
+            if version is None:
+                order.append(None)
+                return []
+            if version not in order:
+                order.append(version)
+            return [v for v in order[: order.index(version)] if v != version]
+
+
 #: (namespace, name, version) → the registration (camelCase API object), or None when not registered.
 Registered = Callable[[str, str, str], Mapping[str, Any] | None]
 
@@ -208,8 +239,48 @@ def _unknown_under_same_version(planned: Mapping[str, Any]) -> list[Diagnostic]:
     return out
 
 
-def _judged_at_apply(candidate: Candidate, alongside: Sequence[str]) -> Diagnostic:
-    others = ", ".join(sorted(alongside))
+def _out_of_order(planned: Mapping[str, Any], higher: Sequence[str]) -> Diagnostic:
+    event = event_label(planned["namespace"], planned["name"])
+    version, first = planned["version"], sorted(higher, key=_version_key)[0]
+    return error(
+        f"{event} {version} and {first} are both in this configuration: add depends_on = "
+        f"[platformxe_custom_event.<the {version} resource>] to the {first} resource so versions are "
+        f"registered in order ({Code.VERSION_DOWNGRADE})",
+        f"Terraform planned {first} before {version} of the same event. Without depends_on the order is "
+        f"random, and {version} registered after {first} would be a downgrade the registry refuses, so the plan "
+        "stops here. depends_on makes Terraform plan and apply the lower version first every time.",
+        "version",
+    )
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    from platformxe.rules.semver import parse_version
+
+    try:
+        return tuple(parse_version(version))
+    except ValueError:
+        return (-1,)
+
+
+def _sibling_order(
+    planned: Mapping[str, Any], siblings: Siblings | None
+) -> tuple[list[str | None], list[str]]:
+    """Record this version with ``siblings``; ``(lower or unknown versions, higher versions)`` planned
+    before it in this process. Nothing is recorded while namespace or name is unknown."""
+    namespace, name, version = (planned[a] for a in IDENTITY_ATTRIBUTES)
+    if siblings is None or is_unknown(namespace) or is_unknown(name):
+        return [], []
+    before = siblings(namespace, name, None if is_unknown(version) else version)
+    if is_unknown(version):
+        return [], []
+    own = _version_key(version)
+    higher = [v for v in before if v is not None and _version_key(v) > own]
+    lower = [v for v in before if v is None or _version_key(v) < own]
+    return lower, higher
+
+
+def _judged_at_apply(candidate: Candidate, alongside: Sequence[str | None]) -> Diagnostic:
+    others = ", ".join(sorted({v or "a version unknown at plan" for v in alongside}))
     return warning(
         f"{event_label(candidate.namespace, candidate.name)} {candidate.version}: judged at apply, after "
         f"{others} of the same event",
@@ -324,6 +395,12 @@ def plan_event(
             return result
     result.requires_replace = replace
     _new_version_values(planned, organization_id)
+    # Recorded before anything can return, so every process records the same versions in the order
+    # Terraform plans them; a verdict is only known when no other version of the event came first.
+    lower, higher = _sibling_order(planned, siblings)
+    if higher:
+        result.diagnostics.append(_out_of_order(planned, higher))
+        return result
 
     if any(is_unknown(planned[a]) for a in (*IDENTITY_ATTRIBUTES, *JSON_ATTRIBUTES)):
         if prior is not None and not any(a in replace for a in IDENTITY_ATTRIBUTES):
@@ -345,13 +422,8 @@ def plan_event(
             ),
         )
     immutable = None if prior is None else _immutable_change(prior, planned, replace)
-    alongside = (
-        ()
-        if immutable or siblings is None
-        else tuple(siblings(candidate.namespace, candidate.name, candidate.version))
-    )
-    if alongside:
-        result.diagnostics.append(_judged_at_apply(candidate, alongside))
+    if lower and not immutable:
+        result.diagnostics.append(_judged_at_apply(candidate, lower))
         return result
 
     verdict: Verdict | None = None

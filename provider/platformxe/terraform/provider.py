@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from platformxe.rules.types import Candidate, Verdict
-from platformxe.terraform.planning import PlanChecks
+from platformxe.terraform.planning import PlanChecks, PlannedVersions
 from platformxe.terraform.registry_errors import diagnostics_for, raise_for
 from platformxe.tfplugin.cty import NUMBER, STRING, is_unknown
 from platformxe.tfplugin.framework import ConfigureRequest, DataSource, Provider, Resource, ValidateRequest
@@ -42,7 +42,7 @@ class ProviderData:
     endpoint: str
     checks: PlanChecks
     organization_id: str | None
-    _planned: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    planned_alongside: PlannedVersions = field(default_factory=PlannedVersions)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     #: Versions this process archived (a destroy, or the delete half of a replacement) → the status
     #: they had, so a refused re-registration of the same version can put it back.
@@ -84,14 +84,6 @@ class ProviderData:
         """The version was registered again (or adopted): nothing to restore."""
         with self._lock:
             self._archived.pop((namespace, name, version), None)
-
-    def planned_alongside(self, namespace: str, name: str, version: str) -> list[str]:
-        """Record a version being planned; return the other versions of its event planned by this
-        process (one process plans the whole run, resources in parallel)."""
-        with self._lock:
-            versions = self._planned.setdefault((namespace, name), set())
-            versions.add(version)
-            return sorted(versions - {version})
 
     def registered(self, namespace: str, name: str, version: str) -> dict[str, Any] | None:
         """The registration of one version (camelCase API object), or None when it does not exist."""
