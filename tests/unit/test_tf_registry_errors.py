@@ -20,6 +20,24 @@ def test_timeout_names_the_setting_to_raise() -> None:
     assert "request_timeout" in only.detail
 
 
+def test_timeout_names_only_the_provider_setting_not_the_sdk_argument() -> None:
+    exc = sdk.RequestTimeout(
+        "GET http://r:1/x timed out after 4 attempts (ReadTimeout); raise timeout= if slow"
+    )
+    [only] = diagnostics_for(exc, "reading a.b 1.0.0", "http://r:1")
+    assert "timeout=" not in only.detail
+    assert "timed out after 4 attempts (ReadTimeout)" in only.detail
+    assert "Raise request_timeout in the provider block" in only.detail
+
+
+def test_rate_limited_says_how_many_times_it_was_retried() -> None:
+    exc = sdk.RateLimited("slow down", status=429, code="rate_limited", attempts=4)
+    [only] = diagnostics_for(exc, "registering a.b 1.0.0", "http://r:1")
+    assert "too many requests" in only.summary
+    assert "retried 3 times" in only.detail
+    assert "max_retries" in only.detail
+
+
 def test_connection_failure_names_the_endpoint_setting() -> None:
     [only] = diagnostics_for(sdk.ConnectError("connection refused?"), "checking the API key", "http://r:1")
     assert only.summary.startswith("Cannot reach the PlatformXe registry at http://r:1")

@@ -90,6 +90,28 @@ def _check_status(req: ValidateRequest) -> None:
         )
 
 
+def _check_names(req: ValidateRequest, *, version: bool) -> None:
+    """Namespace, name (and version) shapes, offline: a bad one is its own error with the seed's
+    code, not a misleading "has no published version" from the registry."""
+    from platformxe.rules.names import validate_name, validate_namespace
+    from platformxe.rules.semver import validate_version
+    from platformxe.terraform.findings import problem_diagnostic
+    from platformxe.tfplugin.cty import is_unknown
+
+    checks = [("namespace", validate_namespace), ("name", validate_name)]
+    if version:
+        checks.append(("version", validate_version))
+    for attribute, validate in checks:
+        value = req.config.get(attribute)
+        # "latest" is what an omitted version means; accept it written out too
+        if (
+            isinstance(value, str)
+            and not is_unknown(value)
+            and not (attribute == "version" and value == "latest")
+        ):
+            req.diagnostics.extend(problem_diagnostic(p) for p in validate(value))
+
+
 class CustomEventDataSource(DataSource):
     """``platformxe_custom_event``: one registered version, or the latest published one."""
 
@@ -112,6 +134,10 @@ class CustomEventDataSource(DataSource):
             a: Attribute(STRING, computed=True, description=d) for a, (_, d) in _REGISTRATION_FIELDS.items()
         }
         return Schema(attributes=attributes, description="Reads one version of a registered custom event.")
+
+    def validate_config(self, req: ValidateRequest) -> None:
+        """namespace, name and version must have the registry's shapes."""
+        _check_names(req, version=True)
 
     def read(self, req: DataReadRequest) -> State:
         """GET one version (``latest`` when version is null)."""
@@ -156,8 +182,9 @@ class CustomEventsDataSource(DataSource):
         )
 
     def validate_config(self, req: ValidateRequest) -> None:
-        """The status filter must be a status."""
+        """The filters must have the registry's shapes (status one of the statuses)."""
         _check_status(req)
+        _check_names(req, version=False)
 
     def read(self, req: DataReadRequest) -> State:
         """Walk every page of ``GET /registrations`` with the filters."""

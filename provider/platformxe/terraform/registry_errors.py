@@ -44,7 +44,8 @@ def diagnostics_for(exc: Exception, doing: str, endpoint: str = "") -> list[Diag
             error(
                 f"The PlatformXe registry{where} did not answer in time while {doing}",
                 _sentences(
-                    str(exc),
+                    # the SDK's own hint names its Python argument (timeout=), not the provider setting
+                    str(exc).split("; raise timeout=", 1)[0],
                     "Raise request_timeout in the provider block if the registry is slow, or check that it "
                     "is healthy (GET /healthz)",
                 ),
@@ -73,6 +74,20 @@ def diagnostics_for(exc: Exception, doing: str, endpoint: str = "") -> list[Diag
         ]
     if isinstance(exc, sdk.ConfigurationError):
         return [error(f"PlatformXe provider configuration: {exc}", f"While {doing}.")]
+    if isinstance(exc, sdk.RateLimited):
+        retries = max(int(getattr(exc, "attempts", 1) or 1) - 1, 0)
+        tried = f"retried {retries} time{'s' if retries != 1 else ''}" if retries else "not retried"
+        code = f" ({exc.code})" if exc.code else ""
+        return [
+            error(
+                f"The PlatformXe registry{where} kept refusing {doing} as too many requests{code}",
+                _sentences(
+                    exc.message or str(exc),
+                    f"The provider {tried} (honouring Retry-After) before giving up",
+                    "Run again later, lower -parallelism, or raise max_retries in the provider block",
+                ),
+            )
+        ]
     if isinstance(exc, sdk.ApiError):
         problems = _problems(exc)
         if problems:
