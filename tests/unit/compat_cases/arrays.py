@@ -139,4 +139,11 @@ CASES = [
         {"type": "array", "maxItems": 2, "uniqueItems": True},
         "at most two distinct values",
     ),
+    bad(
+        "inert-unevaluated-items-wakes-up",
+        {"type": "array", "prefixItems": [S], "items": S, "unevaluatedItems": {"maxLength": 3}},
+        {"type": "array", "prefixItems": [S], "unevaluatedItems": {"maxLength": 3}},
+        "with items gone, the unchanged unevaluatedItems now applies from position 1",
+        ["a", "abcd"],
+    ),
 ]

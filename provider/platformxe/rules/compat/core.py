@@ -206,6 +206,10 @@ class Walk:
             return []
         schema = new.schema
         k = self.knowledge(piece)
+        if primary is not None and primary.key not in k.atom_keys and primary.schema is not True:
+            # Handlers may treat a keyword identical in the primary and the new node as proved;
+            # that is only valid when the primary is one of the piece's conjuncts.
+            primary = None
         vacuous = k.empty or bool(k.negs and self.is_empty(piece))
         if vacuous and primary is None:
             return []  # no old instance reaches this place

@@ -60,6 +60,7 @@ class Knowledge:
     kinds: frozenset[str] = frozenset()
     finite: list[Any] | None = None
     atoms: list[Node] = field(default_factory=list)
+    atom_keys: frozenset[tuple[str, str]] = frozenset()
     negs: list[Node] = field(default_factory=list)
     disj: list[tuple[Node, str]] = field(default_factory=list)
     lo: Fraction | None = None
@@ -220,7 +221,9 @@ def _triggered(
 def knowledge(piece: Piece) -> Knowledge:
     """Summarise a piece (see module docstring). Pure function of the piece."""
     atoms, negs, disj, has_false, required = expand(piece)
-    k = Knowledge(atoms=atoms, negs=negs, disj=disj, required=required)
+    k = Knowledge(
+        atoms=atoms, negs=negs, disj=disj, required=required, atom_keys=frozenset(a.key for a in atoms)
+    )
     kinds = piece.kinds
     for a in atoms:
         if "type" in a.schema:
