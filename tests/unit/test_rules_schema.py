@@ -464,3 +464,28 @@ def test_malformed_schemas_never_raise() -> None:
             check_schema(mutant)
             detect_flavour(mutant)
             validate_payload(mutant, {"foo": [1, "x"], "bar": {}})
+
+
+def test_backtracking_pattern_is_refused_quickly_not_stalled() -> None:
+    # A tenant's pattern with overlapping repetition and an emitter's crafted string: Python's
+    # re would take seconds (doubling per character); we refuse the value within the time limit.
+    import time
+
+    schema = {"type": "object", "properties": {"s": {"type": "string", "pattern": "^(a|a)*$"}}}
+    started = time.perf_counter()
+    problems = validate_payload(schema, {"s": "a" * 40 + "b"})
+    elapsed = time.perf_counter() - started
+    assert [p.code for p in problems] == [Code.PAYLOAD_INVALID]
+    assert problems[0].pointer == "/s"
+    assert "took longer than" in problems[0].message and "simplify the pattern" in problems[0].message
+    assert elapsed < 5.0
+    # ordinary values still match and mismatch as before
+    assert validate_payload(schema, {"s": "aaaa"}) == []
+    assert validate_payload(schema, {"s": "ab"})[0].code == Code.PAYLOAD_INVALID
+
+
+def test_backtracking_pattern_property_name_is_refused_with_its_key() -> None:
+    schema = {"type": "object", "patternProperties": {"^(a|a)*$": {"type": "integer"}}}
+    problems = validate_payload(schema, {"a" * 40 + "b": 1, "aa": 2})
+    assert len(problems) == 1 and problems[0].pointer == "/" + "a" * 40 + "b"
+    assert validate_payload(schema, {"aa": "x"})[0].pointer == "/aa"

@@ -64,7 +64,6 @@ def _cache_key(schema: Any) -> str | None:
 
 def compiled_validator(schema: Any) -> Any:
     """A (cached) ``Draft202012Validator`` for ``schema`` asserting formats, local refs only."""
-    from jsonschema import Draft202012Validator
 
     key = _cache_key(schema)
     if key is not None:
@@ -75,13 +74,82 @@ def compiled_validator(schema: Any) -> Any:
                 return found
     from platformxe.rules.formats import format_checker
 
-    validator = Draft202012Validator(schema, registry=local_only_registry(), format_checker=format_checker())
+    validator = _validator_class()(schema, registry=local_only_registry(), format_checker=format_checker())
     if key is not None:
         with _cache_lock:
             _cache[key] = validator
             while len(_cache) > _CACHE_SIZE:
                 _cache.popitem(last=False)
     return validator
+
+
+#: Longest time one ``pattern`` / ``patternProperties`` match may take on one value. Tenants
+#: write the patterns and emitters send the strings, so a backtracking-heavy pattern (such as
+#: ``^(a|a)*$``) must neither stall one request for seconds nor, through the GIL, every other
+#: tenant's requests: matches run on the ``regex`` module, which honours a timeout and releases
+#: the GIL while it matches.
+PATTERN_TIMEOUT_SECONDS = 0.1
+
+_validator_cls: Any = None
+
+
+def _search(pattern: str, text: str) -> bool:
+    import regex
+
+    # The dialect stays Python's ``re`` (what check_schema and the compatibility checker
+    # reason about): a pattern ``re`` cannot compile raises ``re.error`` here too.
+    re.compile(pattern)
+    return regex.search(pattern, text, timeout=PATTERN_TIMEOUT_SECONDS, concurrent=True) is not None
+
+
+def _too_slow(pattern: str) -> str:
+    return (
+        f"matching the pattern {pattern!r} took longer than {int(PATTERN_TIMEOUT_SECONDS * 1000)} ms, "
+        "so the value is refused; simplify the pattern (avoid nested or overlapping repetition)"
+    )
+
+
+def _pattern_keyword(validator: Any, pattern: Any, instance: Any, schema: Any) -> Any:
+    from jsonschema.exceptions import ValidationError
+
+    if not validator.is_type(instance, "string"):
+        return
+    try:
+        matched = _search(pattern, instance)
+    except TimeoutError:
+        yield ValidationError(_too_slow(pattern))
+        return
+    if not matched:
+        yield ValidationError(f"{_short(instance)} does not match {pattern!r}")
+
+
+def _pattern_properties_keyword(validator: Any, patterns: Any, instance: Any, schema: Any) -> Any:
+    from jsonschema.exceptions import ValidationError
+
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in patterns.items():
+        for key, value in instance.items():
+            try:
+                matched = _search(pattern, key)
+            except TimeoutError:
+                yield ValidationError(_too_slow(pattern), path=(key,), schema_path=(pattern,))
+                continue
+            if matched:
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
+def _validator_class() -> Any:
+    """Draft 2020-12 with ``pattern`` and ``patternProperties`` matched under a time limit."""
+    global _validator_cls
+    if _validator_cls is None:
+        from jsonschema import Draft202012Validator, validators
+
+        _validator_cls = validators.extend(  # type: ignore[no-untyped-call]
+            Draft202012Validator,
+            {"pattern": _pattern_keyword, "patternProperties": _pattern_properties_keyword},
+        )
+    return _validator_cls
 
 
 def _short(value: Any) -> str:
