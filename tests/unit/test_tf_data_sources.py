@@ -27,6 +27,7 @@ def test_name_and_version_shapes_are_checked_and_latest_or_unknown_pass() -> Non
         (("version",), "invalid_version_format"),
     ]
     assert problems(source, namespace="lettings", name="property.favorited", version="latest") == []
+    assert problems(source, namespace="platformxe", name="generic", version="1.0.0") == []  # readable
     assert problems(source, namespace=UNKNOWN, name="property.favorited", version=UNKNOWN) == []
 
 

@@ -93,6 +93,7 @@ def _check_status(req: ValidateRequest) -> None:
 def _check_names(req: ValidateRequest, *, version: bool) -> None:
     """Namespace, name (and version) shapes, offline: a bad one is its own error with the seed's
     code, not a misleading "has no published version" from the registry."""
+    from platformxe.rules.codes import Code
     from platformxe.rules.names import validate_name, validate_namespace
     from platformxe.rules.semver import validate_version
     from platformxe.terraform.findings import problem_diagnostic
@@ -109,7 +110,9 @@ def _check_names(req: ValidateRequest, *, version: bool) -> None:
             and not is_unknown(value)
             and not (attribute == "version" and value == "latest")
         ):
-            req.diagnostics.extend(problem_diagnostic(p) for p in validate(value))
+            # Reserved namespaces are refused for registering only: platformxe.generic is readable.
+            found = [p for p in validate(value) if p.code is not Code.RESERVED_NAMESPACE]
+            req.diagnostics.extend(problem_diagnostic(p) for p in found)
 
 
 class CustomEventDataSource(DataSource):
