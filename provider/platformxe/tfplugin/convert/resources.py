@@ -108,16 +108,28 @@ def read_response(
     new_state: State | None, req: ReadRequest, schema: Schema, identity: IdentitySchema | None
 ) -> pb.ReadResource.Response:
     """The refreshed state (null = gone), private state and identity -> ReadResource response."""
-    diags = req.diagnostics
-    check_known(new_state, schema, diags, "read")
     resp = pb.ReadResource.Response(private=req.private)
-    value = encode_or_report(new_state, schema.cty_type, diags, "state after read")
+    _fill_state_response(resp, new_state, req, schema, identity, "read")
+    return resp
+
+
+def _fill_state_response(
+    resp: Any,
+    new_state: State | None,
+    req: ReadRequest | ApplyRequest,
+    schema: Schema,
+    identity: IdentitySchema | None,
+    doing: str,
+) -> None:
+    """Shared tail of Read and Apply answers: the new state, its identity and the diagnostics."""
+    diags = req.diagnostics
+    check_known(new_state, schema, diags, doing)
+    value = encode_or_report(new_state, schema.cty_type, diags, f"state after {doing}")
     if value is not None:
         resp.new_state.CopyFrom(value)
     if new_state is not None:
         _set_identity(resp.new_identity, req.identity, identity, diags)
     resp.diagnostics.extend(diagnostics_to_pb(diags))
-    return resp
 
 
 # --- PlanResourceChange ----------------------------------------------------------------------
@@ -178,15 +190,8 @@ def apply_response(
     new_state: State | None, req: ApplyRequest, schema: Schema, identity: IdentitySchema | None
 ) -> pb.ApplyResourceChange.Response:
     """New state (null after delete), private state and identity -> ApplyResourceChange response."""
-    diags = req.diagnostics
-    check_known(new_state, schema, diags, "apply")
     resp = pb.ApplyResourceChange.Response(private=req.private)
-    value = encode_or_report(new_state, schema.cty_type, diags, "state after apply")
-    if value is not None:
-        resp.new_state.CopyFrom(value)
-    if new_state is not None:
-        _set_identity(resp.new_identity, req.identity, identity, diags)
-    resp.diagnostics.extend(diagnostics_to_pb(diags))
+    _fill_state_response(resp, new_state, req, schema, identity, "apply")
     return resp
 
 
