@@ -48,6 +48,14 @@ def write_plugin(directory: Path) -> Path:
     return path
 
 
+def write_real_plugin(directory: Path) -> Path:
+    """The executable of our real provider, as `platformxe provider install` launches it."""
+    path = directory / "terraform-provider-platformxe"
+    path.write_text(f"#!{sys.executable}\nfrom platformxe.terraform.plugin import main\nmain()\n")
+    path.chmod(0o755)
+    return path
+
+
 def plugin_env(pycache: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "PLUGIN_"))}
     # Measure what an installed provider pays: pip writes bytecode at install time. Here the
@@ -197,6 +205,12 @@ def main() -> int:
         describe("exec -> handshake line", handshake_times(plugin, env))
         describe("exec -> GetProviderSchema answered", first_answer_times(plugin, env))
         describe("CPU time before the handshake line", cpu_to_handshake(env))
+        real = write_real_plugin(Path(tmp))
+        for _ in range(2):
+            proc, _, _ = start(real, env)
+            stop(proc)
+        describe("calderax/platformxe: exec -> handshake line", handshake_times(real, env))
+        describe("calderax/platformxe: exec -> GetProviderSchema answered", first_answer_times(real, env))
         rows = import_costs(plugin, env)
     top_level = [r for r in rows if not r[2].startswith(" ")]
     print("\ntop-level imports by cumulative time (python -X importtime, one start):")
