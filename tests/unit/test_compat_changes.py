@@ -272,6 +272,23 @@ def test_schemas_the_validator_cannot_finish_are_never_judged_compatible() -> No
         assert "could not prove" in report.changes[0].message
 
 
+def test_float_divisor_is_not_proved_for_unbounded_integers() -> None:
+    # jsonschema divides the payload by a float divisor; an int past the float range makes that
+    # division raise, so an old payload of 10**400 (fine for "integer") is refused by the new one.
+    huge = 10**400
+    assert _valid({"type": "integer"}, huge)
+    with pytest.raises(OverflowError):
+        _valid({"multipleOf": 0.5}, huge)
+    for old, new in (
+        ({"type": "integer"}, {"multipleOf": 0.5}),
+        ({"type": "number", "multipleOf": 6}, {"multipleOf": 1.5}),
+    ):
+        assert not compare(old, new).compatible
+    # bounded old values, or an old float divisor (which already refused such ints), are fine
+    assert compare({"type": "integer", "minimum": -5, "maximum": 100}, {"multipleOf": 0.5}).compatible
+    assert compare({"type": "integer", "multipleOf": 0.5}, {"multipleOf": 0.25}).compatible
+
+
 def test_recursion_through_the_payload_is_fine() -> None:
     node = {
         "type": "object",

@@ -146,4 +146,23 @@ CASES = [
         "with items gone, the unchanged unevaluatedItems now applies from position 1",
         ["a", "abcd"],
     ),
+    ok(
+        "contains-met-by-required-prefix-slot",
+        {"type": "array", "prefixItems": [{"type": "string", "minLength": 1}, I], "minItems": 2},
+        {"type": "array", "contains": I},
+        "every old array has at least two items and its second one is an integer",
+    ),
+    ok(
+        "min-contains-met-by-prefix-and-tail",
+        {"type": "array", "prefixItems": [I, S], "items": I, "minItems": 3},
+        {"type": "array", "contains": I, "minContains": 2},
+        "position 0 and position 2 (present in every old array) are integers",
+    ),
+    bad(
+        "contains-prefix-slot-may-be-absent",
+        {"type": "array", "prefixItems": [S, I]},
+        {"type": "array", "contains": I},
+        "the integer slot is optional: a short or empty array has no integer",
+        ["x"],
+    ),
 ]

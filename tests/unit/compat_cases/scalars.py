@@ -347,4 +347,36 @@ CASES = [
         "a relative reference is no URI",
         "/a",
     ),
+    ok(
+        "bounded-integer-steps-spread-over-anyof",
+        {"type": "integer", "minimum": 0, "maximum": 20, "multipleOf": 5},
+        {"anyOf": [{"multipleOf": 10}, {"enum": [5, 15]}]},
+        "the old schema allows exactly 0, 5, 10, 15 and 20: each lands in a branch",
+    ),
+    bad(
+        "bounded-integer-steps-one-missing",
+        {"type": "integer", "minimum": 0, "maximum": 20, "multipleOf": 5},
+        {"anyOf": [{"multipleOf": 10}, {"const": 5}]},
+        "15 is neither a multiple of 10 nor 5",
+        15,
+    ),
+    ok(
+        "multipleof-lcm-of-old-divisors",
+        {"type": "integer", "allOf": [{"multipleOf": 4}, {"multipleOf": 6}]},
+        {"type": "integer", "multipleOf": 12},
+        "a multiple of both 4 and 6 is a multiple of 12",
+    ),
+    bad(
+        "multipleof-beyond-lcm",
+        {"type": "integer", "allOf": [{"multipleOf": 4}, {"multipleOf": 6}]},
+        {"type": "integer", "multipleOf": 24},
+        "12 is a multiple of 4 and 6 but not of 24",
+        12,
+    ),
+    ok(
+        "multipleof-float-divisor-of-bounded-integers",
+        {"type": "integer", "minimum": 0, "maximum": 1000, "multipleOf": 3},
+        {"multipleOf": 1.5},
+        "3j / 1.5 = 2j is computed exactly for such small values",
+    ),
 ]

@@ -86,13 +86,26 @@ class OldArrays:
         piece = Piece(tuple(nodes))
         return None if self.walk.knowledge(piece).empty else piece
 
-    def all_items_in(self, target: Node, ipath: tuple[Any, ...]) -> bool:
-        """Every element of every old array is valid under ``target``."""
-        for i in range(self.prefix_max + 1):
+    def surely_matching(self, target: Node, ipath: tuple[Any, ...], need: int) -> bool:
+        """At least ``need`` elements of every old array are valid under ``target``.
+
+        Only indices below the old minimum length are counted (they surely exist); an index
+        whose old piece is empty means no old array is that long, so it counts vacuously.
+        Indices past the longest prefix share one piece, proved once for all of them.
+        """
+        sure = self.k.min_items
+        found = 0
+        for i in range(min(sure, self.prefix_max)):
             vp = self.item(i)
-            if vp is not None and not self.walk.proves(vp, target, (*ipath, i)):
-                return False
-        return True
+            if vp is None or self.walk.proves(vp, target, (*ipath, i)):
+                found += 1
+                if found >= need:
+                    return True
+        rest = sure - self.prefix_max
+        if rest <= 0 or found + rest < need:
+            return False
+        vp = self.item(self.prefix_max)
+        return vp is None or self.walk.proves(vp, target, (*ipath, self.prefix_max))
 
 
 def _primary_item(primary: Node | None, i: int) -> Node | None:
@@ -242,7 +255,8 @@ def _contains(
                 ok_min = True
                 break
         if not ok_min and k.min_items >= k_new:
-            ok_min = old.all_items_in(target, ipath)
+            # the elements every old array surely has (prefix positions below minItems …) match
+            ok_min = old.surely_matching(target, ipath, k_new)
     ok_max = not old.applies or not new.has("maxContains")
     if not ok_max and m_new is not None:
         ok_max = k.max_items is not None and k.max_items <= m_new

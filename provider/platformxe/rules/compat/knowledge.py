@@ -427,6 +427,10 @@ def _finite(k: Knowledge, atoms: list[Node], negs: list[Node], kinds: frozenset[
             cands = [None, True, False]
         elif kinds <= {"null", "boolean", "string"} and k.max_len == 0:
             cands = [None, True, False, ""]
+        elif kinds <= {"null", "boolean", "integer"}:
+            cands = _integer_range(k)
+            if cands is None:
+                return None
         else:
             return None
     if len(cands) > _MAX_FINITE:
@@ -438,6 +442,24 @@ def _finite(k: Knowledge, atoms: list[Node], negs: list[Node], kinds: frozenset[
         if all(_admits(a, v) for a in atoms) and not any(n.doc.is_valid(n.schema, v) for n in negs):
             out.append(v)
     return out
+
+
+def _integer_range(k: Knowledge) -> list[Any] | None:
+    """Every integral value a bounded integer piece may take (plus null and booleans).
+
+    An integral float (5.0) behaves exactly like its int under every keyword the validator
+    applies to numbers, so listing ints covers both; bounds stay within 2**53 so no float
+    rounding comes in.
+    """
+    lo, hi = effective_lower(k), effective_upper(k)
+    if lo is None or hi is None or abs(lo[0]) > 2**53 or abs(hi[0]) > 2**53:
+        return None
+    first, last = math.ceil(lo[0]), math.floor(hi[0])
+    step = integral_step(k)
+    by = int(step) if step is not None and step.denominator == 1 and first % int(step) == 0 else 1
+    if (last - first) // by >= _MAX_FINITE:
+        return None
+    return [None, True, False, *range(first, last + 1, by)]
 
 
 def _admits(a: Node, v: Any) -> bool:

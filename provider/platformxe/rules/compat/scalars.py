@@ -9,6 +9,7 @@ cannot, adding the keyword refuses nothing.
 from __future__ import annotations
 
 import json
+import math
 import re
 from fractions import Fraction
 from functools import cache
@@ -312,15 +313,51 @@ def _multiple_hints(mults: list[Any]) -> list[Any]:
 
 def _multiple_proved(k: Knowledge, d: Any) -> bool:
     if any(strict_equal(m, d) for m in k.mults):
-        return True
-    fd = exact_multiple(d)
-    if fd is None:
+        return True  # the same divisor computes the same answer on every old value
+    if isinstance(d, bool) or not isinstance(d, int | float) or not 0 < d < math.inf:
         return False
-    for m in k.mults:
-        fm = exact_multiple(m)
-        if fm is not None and (fm / fd).denominator == 1:
-            return True
-    return "nonint" not in k.kinds and (1 / fd).denominator == 1
+    step = _old_step(k)
+    if step is None or (step / Fraction(d)).denominator != 1:
+        return False
+    if isinstance(d, int):
+        return exact_multiple(d) is not None  # checked with %, exactly
+    # A float divisor is checked as int(x / d) == x / d. Each old value is step·j exactly, so the
+    # true quotient is the integer (step / d)·j, and a correctly rounded integer stays integral:
+    # below 2**53 it is exact, above it every float is integral. Two gaps remain. An int payload
+    # is first rounded to a float; above 2**53 that drifts, but when d ≤ 2 the quotient is then
+    # ≥ 2**52, where floats are integral again. And an int beyond the float range makes the
+    # division itself raise (OverflowError), so such ints must be impossible in old payloads.
+    if not _no_huge_ints(k):
+        return False
+    return exact_multiple(d) is not None or d <= 2 or _within(k, 2**53)
+
+
+def _old_step(k: Knowledge) -> Fraction | None:
+    """A number every old numeric value is an exact multiple of: the lcm of the divisors the
+    validator checks exactly (multipleOf 3 and 5 ⇒ 15; for reduced fractions p/q the lcm is
+    lcm(p…) / gcd(q…)), and 1 for integer-only values."""
+    exact = [fm for fm in (exact_multiple(m) for m in k.mults) if fm is not None]
+    if "nonint" not in k.kinds:
+        exact.append(Fraction(1))
+    if not exact:
+        return None
+    num, den = exact[0].numerator, exact[0].denominator
+    for fm in exact[1:]:
+        num, den = math.lcm(num, fm.numerator), math.gcd(den, fm.denominator)
+    return Fraction(num, den)
+
+
+def _within(k: Knowledge, limit: int) -> bool:
+    lo, hi = effective_lower(k), effective_upper(k)
+    return lo is not None and hi is not None and abs(lo[0]) <= limit and abs(hi[0]) <= limit
+
+
+def _no_huge_ints(k: Knowledge) -> bool:
+    """No old value is an int too large for a float (dividing it by a float raises)."""
+    if "integer" not in k.kinds or _within(k, 2**1000):
+        return True
+    # an old float divisor already made the validator raise on such ints: they were never valid
+    return any(isinstance(m, float) and not isinstance(m, bool) and m > 0 for m in k.mults)
 
 
 def _number_hints(
