@@ -379,4 +379,36 @@ CASES = [
         {"multipleOf": 1.5},
         "3j / 1.5 = 2j is computed exactly for such small values",
     ),
+    ok(
+        "negated-min-length-is-a-max-length",
+        {"type": "string", "not": {"minLength": 3}},
+        {"type": "string", "maxLength": 2},
+        "a string failing minLength 3 has at most 2 characters",
+    ),
+    ok(
+        "negated-typed-bound-rules-out-the-other-kinds",
+        {"not": {"type": ["string", "integer"], "maxLength": 4}},
+        {"not": {"type": "integer"}},
+        "every integer satisfies the negated schema (maxLength ignores it), so none is an old value",
+    ),
+    bad(
+        "negated-bound-leaves-other-kinds",
+        {"not": {"type": ["string", "integer"], "maxLength": 4}},
+        {"type": "string", "minLength": 5},
+        "objects are outside the negated schema's types, so they stay valid old payloads",
+        {},
+    ),
+    ok(
+        "negated-minimum-is-an-exclusive-maximum",
+        {"type": "integer", "not": {"minimum": 10}},
+        {"type": "integer", "maximum": 9},
+        "an integer below 10 is at most 9",
+    ),
+    bad(
+        "negated-minimum-on-numbers",
+        {"type": "number", "not": {"minimum": 10}},
+        {"type": "number", "maximum": 9},
+        "9.5 is below 10 but above 9",
+        9.5,
+    ),
 ]

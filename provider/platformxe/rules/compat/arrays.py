@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from platformxe.rules.compat.core import label
+from platformxe.rules.compat.facts import count
 from platformxe.rules.compat.keys import inplace
-from platformxe.rules.compat.knowledge import Knowledge, count
+from platformxe.rules.compat.knowledge import Knowledge
 from platformxe.rules.compat.model import Finding, Node, Piece, join, strict_equal
 from platformxe.rules.compat.scalars import bound
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from platformxe.rules.compat.facts import count, exact_multiple, negated_bounds, number
 from platformxe.rules.compat.model import (
     ASSERTING_KEYWORDS,
     NUMERIC,
@@ -79,42 +80,6 @@ class Knowledge:
     dep_required: dict[str, set[str]] = field(default_factory=dict)
     min_props: int = 0
     max_props: int | None = None
-
-
-def number(value: Any) -> Fraction | None:
-    """A JSON number as an exact fraction (None for non-numbers, NaN or infinities)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    try:
-        return Fraction(value)
-    except (ValueError, OverflowError):
-        return None
-
-
-def count(value: Any) -> int | None:
-    """A non-negative integer keyword value (5 or 5.0), None when malformed."""
-    f = number(value)
-    if f is None or f.denominator != 1 or f < 0:
-        return None
-    return int(f)
-
-
-def exact_multiple(d: Any) -> Fraction | None:
-    """``multipleOf`` values the validator checks exactly, as fractions.
-
-    jsonschema checks an integer divisor with ``%`` (exact) but a float divisor as
-    ``int(x / d) == x / d`` in floating point, which is exact only for powers of two ≤ 1
-    (dividing by them only shifts the exponent). Any other float (0.1, 0.01 …) makes the
-    accepted set irregular — 0.35 passes multipleOf 0.01 but fails multipleOf 0.001 — so such
-    divisors get no exact reading.
-    """
-    if isinstance(d, bool):
-        return None
-    if isinstance(d, int) and 0 < d <= 2**53:
-        return Fraction(d)
-    if isinstance(d, float) and 0 < d <= 1 and math.frexp(d)[0] == 0.5:
-        return Fraction(d)
-    return None
 
 
 def expand(piece: Piece) -> tuple[list[Node], list[Node], list[tuple[Node, str]], bool, set[str]]:
@@ -247,6 +212,7 @@ def knowledge(piece: Piece) -> Knowledge:
     _strings(k, atoms)
     _arrays(k, atoms)
     _objects(k, atoms)
+    kinds = negated_bounds(k, negs, kinds)
     kinds = _prune_kinds(k, kinds)
     k.kinds = kinds
     k.finite = _finite(k, atoms, negs, kinds)

@@ -17,8 +17,9 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from platformxe.rules.compat.core import AnyKey, has_breaking, label
+from platformxe.rules.compat.facts import count
 from platformxe.rules.compat.keys import OldObjects, always_evaluated, dict_of, obligation, search
-from platformxe.rules.compat.knowledge import Knowledge, count
+from platformxe.rules.compat.knowledge import Knowledge
 from platformxe.rules.compat.model import Finding, Node, Piece, join, same_values, strict_equal
 from platformxe.rules.compat.scalars import bound, show
 

@@ -17,14 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from platformxe.rules.compat import automata
 from platformxe.rules.compat.core import label
-from platformxe.rules.compat.knowledge import (
-    Knowledge,
-    count,
-    effective_lower,
-    effective_upper,
-    exact_multiple,
-    number,
-)
+from platformxe.rules.compat.facts import count, exact_multiple, number
+from platformxe.rules.compat.knowledge import Knowledge, effective_lower, effective_upper
 from platformxe.rules.compat.model import (
     NUMERIC,
     Finding,
