@@ -262,4 +262,30 @@ CASES = [
         {"type": "object", "patternProperties": {"^x": S}, "additionalProperties": False},
         "every x- key also matches ^x",
     ),
+    ok(
+        "pattern-property-narrower-than-old-pattern",
+        {"type": "object", "patternProperties": {"id": I}},
+        {"type": "object", "patternProperties": {"^order_id$": N}},
+        "every key matching ^order_id$ contains 'id', so its old value was already an integer",
+    ),
+    ok(
+        "pattern-property-inside-old-pattern-past-catchall",
+        {"type": "object", "patternProperties": {"^x_": I}, "additionalProperties": S},
+        {"type": "object", "patternProperties": {"^x_[a-z]+$": N}},
+        "keys like x_abc always matched ^x_, so the string catch-all never applied to them",
+    ),
+    bad(
+        "pattern-property-escapes-old-pattern",
+        {"type": "object", "patternProperties": {"id": I}},
+        {"type": "object", "patternProperties": {"^order_key$": N}},
+        "order_key has no 'id' in it: the old open object took any value for it",
+        {"order_key": "x"},
+    ),
+    bad(
+        "anchored-pattern-matches-trailing-newline",
+        {"type": "object", "properties": {"code": S}},
+        {"type": "object", "properties": {"code": S}, "patternProperties": {"^code$": S}},
+        "$ also matches before a final newline, so the key 'code\\n' (any value before) now needs a string",
+        {"code\n": 5},
+    ),
 ]

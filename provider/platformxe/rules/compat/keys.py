@@ -241,7 +241,9 @@ def obligation(
             if not walk.proves(Piece(() if node is None else (node,)), target, sub):
                 ok = False
                 break
-        if ok and (catchall is None or catchall.schema is not False):
+        # keys matching ``include`` that an old pattern surely matches never reach the catch-all
+        covered = include is not None and any(automata.included([include], p)[0] for p in names)
+        if ok and not covered and (catchall is None or catchall.schema is not False):
             ok = walk.proves(Piece(() if catchall is None else (catchall,)), target, sub)
         if ok:
             return True

@@ -63,6 +63,8 @@ def regex_samples(pattern: str) -> list[str]:
             continue
         if text not in out and re.search(pattern, text):
             out.append(text)
+    if out and "$" in pattern and re.search(pattern, out[0] + "\n"):
+        out.append(out[0] + "\n")  # "$" also matches before a final newline: a name people forget
     return out
 
 
@@ -397,7 +399,8 @@ def _pattern_key_variants(target: Node, values: list[Any]) -> list[Any]:
         names += [n for n in props if isinstance(n, str)] if isinstance(props, dict) else []
         pats = node.get("patternProperties")
         for p in pats if isinstance(pats, dict) else {}:
-            names += regex_samples(p)[:1]
+            samples = regex_samples(p)
+            names += samples[:1] + [x for x in samples if x.endswith("\n")][:1]
     out: list[Any] = []
     for name in dict.fromkeys(names):
         for obj in objs:
