@@ -22,7 +22,7 @@ from typing import Any
 from platformxe.terraform.findings import warning
 from platformxe.terraform.ids import parse_import_id, resource_id
 from platformxe.terraform.planning import DEFAULTS, IDENTITY_ATTRIBUTES, PlanChecks, plan_event
-from platformxe.terraform.provider import ProviderData, json_document, version_path
+from platformxe.terraform.provider import ProviderData, configured, json_document, version_path
 from platformxe.terraform.registry_errors import raise_for
 from platformxe.terraform.resource_schema import custom_event_identity_schema, custom_event_schema
 from platformxe.terraform.state import history_values, state_from_registration, verdict_values_missing
@@ -41,15 +41,6 @@ from platformxe.tfplugin.framework import (
 from platformxe.tfplugin.schema import IdentitySchema, Schema
 
 __all__ = ["CustomEventResource"]
-
-
-def _data(provider_data: Any) -> ProviderData:
-    if not isinstance(provider_data, ProviderData):
-        raise DiagnosticError(
-            "The PlatformXe provider is not configured",
-            "Terraform called the resource before configuring the provider; check the provider block.",
-        )
-    return provider_data
 
 
 def _label(values: Mapping[str, Any]) -> str:
@@ -100,7 +91,7 @@ class CustomEventResource(Resource):
 
     def create(self, req: ApplyRequest) -> State:
         """Register the planned version (or adopt an identical one already registered)."""
-        data, planned = _data(req.provider_data), req.planned or {}
+        data, planned = configured(req.provider_data), req.planned or {}
         key = (planned["namespace"], planned["name"], planned["version"])
         try:
             registration = self._register(data, planned, req)
@@ -199,7 +190,7 @@ class CustomEventResource(Resource):
         """Refresh from the registry; None (removed from state) when the version is gone."""
         from platformxe.client import EventNotRegistered, PlatformXeError
 
-        data, state = _data(req.provider_data), req.state
+        data, state = configured(req.provider_data), req.state
         try:
             registration = data.client.events.custom.get(state["namespace"], state["name"], state["version"])
         except EventNotRegistered:
@@ -212,7 +203,7 @@ class CustomEventResource(Resource):
         """Status and description in place (``on_destroy`` only lives in state)."""
         from platformxe.client import PlatformXeError
 
-        data, prior, planned = _data(req.provider_data), req.prior or {}, req.planned or {}
+        data, prior, planned = configured(req.provider_data), req.prior or {}, req.planned or {}
         body = self._patch_body(prior, planned)
         path = version_path(planned["namespace"], planned["name"], planned["version"])
         try:
@@ -225,7 +216,7 @@ class CustomEventResource(Resource):
         """Archive the version, unless ``on_destroy = "retain"``."""
         from platformxe.client import CannotArchiveGenericEvent, EventNotRegistered, PlatformXeError
 
-        data, prior = _data(req.provider_data), req.prior or {}
+        data, prior = configured(req.provider_data), req.prior or {}
         if prior.get("on_destroy") == "retain":
             return
         try:

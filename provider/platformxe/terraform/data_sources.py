@@ -15,11 +15,10 @@ from typing import Any
 
 from platformxe.terraform.ids import resource_id
 from platformxe.terraform.jsonvalue import dump_json
-from platformxe.terraform.provider import ProviderData
+from platformxe.terraform.provider import configured
 from platformxe.terraform.registry_errors import raise_for
 from platformxe.terraform.validation import STATUS_VALUES
 from platformxe.tfplugin.cty import NUMBER, STRING, List, Object
-from platformxe.tfplugin.diagnostics import DiagnosticError
 from platformxe.tfplugin.framework import DataReadRequest, DataSource, State, ValidateRequest
 from platformxe.tfplugin.schema import Attribute, Schema
 
@@ -58,12 +57,6 @@ _FAILURE_TYPE = Object(
         "event_id": STRING,
     }
 )
-
-
-def _data(provider_data: Any) -> ProviderData:
-    if not isinstance(provider_data, ProviderData):
-        raise DiagnosticError("The PlatformXe provider is not configured", "Check the provider block.")
-    return provider_data
 
 
 def _registration_values(registration: Mapping[str, Any]) -> dict[str, Any]:
@@ -146,7 +139,7 @@ class CustomEventDataSource(DataSource):
         """GET one version (``latest`` when version is null)."""
         from platformxe.client import PlatformXeError
 
-        data, config = _data(req.provider_data), req.config
+        data, config = configured(req.provider_data), req.config
         version = config.get("version") or "latest"
         label = f"{config['namespace']}.{config['name']} {version}"
         try:
@@ -193,7 +186,7 @@ class CustomEventsDataSource(DataSource):
         """Walk every page of ``GET /registrations`` with the filters."""
         from platformxe.client import PlatformXeError
 
-        data, config = _data(req.provider_data), req.config
+        data, config = configured(req.provider_data), req.config
         filters = {k: config.get(k) for k in ("namespace", "name", "status")}
         try:
             items = [
@@ -247,7 +240,7 @@ class CustomEventsHealthDataSource(DataSource):
         """GET /health."""
         from platformxe.client import PlatformXeError
 
-        data = _data(req.provider_data)
+        data = configured(req.provider_data)
         try:
             health = data.client.events.custom.health().to_dict()
         except PlatformXeError as exc:

@@ -118,6 +118,18 @@ class ProviderData:
         return verdict_from_body(answer.to_dict())
 
 
+def configured(provider_data: Any) -> ProviderData:
+    """The configured provider's data, or one clear error when Terraform has not configured it."""
+    if not isinstance(provider_data, ProviderData):
+        from platformxe.tfplugin.diagnostics import DiagnosticError
+
+        raise DiagnosticError(
+            "The PlatformXe provider is not configured",
+            "Terraform called the provider before configuring it; check the provider block.",
+        )
+    return provider_data
+
+
 def version_path(namespace: str, name: str, version: str) -> str:
     """The API path of one registered version (each segment percent-encoded)."""
     from urllib.parse import quote
