@@ -34,16 +34,8 @@ from terraform_harness import Terraform, provider_env, write_dev_overrides, writ
 
 from support.registry_process import RegistryProcess, unique_slug  # noqa: E402
 
-SCHEMA = {
-    "type": "object",
-    "properties": {
-        "propertyId": {"type": "string", "maxLength": 64},
-        "subjectId": {"type": "string", "maxLength": 64},
-        "favoritedAt": {"type": "string", "format": "date-time"},
-    },
-    "required": ["propertyId", "subjectId"],
-    "additionalProperties": False,
-}
+#: The seed's lettings.property.favorited schema, as bundled with the examples.
+SCHEMA = json.loads((REPO / "examples/schemas/property-favorited-1.0.0.json").read_text())
 
 
 def events_config(url: str, api_key: str, namespace: str, count: int) -> str:

@@ -14,6 +14,7 @@ Usage: ``python bench/registry.py [--seconds 3] [--max-requests 3000] [--clients
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import threading
@@ -38,16 +39,8 @@ from support.registry_process import (  # noqa: E402
 )
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
-SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "propertyId": {"type": "string", "maxLength": 64},
-        "subjectId": {"type": "string", "maxLength": 64},
-        "favoritedAt": {"type": "string", "format": "date-time"},
-    },
-    "required": ["propertyId", "subjectId"],
-    "additionalProperties": False,
-}
+#: The seed's lettings.property.favorited schema, as bundled with the examples.
+SCHEMA: dict[str, Any] = json.loads((ROOT / "examples/schemas/property-favorited-1.0.0.json").read_text())
 PAYLOAD = {"propertyId": "p_123", "subjectId": "sub_456", "favoritedAt": "2026-05-04T10:00:00Z"}
 
 

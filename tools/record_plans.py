@@ -38,16 +38,7 @@ VIEWING = "platformxe_custom_event.viewing"
 
 # -- the schemas (the seed's event and its evolution) -------------------------------------------
 
-V1: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "propertyId": {"type": "string", "maxLength": 64},
-        "subjectId": {"type": "string", "maxLength": 64},
-        "favoritedAt": {"type": "string", "format": "date-time"},
-    },
-    "required": ["propertyId", "subjectId"],
-    "additionalProperties": False,
-}
+V1: dict[str, Any] = json.loads((REPO / "examples/schemas/property-favorited-1.0.0.json").read_text())
 #: 1.0.1: only a description added (a patch).
 V1_PATCH = {**V1, "description": "A customer favorited a property"}
 #: 1.1.0: an optional property (backwards-compatible).
