@@ -36,7 +36,7 @@ NAMESPACE = "lettings"
 FAVORITED = "platformxe_custom_event.favorited"
 VIEWING = "platformxe_custom_event.viewing"
 
-# -- the schemas (the seed's event and its evolution) -------------------------------------------
+# -- the schemas (the quickstart event and its evolution) -------------------------------------------
 
 V1: dict[str, Any] = json.loads((REPO / "examples/schemas/property-favorited-1.0.0.json").read_text())
 #: 1.0.1: only a description added (a patch).

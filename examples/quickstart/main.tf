@@ -1,4 +1,4 @@
-# Quickstart: register the seed's lettings.property.favorited event, version 1.0.0.
+# Quickstart: register the lettings.property.favorited event, version 1.0.0.
 #
 #   export PLATFORMXE_ENDPOINT=http://127.0.0.1:8780     # platformxe serve
 #   export PLATFORMXE_API_KEY=pxe_...                     # platformxe admin org create

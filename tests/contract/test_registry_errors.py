@@ -8,7 +8,7 @@ minor_must_be_backwards_compatible (400), schema_too_deep (400), schema_too_wide
 invalid_json_schema (400), payload_example_does_not_match_schema (400),
 registration_quota_exceeded (402), event_not_registered (404), event_not_published (409),
 payload_invalid (400), payload_too_large (413), cannot_archive_generic_event (403).
-Contract codes beyond the seed's table: invalid_status_transition (409), unauthenticated (401),
+Contract codes beyond the error-code table: invalid_status_transition (409), unauthenticated (401),
 invalid_request (400), not_found (404, in test_registry_api.py).
 monthly_emit_quota_exceeded (402) is provoked in test_registry_plans.py.
 

@@ -82,7 +82,7 @@ def register(org: Org, name: str, version: str = "1.0.0", schema: Any = None, **
     )
 
 
-# --- the seed's snippets ------------------------------------------------------------------------
+# --- the SDK snippets of docs/sdk.md ------------------------------------------------------------------------
 
 
 def test_the_seed_python_emit_snippet_works_on_the_free_tier(new_org: Callable[[str], Org]) -> None:

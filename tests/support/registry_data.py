@@ -42,7 +42,7 @@ def with_required_reason(schema: dict[str, Any]) -> dict[str, Any]:
 def registration_body(
     namespace: str, name: str = "property.favorited", version: str = "1.0.0", **extra: Any
 ) -> dict[str, Any]:
-    """A registration request body (defaults to the seed's example)."""
+    """A registration request body (defaults to the quickstart example)."""
     body: dict[str, Any] = {
         "namespace": namespace,
         "name": name,

@@ -1,4 +1,4 @@
-"""Our error codes are exactly the seed's table: same codes, same statuses, same order."""
+"""Our error codes are exactly the error-code table: same codes, same statuses, same order."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The provider's schemas: plan flags PRODUCT.md §2 asks for, descriptions, docs, start-up cost."""
+"""The provider's schemas: plan flags docs/provider.md asks for, descriptions, docs, start-up cost."""
 
 from __future__ import annotations
 

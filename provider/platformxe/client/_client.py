@@ -115,7 +115,7 @@ class Client:
         )
         self._org_checked = organization_id is None
         self._org_lock = threading.Lock()
-        #: ``client.events.custom.*``: the seed's SDK surface.
+        #: ``client.events.custom.*``: the SDK surface of docs/sdk.md.
         self.events = Events(self)
 
     def __repr__(self) -> str:

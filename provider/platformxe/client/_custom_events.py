@@ -55,7 +55,7 @@ def _version_path(fields: Mapping[str, Any]) -> str:
 
 
 class CustomEvents:
-    """Tenant-defined events: the ``client.events.custom`` namespace of the seed."""
+    """Tenant-defined events: the ``client.events.custom`` namespace (docs/sdk.md)."""
 
     def __init__(self, client: Client) -> None:
         self._client = client
@@ -147,7 +147,7 @@ class CustomEvents:
         )
         return ApiObject(self._client.request("POST", f"{BASE}/dry-run", json=body, idempotent=True))
 
-    dryRun = dry_run  # the seed's TypeScript spelling
+    dryRun = dry_run  # the TypeScript SDK's spelling
 
     def get(
         self,

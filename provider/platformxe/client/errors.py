@@ -148,7 +148,7 @@ class RequestTimeout(TransportError, TimeoutError):
 class ApiError(PlatformXeError):
     """The registry answered with an error.
 
-    Attributes: ``status`` (HTTP status), ``code`` (the seed's error code, or ``None`` when the body
+    Attributes: ``status`` (HTTP status), ``code`` (the error code, or ``None`` when the body
     had none), ``message``, ``details`` (dict, possibly empty), ``errors`` (``details.errors``: every
     broken rule as ``{code, message, path, field, pointer}``), ``request_id`` (from ``X-Request-Id``
     when the server sent one), ``method`` and ``path`` of the request, ``attempts`` (how many times
@@ -239,7 +239,7 @@ class InvalidRequest(BadRequestError):
 
 
 class ValidationError(BadRequestError):
-    """A registration or emit rule of the seed is broken; ``errors`` lists every broken rule."""
+    """A registration or emit rule (docs/rules.md) is broken; ``errors`` lists every broken rule."""
 
 
 class NamingError(ValidationError):

@@ -39,7 +39,7 @@ CONFIG_ATTRIBUTES = (
     "status",
     "on_destroy",
 )
-#: Attributes holding JSON text: compared by meaning, not spelling (PRODUCT.md §2).
+#: Attributes holding JSON text: compared by meaning, not spelling (docs/provider.md).
 JSON_ATTRIBUTES = frozenset({"payload_schema", "payload_example"})
 
 

@@ -146,7 +146,7 @@ def _judge(after: Mapping[str, Any], priors: Sequence[Mapping[str, Any]], action
 def _same_registration(after: Mapping[str, Any], priors: Sequence[Mapping[str, Any]]) -> EventVerdict | None:
     """The stored verdict when ``after`` re-registers a known version with the same schema.
 
-    The registry adopts such a registration (PRODUCT.md §2, a retried create), so the version
+    The registry adopts such a registration (docs/provider.md, a retried create), so the version
     keeps the verdict it was registered with.
     """
     for values in priors:

@@ -1,1 +1,1 @@
-"""platformxe.registry (see LAYOUT.md)."""
+"""platformxe.registry (see docs/architecture.md)."""

@@ -17,7 +17,7 @@ from platformxe.rules.codes import Code
 from platformxe.rules.types import Problem, Status
 
 #: Largest request body read at all (the payload cap itself is 256 KiB and is checked by the
-#: rules engine with the seed's code; this only stops a client from streaming gigabytes).
+#: rules engine with its error code; this only stops a client from streaming gigabytes).
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
 #: Deepest nesting of arrays/objects accepted inside one body field. Far above any real payload
@@ -140,7 +140,7 @@ def _hazard_error(field: str, pointer: str, reason: str) -> ApiError:
 def check_json_text(body: Mapping[str, Any], field: str) -> None:
     """Apply :func:`json_hazard` to a field sent as JSON text (schemas and examples may be).
 
-    Text that does not parse is left to the rules engine, which reports it with the seed's code.
+    Text that does not parse is left to the rules engine, which reports it with its error code.
     """
     text = body.get(field)
     if not isinstance(text, str):

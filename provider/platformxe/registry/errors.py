@@ -1,8 +1,8 @@
 """The one error shape of the API: ``{"error": {"code", "message", "details"}}``.
 
 Rule violations come from the rules engine as :class:`~platformxe.rules.Problem` objects; the
-answer's status and top-level code are those of the first problem in the seed's table order,
-and ``details.errors`` lists every problem (PRODUCT.md §4).
+answer's status and top-level code are those of the first problem in the error-code table's order,
+and ``details.errors`` lists every problem (docs/rules.md).
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ _SINCE = {
     "in": "query",
     "required": False,
     "schema": {"type": "string"},
-    "description": "the same as cursor (PRODUCT.md calls it the since cursor): list events after this id",
+    "description": "the same as cursor (some clients call it the since cursor): list events after this id",
 }
 _VERSION_PARAMS = [
     {"name": "namespace", "in": "path", "required": True, "schema": {"type": "string"}},
@@ -378,7 +378,7 @@ def _paths() -> dict[str, Any]:
             "post": {
                 "operationId": "register",
                 "summary": "Register a version of an event",
-                "description": "Several broken rules: the first in the seed's table order decides, "
+                "description": "Several broken rules: the first in the error-code table's order decides, "
                 "details.errors lists all. version_already_exists carries details.schemaHash, "
                 "details.sameSchema and details.existing.",
                 "requestBody": _body("CandidateRequest"),

@@ -72,7 +72,7 @@ def _plan_name(plan: PlanTier) -> str:
 def _resolve_target(
     org: Org, plan: PlanTier, request: EmitRequest, rows: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """The registration an emit goes to, or :class:`_Refused` with the seed's code."""
+    """The registration an emit goes to, or :class:`_Refused` with its error code."""
     label = request.name
     if not rows:
         raise _Refused(
@@ -288,7 +288,7 @@ def health(store: Store, org: Org) -> dict[str, Any]:
 def lifecycle_events(store: Store, org: Org, query: dict[str, str]) -> dict[str, Any]:
     """A page of the organisation's lifecycle log, oldest first."""
     limit = bodies.query_limit(query)
-    # PRODUCT.md §3 calls it a "since cursor": ?since= is the same parameter as ?cursor=.
+    # docs/registry.md calls it a "since cursor": ?since= is the same parameter as ?cursor=.
     cursor, since = query.get("cursor") or None, query.get("since") or None
     if cursor is not None and since is not None and cursor != since:
         raise invalid_request("since", "since is another name for cursor; send one of them, not both")

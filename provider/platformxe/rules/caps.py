@@ -1,6 +1,6 @@
 """The DoS guards on schemas: depth ≤ 5 and at most 50 properties across all levels.
 
-Depth (PRODUCT.md §4, made precise here): the root schema is level 1, and every step into a
+Depth (docs/rules.md, made precise here): the root schema is level 1, and every step into a
 subschema through an applicator keyword (see :mod:`platformxe.rules.walk`) adds one level. A
 property's schema under ``properties/<k>`` is one step below the object that declares it;
 ``$defs/<k>`` counts the same way. Boolean subschemas (``"additionalProperties": false``) add no

@@ -1,8 +1,8 @@
 """Error codes of the custom-events contract and the HTTP status each one carries.
 
 The seed document's error table is binding: its codes, its statuses and its *order* (a request
-that breaks several rules answers with the first code in table order, see PRODUCT.md §4).
-Codes that the seed does not list but the contract needs (``unauthenticated``,
+that breaks several rules answers with the first code in table order, see docs/rules.md).
+Codes that the specification does not list but the contract needs (``unauthenticated``,
 ``invalid_status_transition``, ``invalid_request``, ``not_found``) come after the seed's.
 """
 
@@ -38,13 +38,13 @@ class Code(StrEnum):
     MONTHLY_EMIT_QUOTA_EXCEEDED = "monthly_emit_quota_exceeded"
     BUS_RELAY_FAILED = "bus_relay_failed"
     CANNOT_ARCHIVE_GENERIC_EVENT = "cannot_archive_generic_event"
-    # Not in the seed's table; decided in PRODUCT.md.
+    # Not in the error-code table; decided in docs/rules.md.
     INVALID_STATUS_TRANSITION = "invalid_status_transition"
     UNAUTHENTICATED = "unauthenticated"
     INVALID_REQUEST = "invalid_request"
 
 
-#: HTTP status of each code (the seed's table, then PRODUCT.md's additions).
+#: HTTP status of each code (the error-code table, then our additions, docs/rules.md).
 HTTP_STATUS: dict[Code, int] = {
     Code.INVALID_NAMESPACE: 400,
     Code.RESERVED_NAMESPACE: 400,
@@ -75,11 +75,11 @@ HTTP_STATUS: dict[Code, int] = {
     Code.INVALID_REQUEST: 400,
 }
 
-#: Position of each code in the seed's table: the first broken rule in this order decides
+#: Position of each code in the error-code table: the first broken rule in this order decides
 #: the status and top-level code of an answer that breaks several.
 SEED_ORDER: dict[Code, int] = {code: index for index, code in enumerate(Code)}
 
 
 def first_in_seed_order(codes: list[Code] | list[str]) -> Code:
-    """The code that comes first in the seed's table among ``codes`` (which must not be empty)."""
+    """The code that comes first in the error-code table among ``codes`` (which must not be empty)."""
     return min((Code(c) for c in codes), key=SEED_ORDER.__getitem__)

@@ -1,6 +1,6 @@
 """Namespaces, names, the reserved list, the org allowlist and the generic catch-all event.
 
-The regexes, the reserved list and the canonical-name shape come from the seed document
+The regexes, the reserved list and the canonical-name shape come from the product specification (summarised in docs/rules.md)
 ("Reference — namespaces & naming"). Matching uses ``re.fullmatch`` on purpose: a ``$`` anchor
 with ``re.match`` would also accept a value that ends in a newline (``"lettings\\n"``).
 """
@@ -31,12 +31,12 @@ __all__ = [
     "validate_namespace",
 ]
 
-#: Namespace shape (seed): a lowercase letter, then 1–30 of ``a-z 0-9 _ -``.
+#: Namespace shape (product specification): a lowercase letter, then 1–30 of ``a-z 0-9 _ -``.
 NAMESPACE_RE = re.compile(r"[a-z][a-z0-9_-]{1,30}")
-#: Name shape (seed): a lowercase letter, then 1–60 of ``a-z 0-9 _ . -``.
+#: Name shape (product specification): a lowercase letter, then 1–60 of ``a-z 0-9 _ . -``.
 NAME_RE = re.compile(r"[a-z][a-z0-9_.-]{1,60}")
 
-#: Namespaces blocked globally (seed), in the seed's order of mention.
+#: Namespaces blocked globally (product specification), in the order the specification names them.
 RESERVED_NAMESPACES: frozenset[str] = frozenset(
     {
         "identity",
@@ -59,7 +59,7 @@ RESERVED_NAMESPACES: frozenset[str] = frozenset(
 GENERIC_NAMESPACE = "platformxe"
 GENERIC_NAME = "generic"
 GENERIC_VERSION = "1.0.0"
-#: Payload schema of the platform-provided catch-all (PRODUCT.md §3).
+#: Payload schema of the platform-provided catch-all (docs/registry.md).
 GENERIC_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -122,7 +122,7 @@ def is_generic(namespace: str, name: str) -> bool:
 def check_generic(namespace: str, name: str) -> list[Problem]:
     """``cannot_register_generic_event`` when a tenant tries to register ``platformxe.generic``.
 
-    For that event this problem replaces ``reserved_namespace`` (PRODUCT.md §4): callers drop the
+    For that event this problem replaces ``reserved_namespace`` (docs/rules.md): callers drop the
     reserved-namespace problem when this one is reported.
     """
     if is_generic(namespace, name):
@@ -155,7 +155,7 @@ def check_allowlist(namespace: str, allowlist: frozenset[str]) -> list[Problem]:
 
 
 def canonical_name(organization_id: str, namespace: str, name: str, version: str) -> str:
-    """The bus name ``TENANT_CUSTOM:<org>:<namespace>.<name>@<version>`` (seed)."""
+    """The bus name ``TENANT_CUSTOM:<org>:<namespace>.<name>@<version>`` (product specification)."""
     return f"TENANT_CUSTOM:{organization_id}:{namespace}.{name}@{version}"
 
 

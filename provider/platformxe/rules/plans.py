@@ -1,4 +1,4 @@
-"""What each plan tier allows (seed table "Plan tiers", PRODUCT.md §4)."""
+"""What each plan tier allows (docs/rules.md)."""
 
 from __future__ import annotations
 

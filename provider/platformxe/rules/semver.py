@@ -88,7 +88,7 @@ def validate_version(text: str) -> list[Problem]:
 def legal_next_versions(previous: str) -> tuple[str, str, str]:
     """The only versions allowed after ``previous``: (next patch, next minor, next major).
 
-    From 1.4.2 they are 1.4.3, 1.5.0 and 2.0.0 (PRODUCT.md §4, single-step bumps).
+    From 1.4.2 they are 1.4.3, 1.5.0 and 2.0.0 (docs/rules.md, single-step bumps).
     """
     major, minor, patch = parse_version(previous)
     return (

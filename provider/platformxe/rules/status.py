@@ -1,4 +1,4 @@
-"""Lifecycle status transitions of one registered version (PRODUCT.md §4)."""
+"""Lifecycle status transitions of one registered version (docs/rules.md)."""
 
 from __future__ import annotations
 

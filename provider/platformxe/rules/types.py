@@ -157,7 +157,7 @@ class OrgContext:
     """What the registry knows of the calling organisation, for org-level rules.
 
     ``registrations_used`` counts (namespace, name) pairs with a non-archived version, never
-    ``platformxe.generic`` (PRODUCT.md §4).
+    ``platformxe.generic`` (docs/rules.md).
     """
 
     organization_id: str

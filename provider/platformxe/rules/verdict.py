@@ -73,7 +73,7 @@ def _name_problems(candidate: Candidate, org: OrgContext | None) -> list[Problem
     problems = validate_namespace(candidate.namespace)
     generic = check_generic(candidate.namespace, candidate.name)
     if generic:
-        # PRODUCT.md §4: registering platformxe.generic is this code, not reserved_namespace.
+        # docs/rules.md: registering platformxe.generic is this code, not reserved_namespace.
         problems = [p for p in problems if p.code is not Code.RESERVED_NAMESPACE] + generic
     problems += validate_name(candidate.name)
     problems += validate_version(candidate.version)

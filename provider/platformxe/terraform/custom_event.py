@@ -53,7 +53,7 @@ class CustomEventResource(Resource):
     type_name = "platformxe_custom_event"
 
     def schema(self) -> Schema:
-        """Attributes of PRODUCT.md §2 (see :mod:`platformxe.terraform.resource_schema`)."""
+        """Attributes of docs/provider.md (see :mod:`platformxe.terraform.resource_schema`)."""
         return custom_event_schema()
 
     def identity_schema(self) -> IdentitySchema | None:

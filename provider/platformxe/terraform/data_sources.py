@@ -229,7 +229,7 @@ class CustomEventsHealthDataSource(DataSource):
                     List(_FAILURE_TYPE),
                     computed=True,
                     description=(
-                        "The last 10 refused emits, newest first: `name`, `version`, `code` (the seed's error "
+                        "The last 10 refused emits, newest first: `name`, `version`, `code` (the error "
                         "code), `message`, `occurred_at`, `delivery_status` and `event_id`."
                     ),
                 ),

@@ -1,4 +1,4 @@
-"""What the provider tells a person: findings with an attribute path and the seed's code.
+"""What the provider tells a person: findings with an attribute path and its error code.
 
 The decision modules (validation, planning) return the plugin layer's plain
 :class:`~platformxe.tfplugin.diagnostics.Diagnostic` values (no protocol types), so the decisions

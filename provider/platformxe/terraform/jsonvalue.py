@@ -4,7 +4,7 @@
 byte for byte, so a heredoc re-indented or with its keys reordered would look like a change and
 (because both attributes force replacement) plan a destroy/create of a registered version. The
 provider therefore compares the *parsed* documents and, when they are equal, hands Terraform the
-prior string back: Terraform then sees no difference at all (TERRAFORM-FACTS.md).
+prior string back: Terraform then sees no difference at all (docs/provider.md).
 
 Two JSON documents are the same when their parsed values are: object key order and whitespace
 never matter, and two numbers are the same when they denote the same value (``1``, ``1.0`` and

@@ -1,6 +1,6 @@
 """The plan of one ``platformxe_custom_event``: create, update in place, replace, or refuse.
 
-Decisions, in order (PRODUCT.md §2):
+Decisions, in order (docs/provider.md):
 1. ``payload_schema`` / ``payload_example`` equal as JSON to the prior state keep the prior text
    (whitespace, key order and number spelling never show a diff).
 2. A change of namespace, name, version, schema or example replaces the resource (a registered

@@ -2,7 +2,7 @@
 
 The SDK (``platformxe.client``) raises one exception class per seed error code plus transport
 errors. The provider turns each into an error that says what it was doing, what the registry
-answered (with the seed's code) and, where the answer carries several broken rules, one error per
+answered (with its error code) and, where the answer carries several broken rules, one error per
 rule on its attribute.
 """
 

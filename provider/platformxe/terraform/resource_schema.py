@@ -1,4 +1,4 @@
-"""Schema of ``platformxe_custom_event`` (PRODUCT.md §2), every attribute described in markdown.
+"""Schema of ``platformxe_custom_event`` (docs/provider.md), every attribute described in markdown.
 
 The descriptions are the provider's reference documentation: ``docs/provider.md`` and generated
 docs are built from them, and Terraform shows them in editors.

@@ -6,7 +6,7 @@ existed when it was registered. They are kept from the plan after a create, and 
 refreshes. When nothing holds them (an import, a plan that could not judge), they are derived
 from the registry's history: bumps are single steps and never downgrades, so every lower version
 of the event existed when this one was registered, and the highest of them is the one it was
-judged against (PRODUCT.md §4).
+judged against (docs/rules.md).
 """
 
 from __future__ import annotations

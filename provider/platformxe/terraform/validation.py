@@ -70,7 +70,7 @@ def _null_example_problem() -> Diagnostic:
 
 
 def validate_event_config(values: Mapping[str, Any]) -> list[Diagnostic]:
-    """Every problem of a resource configuration, each on its attribute with the seed's code.
+    """Every problem of a resource configuration, each on its attribute with its error code.
 
     ``values`` maps attribute names to values: ``None`` = not set, :data:`UNKNOWN` = known only
     after apply.

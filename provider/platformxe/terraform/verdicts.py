@@ -44,7 +44,7 @@ _LISTED_CHANGES = 3
 
 
 def event_label(namespace: str, name: str) -> str:
-    """``lettings.property.favorited`` — how the seed names an event."""
+    """``lettings.property.favorited`` — how docs name an event."""
     return f"{namespace}.{name}"
 
 
