@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from platformxe.terraform.data_sources import CustomEventDataSource, CustomEventsDataSource
+from platformxe.terraform.data_sources.custom_event import CustomEventDataSource
+from platformxe.terraform.data_sources.custom_events import CustomEventsDataSource
 from platformxe.tfplugin.cty import UNKNOWN
 from platformxe.tfplugin.framework import DataSource, ValidateRequest
 
@@ -12,7 +13,7 @@ from platformxe.tfplugin.framework import DataSource, ValidateRequest
 def problems(source: DataSource, **config: Any) -> list[tuple[tuple[Any, ...], str]]:
     req = ValidateRequest(source.type_name, config)
     source.validate_config(req)
-    return [(d.path, d.summary.rsplit("(", 1)[1].rstrip(")")) for d in req.diagnostics]
+    return [(d.path, d.code) for d in req.diagnostics]
 
 
 def test_a_bad_namespace_is_invalid_namespace_not_a_missing_version() -> None:

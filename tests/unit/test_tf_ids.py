@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from platformxe.terraform.ids import ImportId, parse_import_id, resource_id
+from platformxe.terraform.custom_event.import_id import ImportId, parse_import_id, resource_id
 
 
 def test_resource_id_uses_a_slash_because_names_contain_dots() -> None:

@@ -10,7 +10,9 @@ import pytest
 from platformxe.rules import Candidate, ExistingVersion, SchemaChange, SemverBump, Verdict, dry_run_verdict
 from platformxe.rules.codes import Code
 from platformxe.rules.types import Problem
-from platformxe.terraform.planning import COMPUTED_ATTRIBUTES, PlanChecks, PlannedVersions, plan_event
+from platformxe.model.custom_event import COMPUTED_ATTRIBUTES
+from platformxe.terraform.custom_event.plan import plan_event
+from platformxe.terraform.provider_data import PlanChecks, PlannedVersions
 from platformxe.tfplugin.cty import UNKNOWN
 from platformxe.tfplugin.diagnostics import Severity
 
@@ -197,7 +199,7 @@ def test_breaking_change_as_minor_is_an_error_on_version_naming_the_major() -> N
     [problem] = errors(result)
     assert problem.path == ("version",)
     assert "this change is breaking; register it as 2.0.0" in problem.summary
-    assert "minor_must_be_backwards_compatible" in problem.summary
+    assert problem.code == "minor_must_be_backwards_compatible"
     assert result.values["semver_bump"] is UNKNOWN
 
 
@@ -208,7 +210,7 @@ def test_skipping_a_version_names_the_legal_ones() -> None:
     )
     [problem] = errors(result)
     assert problem.path == ("version",)
-    assert "version_invalid_jump" in problem.summary
+    assert problem.code == "version_invalid_jump"
     assert "register it as 1.0.1" in problem.summary
 
 
@@ -232,7 +234,7 @@ def test_create_over_a_different_existing_version_is_refused_with_an_import_hint
     result = plan_event(None, config(), organization_id=ORG, checks=PlanChecks.REMOTE, ask_registry=registry)
     [problem] = errors(result)
     assert problem.path == ("version",)
-    assert "version_already_exists" in problem.summary
+    assert problem.code == "version_already_exists"
     assert (
         'terraform import platformxe_custom_event.<name> "lettings/property.favorited@1.0.0"'
         in problem.detail
@@ -290,7 +292,7 @@ def test_published_to_draft_is_a_plan_error_on_status() -> None:
     result = plan_event(state(), config(status="draft"), organization_id=ORG, checks=PlanChecks.REMOTE)
     [problem] = errors(result)
     assert problem.path == ("status",)
-    assert "invalid_status_transition" in problem.summary
+    assert problem.code == "invalid_status_transition"
     assert '"archived"' in problem.detail
 
 
@@ -322,7 +324,7 @@ def test_offline_refuses_an_illegal_bump_against_the_version_in_state() -> None:
         checks=PlanChecks.OFFLINE,
     )
     [problem] = errors(result)
-    assert problem.path == ("version",) and "patch_must_be_byte_equal" in problem.summary
+    assert problem.path == ("version",) and problem.code == "patch_must_be_byte_equal"
 
 
 def test_offline_create_does_not_guess_the_bump() -> None:
@@ -358,7 +360,7 @@ def test_other_registry_rules_land_on_their_attribute() -> None:
         None, config(), organization_id=ORG, checks=PlanChecks.REMOTE, ask_registry=lambda c: refused
     )
     [problem] = errors(result)
-    assert problem.path == ("namespace",) and "namespace_not_allowed" in problem.summary
+    assert problem.path == ("namespace",) and problem.code == "namespace_not_allowed"
 
 
 def test_a_version_planned_alongside_another_of_its_event_is_judged_at_apply() -> None:
@@ -408,7 +410,7 @@ def test_adopting_a_published_version_as_draft_is_a_plan_error_on_status() -> No
     [problem] = errors(result)
     assert warnings(result) == []  # no "apply will adopt it" promise
     assert problem.path == ("status",)
-    assert "invalid_status_transition" in problem.summary
+    assert problem.code == "invalid_status_transition"
     assert 'set status = "published"' in problem.summary
     assert "terraform import" in problem.detail
 
@@ -425,7 +427,7 @@ def test_adopting_a_version_registered_with_another_example_is_a_plan_error_nami
     )
     [problem] = errors(result)
     assert problem.path == ("payload_example",)
-    assert "version_already_exists" in problem.summary
+    assert problem.code == "version_already_exists"
     assert "bump to 1.0.1" in problem.summary
     # the same example, written differently, is adopted
     same = plan_event(

@@ -6,13 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from platformxe.terraform.data_sources import (
-    CustomEventDataSource,
-    CustomEventsDataSource,
-    CustomEventsHealthDataSource,
-)
+from platformxe.terraform.custom_event.schema import custom_event_identity_schema, custom_event_schema
+from platformxe.terraform.data_sources.custom_event import CustomEventDataSource
+from platformxe.terraform.data_sources.custom_events import CustomEventsDataSource
+from platformxe.terraform.data_sources.custom_events_health import CustomEventsHealthDataSource
 from platformxe.terraform.provider import PlatformXeProvider
-from platformxe.terraform.resource_schema import custom_event_identity_schema, custom_event_schema
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "provider.md"
 
@@ -68,8 +66,8 @@ def test_json_attributes_compare_semantically() -> None:
 def test_starting_the_plugin_imports_no_http_or_schema_library() -> None:
     code = (
         "import sys\n"
-        "import platformxe.terraform.plugin, platformxe.terraform.provider, platformxe.terraform.custom_event\n"
-        "import platformxe.terraform.data_sources\n"
+        "import platformxe.terraform.plugin, platformxe.terraform.provider\n"
+        "import platformxe.terraform.custom_event.resource, platformxe.terraform.data_sources.custom_events\n"
         "print(sorted(m for m in ('httpx', 'jsonschema', 'platformxe.rules.compat.core') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

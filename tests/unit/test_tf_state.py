@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from platformxe.terraform.state import history_values, state_from_registration, verdict_values_missing
+from platformxe.terraform.custom_event.state import (
+    history_values,
+    state_from_registration,
+    verdict_values_missing,
+)
 from platformxe.tfplugin.cty import UNKNOWN
 
 SCHEMA = {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}

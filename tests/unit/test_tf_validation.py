@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from platformxe.terraform.validation import validate_event_config
+from platformxe.terraform.custom_event.validate import validate_event_config
 from platformxe.tfplugin.cty import UNKNOWN
 
 GOOD_SCHEMA = json.dumps({"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]})
@@ -29,8 +29,8 @@ def cfg(**overrides: Any) -> dict[str, Any]:
 
 
 def found(values: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
-    """(path, code) of every problem; the code is the parenthesised tail of the summary."""
-    return [(d.path, d.summary.rsplit("(", 1)[1].rstrip(")")) for d in validate_event_config(values)]
+    """(path, code) of every problem."""
+    return [(d.path, d.code) for d in validate_event_config(values)]
 
 
 def test_a_good_configuration_has_no_problem() -> None:
@@ -65,13 +65,13 @@ def test_schema_caps_and_metaschema_problems_carry_the_json_pointer_in_the_detai
     for _ in range(6):
         deep = {"type": "object", "properties": {"x": deep}}
     [problem] = validate_event_config(cfg(payload_schema=json.dumps(deep)))
-    assert problem.path == ("payload_schema",) and "schema_too_deep" in problem.summary
+    assert problem.path == ("payload_schema",) and problem.code == "schema_too_deep"
     wide = {"type": "object", "properties": {f"p{i}": {"type": "string"} for i in range(51)}}
     [problem] = validate_event_config(cfg(payload_schema=json.dumps(wide)))
-    assert "schema_too_wide" in problem.summary
+    assert problem.code == "schema_too_wide"
     bad_type = {"type": "object", "properties": {"a": {"type": "strin"}}}
     [problem] = validate_event_config(cfg(payload_schema=json.dumps(bad_type)))
-    assert "invalid_json_schema" in problem.summary
+    assert problem.code == "invalid_json_schema"
     assert "/properties/a/type" in problem.detail
     assert "payload_schema" in problem.detail and "payloadSchema" not in problem.detail
 
@@ -93,7 +93,7 @@ def test_unknown_values_are_not_judged_but_the_rest_is() -> None:
 
 def test_openapi_30_nullable_is_refused_with_a_hint() -> None:
     [problem] = validate_event_config(cfg(payload_schema=json.dumps({"type": "object", "nullable": True})))
-    assert "invalid_json_schema" in problem.summary and '"null"' in problem.detail
+    assert problem.code == "invalid_json_schema" and '"null"' in problem.detail
 
 
 def test_a_json_null_example_is_refused_with_the_way_out() -> None:

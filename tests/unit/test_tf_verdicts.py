@@ -5,7 +5,12 @@ from __future__ import annotations
 from platformxe.rules import SchemaChange, SemverBump, Verdict
 from platformxe.rules.codes import Code
 from platformxe.rules.types import Problem
-from platformxe.terraform.verdicts import changes_value, verdict_diagnostics, verdict_from_body, verdict_line
+from platformxe.terraform.custom_event.verdicts import (
+    changes_value,
+    verdict_diagnostics,
+    verdict_from_body,
+    verdict_line,
+)
 from platformxe.tfplugin.diagnostics import Severity
 
 
@@ -93,6 +98,7 @@ def test_downgrade_is_an_error_on_version_naming_the_legal_version() -> None:
     )
     [problem], adopt = verdict_diagnostics("a", "b", "2.0.0", refused)
     assert adopt is None and problem.path == ("version",)
-    assert problem.summary == (
+    assert problem.shown_summary == (
         "a.b 2.0.0: 2.0.0 is lower than the highest registered version 3.0.0; register it as 4.0.0 (version_downgrade)"
     )
+    assert problem.code == "version_downgrade"

@@ -31,7 +31,8 @@ _DEFINITION = (
     Field("description"),
 )
 _VERSION_REF = (Field("namespace", required=True), Field("name", required=True), Field("version"))
-_UPDATE = (*_VERSION_REF, Field("status"), Field("description"))
+# description=None is sent (it clears the description); leaving it out changes nothing.
+_UPDATE = (*_VERSION_REF, Field("status"), Field("description", none_is_absent=False))
 _LIST = (Field("namespace"), Field("name"), Field("status"), Field("limit"), Field("cursor"))
 _EMIT = (
     Field("name", required=True),
@@ -212,11 +213,12 @@ class CustomEvents:
         name: str | None = None,
         version: str | None = None,
         status: str | None = None,
-        description: str | None = None,
+        description: Any = MISSING,
     ) -> ApiObject:
         """Change the status and/or description of one version; returns the registration.
 
-        Illegal transitions raise ``InvalidStatusTransition`` (the message lists the legal ones).
+        ``description=None`` clears the description; leaving it out keeps it. Illegal transitions
+        raise ``InvalidStatusTransition`` (the message lists the legal ones).
         """
         spec, namespace = (namespace, None) if isinstance(namespace, Mapping) else (None, namespace)
         fields = gather(

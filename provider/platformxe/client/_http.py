@@ -229,15 +229,17 @@ def _transport_error(exc: Exception, method: str, url: str, attempts: int) -> Tr
     tries = f" after {attempts} attempts" if attempts > 1 else ""
     if isinstance(exc, httpx.TimeoutException):
         return RequestTimeout(
-            f"{method} {url} timed out{tries} ({type(exc).__name__}); raise timeout= if the server is slow",
+            f"{method} {url} timed out{tries} ({type(exc).__name__})",
             method=method,
             url=url,
+            advice="raise timeout= if the server is slow",
         )
     if isinstance(exc, httpx.ConnectError):
         return ConnectError(
-            f"cannot connect to {url}{tries}: {exc}; is the registry running and the endpoint right?",
+            f"cannot connect to {url}{tries}: {exc}",
             method=method,
             url=url,
+            advice="check that the registry is running and that the endpoint is right",
         )
     return TransportError(
         f"{method} {url} failed{tries}: {type(exc).__name__}: {exc}", method=method, url=url

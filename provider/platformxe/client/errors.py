@@ -129,10 +129,17 @@ class ConfigurationError(PlatformXeError):
 
 
 class TransportError(PlatformXeError):
-    """No usable HTTP answer came back; ``method`` and ``url`` say which request (never its headers)."""
+    """No usable HTTP answer came back; ``method`` and ``url`` say which request (never its headers).
 
-    def __init__(self, message: str, *, method: str = "", url: str = "") -> None:
-        super().__init__(message)
+    ``what_happened`` is the failure alone and ``advice`` (possibly empty) what an application
+    using the SDK can do about it; ``str()`` joins both. Tools that give their own advice (the
+    Terraform provider names its own settings) show ``what_happened`` only.
+    """
+
+    def __init__(self, message: str, *, method: str = "", url: str = "", advice: str = "") -> None:
+        super().__init__(f"{message}; {advice}" if advice else message)
+        self.what_happened = message
+        self.advice = advice
         self.method = method
         self.url = url
 

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from platformxe.model.custom_event import RESOURCE_TYPE as CUSTOM_EVENT_TYPE
 from platformxe.rules.types import Problem, SchemaChange
 
-#: The resource type the checker looks at; every other resource in the plan is ignored.
-RESOURCE_TYPE = "platformxe_custom_event"
+#: The resource type the checker looks at (every other resource in the plan is ignored), from the
+#: model the provider uses too.
+RESOURCE_TYPE = CUSTOM_EVENT_TYPE
 
 
 class Action(StrEnum):

@@ -17,6 +17,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from platformxe.model.custom_event import CONFIG_ATTRIBUTES
+from platformxe.model.custom_event import JSON_ATTRIBUTES as JSON_ATTRIBUTE_NAMES
 from platformxe.plancheck.model import (
     RESOURCE_TYPE,
     Action,
@@ -28,19 +30,9 @@ from platformxe.plancheck.model import (
 
 __all__ = ["PlanInputError", "load_plan", "parse_plan", "read_plan_document"]
 
-#: Attributes a person configures; the ones shown when an update, replace or drift changes them.
-CONFIG_ATTRIBUTES = (
-    "namespace",
-    "name",
-    "version",
-    "payload_schema",
-    "payload_example",
-    "description",
-    "status",
-    "on_destroy",
-)
-#: Attributes holding JSON text: compared by meaning, not spelling (docs/provider.md).
-JSON_ATTRIBUTES = frozenset({"payload_schema", "payload_example"})
+#: Attributes a person configures (the ones shown when an update, replace or drift changes them),
+#: and those holding JSON text, compared by meaning, not spelling (docs/provider.md).
+JSON_ATTRIBUTES = frozenset(JSON_ATTRIBUTE_NAMES)
 
 
 class PlanInputError(Exception):

@@ -15,6 +15,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from platformxe.model.custom_event import IDENTITY_ATTRIBUTES
 from platformxe.plancheck.model import UNKNOWN_BUMP, Action, EventVerdict, VerdictSource
 from platformxe.plancheck.reader import is_unknown, json_equal
 from platformxe.rules.types import SchemaChange, SemverBump, Status
@@ -70,7 +71,7 @@ def computed_verdict(
     namespace, name = after.get("namespace"), after.get("name")
     unknown = [
         attribute
-        for attribute in ("namespace", "name", "version")
+        for attribute in IDENTITY_ATTRIBUTES
         if is_unknown(after_unknown, attribute) or not isinstance(after.get(attribute), str)
     ]
     if unknown:

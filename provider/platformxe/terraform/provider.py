@@ -11,138 +11,26 @@ key's organisation, which every ``canonical_name`` contains, so canonical names 
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
-from platformxe.rules.types import Candidate, Verdict
-from platformxe.terraform.planning import PlanChecks, PlannedVersions
-from platformxe.terraform.registry_errors import diagnostics_for, raise_for
+from platformxe.client import Client, ConfigurationError, PlatformXeError
+from platformxe.rules.codes import Code
+from platformxe.terraform.custom_event.resource import CustomEventResource
+from platformxe.terraform.data_sources.custom_event import CustomEventDataSource
+from platformxe.terraform.data_sources.custom_events import CustomEventsDataSource
+from platformxe.terraform.data_sources.custom_events_health import CustomEventsHealthDataSource
+from platformxe.terraform.diagnostics import diagnostics_for
+from platformxe.terraform.provider_data import PlanChecks, ProviderData
 from platformxe.tfplugin.cty import NUMBER, STRING, is_unknown
 from platformxe.tfplugin.framework import ConfigureRequest, DataSource, Provider, Resource, ValidateRequest
 from platformxe.tfplugin.schema import Attribute, Schema
 
-if TYPE_CHECKING:
-    from platformxe.client import Client
-
-__all__ = ["DEFAULT_MAX_RETRIES", "DEFAULT_REQUEST_TIMEOUT", "PlatformXeProvider", "ProviderData"]
+__all__ = ["DEFAULT_MAX_RETRIES", "DEFAULT_REQUEST_TIMEOUT", "PlatformXeProvider"]
 
 ENDPOINT_ENV = "PLATFORMXE_ENDPOINT"
 API_KEY_ENV = "PLATFORMXE_API_KEY"
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_REQUEST_TIMEOUT = 30.0
-
-
-@dataclass
-class ProviderData:
-    """What every resource and data source receives once the provider is configured."""
-
-    client: Client
-    endpoint: str
-    checks: PlanChecks
-    organization_id: str | None
-    planned_alongside: PlannedVersions = field(default_factory=PlannedVersions)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    #: Versions this process archived (a destroy, or the delete half of a replacement) → the status
-    #: they had, so a refused re-registration of the same version can put it back.
-    _archived: dict[tuple[str, str, str], str] = field(default_factory=dict)
-
-    def record_archived(self, namespace: str, name: str, version: str, previous_status: str) -> None:
-        """Remember that this process archived a version that had ``previous_status``."""
-        with self._lock:
-            self._archived[(namespace, name, version)] = previous_status
-
-    def restore_archived(self, namespace: str, name: str, version: str) -> str:
-        """Undo this process's archive of a version whose re-registration was refused.
-
-        Terraform replaces delete-then-create: when the create of the same version is refused (its
-        schema or example changed, only known at apply), the archive must not be the one lasting
-        effect. Returns a sentence for the error's detail ("" when this process archived nothing).
-        """
-        from platformxe.client import PlatformXeError
-
-        with self._lock:
-            previous = self._archived.pop((namespace, name, version), None)
-        if previous is None or previous == "archived":
-            return ""
-        label = f"{namespace}.{name} {version}"
-        try:
-            self.client.request("PATCH", version_path(namespace, name, version), json={"status": previous})
-        except PlatformXeError as exc:
-            return (
-                f"This apply archived {label} to replace it, and restoring it to {previous} failed ({exc}); "
-                f'restore it with PATCH {version_path(namespace, name, version)} {{"status": "{previous}"}}.'
-            )
-        return (
-            f"This apply had archived {label} to replace it; the provider restored it to {previous}, so the "
-            "registry is as before. It is no longer in Terraform state: bump the version to register the "
-            "change, or import the registered version."
-        )
-
-    def forget_archived(self, namespace: str, name: str, version: str) -> None:
-        """The version was registered again (or adopted): nothing to restore."""
-        with self._lock:
-            self._archived.pop((namespace, name, version), None)
-
-    def registered(self, namespace: str, name: str, version: str) -> dict[str, Any] | None:
-        """The registration of one version (camelCase API object), or None when it does not exist."""
-        from platformxe.client import EventNotRegistered, PlatformXeError
-
-        try:
-            return self.client.events.custom.get(namespace, name, version).to_dict()
-        except EventNotRegistered:
-            return None
-        except PlatformXeError as exc:
-            raise_for(exc, f"reading {namespace}.{name} {version}", self.endpoint)
-
-    def dry_run(self, candidate: Candidate) -> Verdict:
-        """The registry's verdict on ``candidate`` (``POST /dry-run``), for the plan."""
-        from platformxe.client import PlatformXeError
-        from platformxe.terraform.verdicts import verdict_from_body
-
-        try:
-            answer = self.client.events.custom.dry_run(
-                namespace=candidate.namespace,
-                name=candidate.name,
-                version=candidate.version,
-                payload_schema=json_document(candidate.payload_schema),
-                payload_example=json_document(candidate.payload_example) if candidate.has_example else None,
-                description=candidate.description,
-                status=str(candidate.status),
-            )
-        except PlatformXeError as exc:
-            raise_for(
-                exc, f"checking {candidate.namespace}.{candidate.name} {candidate.version}", self.endpoint
-            )
-        return verdict_from_body(answer.to_dict())
-
-
-def configured(provider_data: Any) -> ProviderData:
-    """The configured provider's data, or one clear error when Terraform has not configured it."""
-    if not isinstance(provider_data, ProviderData):
-        from platformxe.tfplugin.diagnostics import DiagnosticError
-
-        raise DiagnosticError(
-            "The PlatformXe provider is not configured",
-            "Terraform called the provider before configuring it; check the provider block.",
-        )
-    return provider_data
-
-
-def version_path(namespace: str, name: str, version: str) -> str:
-    """The API path of one registered version (each segment percent-encoded)."""
-    from urllib.parse import quote
-
-    segments = (quote(part, safe="") for part in (namespace, name, version))
-    return "/v1/events/custom/registrations/{}/{}/versions/{}".format(*segments)
-
-
-def json_document(text: Any) -> Any:
-    """The parsed JSON document of a JSON string attribute (sent to the registry as JSON, not text)."""
-    import json
-
-    return json.loads(text) if isinstance(text, str) else text
 
 
 _DESCRIPTIONS = {
@@ -213,23 +101,26 @@ class PlatformXeProvider(Provider):
         checks = config.get("plan_checks")
         if isinstance(checks, str) and checks not in {c.value for c in PlanChecks}:
             req.diagnostics.error(
-                "Invalid plan_checks (invalid_request)",
+                "Invalid plan_checks",
                 f'plan_checks "{checks}" is not accepted; use "remote", "offline" or "off".',
                 "plan_checks",
+                Code.INVALID_REQUEST,
             )
         retries = config.get("max_retries")
         if retries is not None and not is_unknown(retries) and (retries < 0 or int(retries) != retries):
             req.diagnostics.error(
-                "Invalid max_retries (invalid_request)",
+                "Invalid max_retries",
                 f"max_retries {retries} must be a whole number ≥ 0.",
                 "max_retries",
+                Code.INVALID_REQUEST,
             )
         timeout = config.get("request_timeout")
         if timeout is not None and not is_unknown(timeout) and timeout <= 0:
             req.diagnostics.error(
-                "Invalid request_timeout (invalid_request)",
+                "Invalid request_timeout",
                 f"request_timeout {timeout} must be a positive number of seconds.",
                 "request_timeout",
+                Code.INVALID_REQUEST,
             )
 
     def configure(self, req: ConfigureRequest) -> ProviderData | None:
@@ -267,8 +158,6 @@ class PlatformXeProvider(Provider):
         retries = config.get("max_retries")
         timeout = config.get("request_timeout")
 
-        from platformxe.client import Client, ConfigurationError, PlatformXeError
-
         try:
             client = Client(
                 endpoint,
@@ -296,16 +185,8 @@ class PlatformXeProvider(Provider):
 
     def resources(self) -> Sequence[Resource]:
         """``platformxe_custom_event``."""
-        from platformxe.terraform.custom_event import CustomEventResource
-
         return (CustomEventResource(),)
 
     def data_sources(self) -> Sequence[DataSource]:
         """``platformxe_custom_event``, ``platformxe_custom_events``, ``platformxe_custom_events_health``."""
-        from platformxe.terraform.data_sources import (
-            CustomEventDataSource,
-            CustomEventsDataSource,
-            CustomEventsHealthDataSource,
-        )
-
         return (CustomEventDataSource(), CustomEventsDataSource(), CustomEventsHealthDataSource())

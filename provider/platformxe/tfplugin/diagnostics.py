@@ -1,8 +1,12 @@
 """Diagnostics: how a provider reports warnings and errors to Terraform.
 
 Errors are values, not exceptions crossing the wire: resource code adds them to the
-request's :class:`Diagnostics` (or raises :class:`DiagnosticError` to stop early), and the
-servicer turns any other exception into an error diagnostic too.
+request's :class:`Diagnostics` (or raises :class:`DiagnosticError`, carrying one or more of
+them, to stop early), and the servicer turns any other exception into an error diagnostic too.
+
+A diagnostic may carry a machine-readable ``code`` (for the PlatformXe provider: the error code
+of docs/rules.md). Terraform has no such field, so the wire summary shows it in parentheses
+after the summary (:attr:`Diagnostic.shown_summary`); code reading diagnostics reads ``code``.
 
 Attribute paths are sequences of steps: a ``str`` is an attribute name, an ``int`` is a list,
 tuple or set index, and :class:`ElementKey` is a map key (``("tags", ElementKey("team"))``).
@@ -63,16 +67,23 @@ class Severity(Enum):
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """One warning or error: ``summary`` is a short sentence, ``detail`` explains and suggests."""
+    """One warning or error: ``summary`` is a short sentence, ``detail`` explains and suggests,
+    ``code`` (optional) names the error for programs and searches."""
 
     severity: Severity
     summary: str
     detail: str = ""
     path: AttributePath = ()
+    code: str = ""
+
+    @property
+    def shown_summary(self) -> str:
+        """The summary as Terraform shows it: ``Reserved namespace (reserved_namespace)``."""
+        return f"{self.summary} ({self.code})" if self.code else self.summary
 
     def __str__(self) -> str:
         where = f" (at {format_path(self.path)})" if self.path else ""
-        text = f"{self.severity.name.lower()}: {self.summary}{where}"
+        text = f"{self.severity.name.lower()}: {self.shown_summary}{where}"
         return f"{text}: {self.detail}" if self.detail else text
 
 
@@ -82,13 +93,13 @@ class Diagnostics:
     def __init__(self, items: Iterable[Diagnostic] = ()) -> None:
         self._items: list[Diagnostic] = list(items)
 
-    def error(self, summary: str, detail: str = "", path: PathLike = None) -> Diagnostic:
+    def error(self, summary: str, detail: str = "", path: PathLike = None, code: str = "") -> Diagnostic:
         """Add an error (the operation fails) and return it."""
-        return self.add(Diagnostic(Severity.ERROR, summary, detail, as_path(path)))
+        return self.add(Diagnostic(Severity.ERROR, summary, detail, as_path(path), str(code)))
 
-    def warning(self, summary: str, detail: str = "", path: PathLike = None) -> Diagnostic:
+    def warning(self, summary: str, detail: str = "", path: PathLike = None, code: str = "") -> Diagnostic:
         """Add a warning (shown by ``terraform plan``/``apply``; nothing fails) and return it."""
-        return self.add(Diagnostic(Severity.WARNING, summary, detail, as_path(path)))
+        return self.add(Diagnostic(Severity.WARNING, summary, detail, as_path(path), str(code)))
 
     def add(self, diagnostic: Diagnostic) -> Diagnostic:
         """Add one ready-made diagnostic and return it."""
@@ -118,8 +129,30 @@ class Diagnostics:
 
 
 class DiagnosticError(Exception):
-    """Raise from provider code to stop the operation with one clean error diagnostic."""
+    """Raise from provider code to stop the operation with one or more error diagnostics.
 
-    def __init__(self, summary: str, detail: str = "", path: PathLike = None) -> None:
-        super().__init__(f"{summary}: {detail}" if detail else summary)
-        self.diagnostic = Diagnostic(Severity.ERROR, summary, detail, as_path(path))
+    ``DiagnosticError(summary, detail, path, code)`` builds one error;
+    :meth:`of` raises ready-made diagnostics (e.g. one per broken rule), all shown in order.
+    """
+
+    def __init__(self, summary: str, detail: str = "", path: PathLike = None, code: str = "") -> None:
+        self.diagnostics: tuple[Diagnostic, ...] = (
+            Diagnostic(Severity.ERROR, summary, detail, as_path(path), str(code)),
+        )
+        super().__init__(str(self.diagnostics[0]))
+
+    @classmethod
+    def of(cls, diagnostics: Iterable[Diagnostic]) -> DiagnosticError:
+        """An error carrying ``diagnostics`` (at least one) as they are."""
+        found = tuple(diagnostics)
+        if not found:
+            raise ValueError("DiagnosticError.of needs at least one diagnostic")
+        error = cls.__new__(cls)
+        error.diagnostics = found
+        Exception.__init__(error, "; ".join(str(d) for d in found))
+        return error
+
+    @property
+    def diagnostic(self) -> Diagnostic:
+        """The first (for most errors: the only) diagnostic."""
+        return self.diagnostics[0]

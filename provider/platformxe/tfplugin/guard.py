@@ -22,7 +22,7 @@ def run_guarded(
     try:
         return fn(*args)
     except DiagnosticError as exc:
-        diagnostics.add(exc.diagnostic)
+        diagnostics.extend(exc.diagnostics)
     except NotImplementedError as exc:
         diagnostics.error(
             f"{type_name}: {operation} is not supported", str(exc) or f"{operation} is not implemented"

@@ -244,7 +244,7 @@ class ProviderServicer:
         self.stop_requested.set()
         diags = Diagnostics()
         run_guarded(diags, self.provider.type_name, "stop", self.provider.stop)
-        return pb.StopProvider.Response(Error="; ".join(d.summary + ": " + d.detail for d in diags))
+        return pb.StopProvider.Response(Error="; ".join(d.shown_summary + ": " + d.detail for d in diags))
 
     # --- managed resources ---------------------------------------------------------------
 

@@ -54,11 +54,12 @@ def path_from_pb(path: pb.AttributePath) -> AttributePath:
 
 
 def diagnostics_to_pb(diagnostics: Iterable[Diagnostic]) -> list[pb.Diagnostic]:
-    """Framework diagnostics -> protobuf diagnostics (path only when there is one)."""
+    """Framework diagnostics -> protobuf diagnostics (path only when there is one; the code, which
+    the protocol has no field for, shown after the summary)."""
     out = []
     for d in diagnostics:
         severity = pb.Diagnostic.ERROR if d.severity is Severity.ERROR else pb.Diagnostic.WARNING
-        msg = pb.Diagnostic(severity=severity, summary=d.summary, detail=d.detail)
+        msg = pb.Diagnostic(severity=severity, summary=d.shown_summary, detail=d.detail)
         if d.path:
             msg.attribute.CopyFrom(path_to_pb(d.path))
         out.append(msg)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from platformxe.model.custom_event import EventVersion
+
 __all__ = ["CANONICAL_PREFIX", "ImportId", "parse_import_id", "resource_id"]
 
 CANONICAL_PREFIX = "TENANT_CUSTOM:"
@@ -32,7 +34,7 @@ class ImportId:
 
 def resource_id(namespace: str, name: str, version: str) -> str:
     """``lettings/property.favorited@1.0.0``."""
-    return f"{namespace}/{name}@{version}"
+    return EventVersion(namespace, name, version).id
 
 
 def _split_version(text: str, whole: str) -> tuple[str, str]:

@@ -15,16 +15,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from platformxe.model.custom_event import ON_DESTROY_VALUES, STATUS_VALUES
 from platformxe.rules.codes import Code
 from platformxe.rules.types import Candidate, Status
-from platformxe.terraform.findings import FIELD_ATTRIBUTES, error, problem_diagnostic
+from platformxe.rules.verdict import dry_run_verdict
+from platformxe.terraform.diagnostics import FIELD_ATTRIBUTES, error, problem_diagnostic
+from platformxe.terraform.jsonvalue import parse_json_text
 from platformxe.tfplugin.cty import is_unknown
 from platformxe.tfplugin.diagnostics import Diagnostic
 
-__all__ = ["ON_DESTROY_VALUES", "STATUS_VALUES", "validate_event_config"]
-
-STATUS_VALUES = tuple(s.value for s in Status)
-ON_DESTROY_VALUES = ("archive", "retain")
+__all__ = ["validate_event_config"]
 
 # Stand-ins for unknown attributes: valid, not reserved, never the generic event together.
 _PLACEHOLDERS: dict[str, Any] = {
@@ -39,16 +39,15 @@ _PLACEHOLDERS: dict[str, Any] = {
 def _choice_problem(attribute: str, value: str, accepted: tuple[str, ...]) -> Diagnostic:
     listed = ", ".join(f'"{v}"' for v in accepted)
     return error(
-        "Invalid value (invalid_request)",
+        "Invalid value",
         f'{attribute} "{value}" is not accepted; use one of {listed}.',
         attribute,
+        Code.INVALID_REQUEST,
     )
 
 
 def _is_json_null(text: Any) -> bool:
     """True for JSON text denoting ``null`` (whitespace allowed around it)."""
-    from platformxe.terraform.jsonvalue import parse_json_text
-
     if not isinstance(text, str) or "null" not in text:
         return False
     try:
@@ -61,11 +60,12 @@ def _null_example_problem() -> Diagnostic:
     # The registry stores a JSON null example as "no example", so the state would read back null
     # where the configuration holds the string "null": Terraform calls that an inconsistent result.
     return error(
-        f"payload_example is JSON null ({Code.PAYLOAD_EXAMPLE_DOES_NOT_MATCH_SCHEMA})",
+        "payload_example is JSON null",
         'payload_example = "null" is not an example payload: the registry treats it as no example at all. '
         "Omit payload_example (or set it to null) when the version has no example, or give a JSON "
         "payload the schema accepts.",
         "payload_example",
+        Code.PAYLOAD_EXAMPLE_DOES_NOT_MATCH_SCHEMA,
     )
 
 
@@ -75,8 +75,6 @@ def validate_event_config(values: Mapping[str, Any]) -> list[Diagnostic]:
     ``values`` maps attribute names to values: ``None`` = not set, :data:`UNKNOWN` = known only
     after apply.
     """
-    from platformxe.rules.verdict import dry_run_verdict
-
     unknown = {attribute for attribute, value in values.items() if is_unknown(value)}
 
     def known(attribute: str) -> Any:

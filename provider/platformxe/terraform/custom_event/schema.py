@@ -1,7 +1,9 @@
 """Schema of ``platformxe_custom_event`` (docs/provider.md), every attribute described in markdown.
 
 The descriptions are the provider's reference documentation: ``docs/provider.md`` and generated
-docs are built from them, and Terraform shows them in editors.
+docs are built from them, and Terraform shows them in editors. ``requires_replace`` here is the
+only statement of which attributes force a replacement: the plan reads it
+(:func:`replacing_attributes`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from platformxe.terraform.jsonvalue import same_json
 from platformxe.tfplugin.cty import BOOL, STRING, List, Object
 from platformxe.tfplugin.schema import Attribute, IdentityAttribute, IdentitySchema, Schema
 
-__all__ = ["CHANGE_TYPE", "custom_event_identity_schema", "custom_event_schema"]
+__all__ = ["CHANGE_TYPE", "custom_event_identity_schema", "custom_event_schema", "replacing_attributes"]
 
 #: One detected schema change, as in the registry's dry-run ``changes[]``.
 CHANGE_TYPE = Object({"kind": STRING, "path": STRING, "breaking": BOOL, "message": STRING, "witness": STRING})
@@ -165,4 +167,12 @@ def custom_event_identity_schema() -> IdentitySchema:
             "name": IdentityAttribute(STRING, required_for_import=True, description="Event name."),
             "version": IdentityAttribute(STRING, required_for_import=True, description="Event version."),
         }
+    )
+
+
+@cache
+def replacing_attributes() -> tuple[str, ...]:
+    """The attributes whose change replaces the resource (registers a new version), in schema order."""
+    return tuple(
+        name for name, attribute in custom_event_schema().attributes.items() if attribute.requires_replace
     )

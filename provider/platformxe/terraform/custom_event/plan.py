@@ -4,7 +4,8 @@ Decisions, in order (docs/provider.md):
 1. ``payload_schema`` / ``payload_example`` equal as JSON to the prior state keep the prior text
    (whitespace, key order and number spelling never show a diff).
 2. A change of namespace, name, version, schema or example replaces the resource (a registered
-   version is immutable); status, description and on_destroy change in place.
+   version is immutable; the schema's ``requires_replace`` says which attributes); status,
+   description and on_destroy change in place.
 3. A schema or example change without a version change is refused at plan: schemas are immutable
    per version, so the plan names the version to bump to instead of failing at apply.
 4. An in-place status change must be a legal transition (``published`` → ``draft`` is not).
@@ -24,63 +25,37 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
+from platformxe.model.custom_event import (
+    COMPUTED_ATTRIBUTES,
+    CONFIG_ATTRIBUTES,
+    DEFAULTS,
+    IDENTITY_ATTRIBUTES,
+    JSON_ATTRIBUTES,
+    VERDICT_ATTRIBUTES,
+    EventVersion,
+)
+from platformxe.rules.canonical import CanonicalJsonError, schema_hash
 from platformxe.rules.codes import Code
+from platformxe.rules.names import canonical_name
+from platformxe.rules.schema import detect_flavour, parse_json_field
+from platformxe.rules.semver import parse_version
+from platformxe.rules.status import LEGAL_TRANSITIONS, legal_status_transition
 from platformxe.rules.types import Candidate, ExistingVersion, Status, Verdict
-from platformxe.terraform.findings import error, warning
-from platformxe.terraform.ids import resource_id
-from platformxe.terraform.jsonvalue import same_json
-from platformxe.terraform.verdicts import changes_value, event_label, import_hint, verdict_diagnostics
+from platformxe.rules.verdict import dry_run_verdict
+from platformxe.terraform.custom_event.schema import replacing_attributes
+from platformxe.terraform.custom_event.verdicts import changes_value, import_hint, verdict_diagnostics
+from platformxe.terraform.diagnostics import error, warning
+from platformxe.terraform.jsonvalue import dump_json, same_json
+from platformxe.terraform.provider_data import PlanChecks
 from platformxe.tfplugin.cty import UNKNOWN, is_unknown
 from platformxe.tfplugin.diagnostics import Diagnostic
 
-__all__ = [
-    "COMPUTED_ATTRIBUTES",
-    "DEFAULTS",
-    "IDENTITY_ATTRIBUTES",
-    "INPUT_ATTRIBUTES",
-    "JSON_ATTRIBUTES",
-    "VERDICT_ATTRIBUTES",
-    "PlanChecks",
-    "PlannedEvent",
-    "PlannedVersions",
-    "local_schema_facts",
-    "plan_event",
-]
+__all__ = ["PlannedEvent", "local_schema_facts", "plan_event"]
 
-INPUT_ATTRIBUTES = (
-    "namespace",
-    "name",
-    "version",
-    "payload_schema",
-    "payload_example",
-    "description",
-    "status",
-    "on_destroy",
-)
-IDENTITY_ATTRIBUTES = ("namespace", "name", "version")
-JSON_ATTRIBUTES = ("payload_schema", "payload_example")
-VERDICT_ATTRIBUTES = ("semver_bump", "previous_version", "changes")
-COMPUTED_ATTRIBUTES = (
-    "id",
-    "canonical_name",
-    "organization_id",
-    "created_at",
-    "schema_hash",
-    "schema_flavour",
-    *VERDICT_ATTRIBUTES,
-)
-DEFAULTS = {"status": Status.PUBLISHED.value, "on_destroy": "archive"}
-
-
-class PlanChecks(StrEnum):
-    """The provider's ``plan_checks`` setting."""
-
-    REMOTE = "remote"
-    OFFLINE = "offline"
-    OFF = "off"
+#: Attributes copied from configuration into the plan.
+INPUT_ATTRIBUTES = CONFIG_ATTRIBUTES
 
 
 @dataclass
@@ -99,33 +74,6 @@ AskRegistry = Callable[[Candidate], Verdict]
 Siblings = Callable[[str, str, str | None], Sequence[str | None]]
 
 
-class PlannedVersions:
-    """The order in which one provider process plans new versions of each event.
-
-    Terraform plans a resource after the resources it depends on, in the plan process and again in
-    the apply process, so with ``depends_on`` a lower version is always seen first; without it the
-    order is random. A version's answer is what was recorded before its *first* record, so a
-    resource planned twice in one process (a replacement) is judged the same way both times.
-    """
-
-    def __init__(self) -> None:
-        import threading
-
-        self._order: dict[tuple[str, str], list[str | None]] = {}
-        self._lock = threading.Lock()
-
-    def __call__(self, namespace: str, name: str, version: str | None) -> list[str | None]:
-        """Record ``version`` (None: unknown) and return the versions recorded before it."""
-        with self._lock:
-            order = self._order.setdefault((namespace, name), [])
-            if version is None:
-                order.append(None)
-                return []
-            if version not in order:
-                order.append(version)
-            return [v for v in order[: order.index(version)] if v != version]
-
-
 #: (namespace, name, version) → the registration (camelCase API object), or None when not registered.
 Registered = Callable[[str, str, str], Mapping[str, Any] | None]
 
@@ -135,8 +83,6 @@ def local_schema_facts(schema_text: str) -> tuple[str | None, str | None]:
 
     These are pure functions of the text, so the plan can show them without the registry.
     """
-    from platformxe.rules.canonical import CanonicalJsonError, schema_hash
-    from platformxe.rules.schema import detect_flavour, parse_json_field
 
     parsed, problems = parse_json_field(schema_text, "payloadSchema")
     if problems or not isinstance(parsed, dict | bool):
@@ -149,18 +95,17 @@ def local_schema_facts(schema_text: str) -> tuple[str | None, str | None]:
 
 
 def _status_diagnostics(before: str, after: Any) -> list[Diagnostic]:
-    from platformxe.rules.status import LEGAL_TRANSITIONS, legal_status_transition
-
     if is_unknown(after) or legal_status_transition(before, after):
         return []
     targets = sorted(new.value for old, new in LEGAL_TRANSITIONS if old.value == before)
     legal = ", ".join(f'"{t}"' for t in targets) or "none"
     return [
         error(
-            f'Impossible status change from "{before}" to "{after}" ({Code.INVALID_STATUS_TRANSITION})',
+            f'Impossible status change from "{before}" to "{after}"',
             f"A {before} version can move to: {legal}. Draft versions can be published or archived, published "
             "ones archived, archived ones published again; nothing goes back to draft.",
             "status",
+            Code.INVALID_STATUS_TRANSITION,
         )
     ]
 
@@ -169,11 +114,9 @@ def _new_version_values(planned: dict[str, Any], organization_id: str | None) ->
     """Computed attributes of a version about to be registered, known wherever possible."""
     namespace, name, version = (planned[a] for a in IDENTITY_ATTRIBUTES)
     identity_known = not any(is_unknown(v) for v in (namespace, name, version))
-    planned["id"] = resource_id(namespace, name, version) if identity_known else UNKNOWN
+    planned["id"] = EventVersion(namespace, name, version).id if identity_known else UNKNOWN
     planned["organization_id"] = organization_id or UNKNOWN
     if identity_known and organization_id:
-        from platformxe.rules.names import canonical_name
-
         planned["canonical_name"] = canonical_name(organization_id, namespace, name, version)
     else:
         planned["canonical_name"] = UNKNOWN
@@ -198,7 +141,7 @@ def _immutable_change(prior: Mapping[str, Any], planned: Mapping[str, Any], repl
 
 
 def _immutability_error(planned: Mapping[str, Any], attribute: str, suggested: str | None) -> Diagnostic:
-    label = f"{event_label(planned['namespace'], planned['name'])} {planned['version']}"
+    label = EventVersion.of(planned).label
     target = f"bump version to {suggested}" if suggested else "bump the version"
     what = (
         "schemas are immutable per version"
@@ -206,11 +149,12 @@ def _immutability_error(planned: Mapping[str, Any], attribute: str, suggested: s
         else ("the example is stored with the version and is immutable too")
     )
     return error(
-        f"{label}: {what}; {target} to register this change ({Code.VERSION_ALREADY_EXISTS})",
+        f"{label}: {what}; {target} to register this change",
         f"Version {planned['version']} is already registered with the schema and example in state. "
         f"Change `version` to {suggested or 'the next legal version'} so the change is registered as a new "
         "version (the registry keeps the old one).",
         attribute,
+        Code.VERSION_ALREADY_EXISTS,
     )
 
 
@@ -221,7 +165,7 @@ def _unknown_under_same_version(planned: Mapping[str, Any]) -> list[Diagnostic]:
     registered one, the registry refuses the replacement at apply (the provider then restores the
     version it archived for it, but the apply still fails).
     """
-    label = f"{event_label(planned['namespace'], planned['name'])} {planned['version']}"
+    label = EventVersion.of(planned).label
     out = []
     for attribute in JSON_ATTRIBUTES:
         if is_unknown(planned[attribute]):
@@ -240,22 +184,21 @@ def _unknown_under_same_version(planned: Mapping[str, Any]) -> list[Diagnostic]:
 
 
 def _out_of_order(planned: Mapping[str, Any], higher: Sequence[str]) -> Diagnostic:
-    event = event_label(planned["namespace"], planned["name"])
+    event = EventVersion.of(planned).event
     version, first = planned["version"], sorted(higher, key=_version_key)[0]
     return error(
         f"{event} {version} and {first} are both in this configuration: add depends_on = "
         f"[platformxe_custom_event.<the {version} resource>] to the {first} resource so versions are "
-        f"registered in order ({Code.VERSION_DOWNGRADE})",
+        "registered in order",
         f"Terraform planned {first} before {version} of the same event. Without depends_on the order is "
         f"random, and {version} registered after {first} would be a downgrade the registry refuses, so the plan "
         "stops here. depends_on makes Terraform plan and apply the lower version first every time.",
         "version",
+        Code.VERSION_DOWNGRADE,
     )
 
 
 def _version_key(version: str) -> tuple[int, ...]:
-    from platformxe.rules.semver import parse_version
-
     try:
         return tuple(parse_version(version))
     except ValueError:
@@ -282,7 +225,7 @@ def _sibling_order(
 def _judged_at_apply(candidate: Candidate, alongside: Sequence[str | None]) -> Diagnostic:
     others = ", ".join(sorted({v or "a version unknown at plan" for v in alongside}))
     return warning(
-        f"{event_label(candidate.namespace, candidate.name)} {candidate.version}: judged at apply, after "
+        f"{EventVersion(candidate.namespace, candidate.name, candidate.version).label}: judged at apply, after "
         f"{others} of the same event",
         "Several versions of this event are planned in this run, and the registry's dry-run cannot see the ones "
         "not registered yet, so semver_bump, previous_version and changes are known after apply. The registry "
@@ -299,9 +242,7 @@ def _adoption_errors(
     another example (immutable per version), would make the apply fail after a plan that promised
     to adopt, so the plan refuses them, naming what would pass.
     """
-    from platformxe.rules.status import legal_status_transition
-
-    label = f"{event_label(planned['namespace'], planned['name'])} {planned['version']}"
+    label = EventVersion.of(planned).label
     hint = import_hint(planned["namespace"], planned["name"], planned["version"])
     out: list[Diagnostic] = []
     current, wanted = adopt.details.get("status"), planned["status"]
@@ -314,17 +255,15 @@ def _adoption_errors(
         out.append(
             error(
                 f"{label}: version {planned['version']} is already {current} in the registry; a {current} "
-                f'version cannot go back to {wanted}: set status = "{current}" (or import it) '
-                f"({Code.INVALID_STATUS_TRANSITION})",
+                f'version cannot go back to {wanted}: set status = "{current}" (or import it)',
                 f"Apply would adopt the registered version (same schema) and then have to move it from "
                 f'"{current}" to "{wanted}", which the registry refuses.\n\n{hint}',
                 "status",
+                Code.INVALID_STATUS_TRANSITION,
             )
         )
     existing = registered(planned["namespace"], planned["name"], planned["version"]) if registered else None
     if existing is not None:
-        from platformxe.terraform.jsonvalue import dump_json
-
         example = existing.get("payloadExample")
         if not same_json(planned["payload_example"], None if example is None else dump_json(example)):
             target = (
@@ -333,11 +272,12 @@ def _adoption_errors(
             out.append(
                 error(
                     f"{label} is registered with another payload_example; examples are immutable per version: "
-                    f"{target} or import it ({Code.VERSION_ALREADY_EXISTS})",
+                    f"{target} or import it",
                     "The registered version has the same schema but "
                     + ("no example" if example is None else f"the example {dump_json(example)}")
                     + f". Match it, change `version`, or import the registered version.\n\n{hint}",
                     "payload_example",
+                    Code.VERSION_ALREADY_EXISTS,
                 )
             )
     return out
@@ -388,7 +328,7 @@ def plan_event(
             value = planned[attribute]
             if not is_unknown(value) and same_json(prior.get(attribute), value):
                 planned[attribute] = prior.get(attribute)
-        replace = [a for a in (*IDENTITY_ATTRIBUTES, *JSON_ATTRIBUTES) if planned[a] != prior.get(a)]
+        replace = [a for a in replacing_attributes() if planned[a] != prior.get(a)]
         if not replace:
             planned.update({a: prior.get(a) for a in COMPUTED_ATTRIBUTES})
             result.diagnostics += _status_diagnostics(str(prior.get("status")), planned["status"])
@@ -402,7 +342,7 @@ def plan_event(
         result.diagnostics.append(_out_of_order(planned, higher))
         return result
 
-    if any(is_unknown(planned[a]) for a in (*IDENTITY_ATTRIBUTES, *JSON_ATTRIBUTES)):
+    if any(is_unknown(planned[a]) for a in replacing_attributes()):
         if prior is not None and not any(a in replace for a in IDENTITY_ATTRIBUTES):
             result.diagnostics += _unknown_under_same_version(planned)
         return result  # judged once the inputs are known (at apply, by the registry itself)
@@ -431,8 +371,6 @@ def plan_event(
     if checks is PlanChecks.REMOTE and ask_registry is not None:
         verdict = ask_registry(candidate)
     elif immutable or (checks is PlanChecks.OFFLINE and existing):
-        from platformxe.rules.verdict import dry_run_verdict
-
         verdict = dry_run_verdict(candidate, existing)
         note = " [offline check against the version in state; the registry decides at apply]"
 

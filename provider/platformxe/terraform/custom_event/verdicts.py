@@ -15,15 +15,15 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from platformxe.model.custom_event import EventVersion
 from platformxe.rules.codes import Code
 from platformxe.rules.types import Problem, SchemaChange, SchemaFlavour, SemverBump, Verdict
-from platformxe.terraform.findings import error, problem_diagnostic, problem_from_body, warning
+from platformxe.terraform.diagnostics import error, problem_diagnostic, problem_from_body, warning
 from platformxe.tfplugin.diagnostics import Diagnostic
 
 __all__ = [
     "BUMP_CODES",
     "changes_value",
-    "event_label",
     "import_hint",
     "verdict_diagnostics",
     "verdict_from_body",
@@ -43,14 +43,9 @@ BUMP_CODES = frozenset(
 _LISTED_CHANGES = 3
 
 
-def event_label(namespace: str, name: str) -> str:
-    """``lettings.property.favorited`` — how docs name an event."""
-    return f"{namespace}.{name}"
-
-
 def import_hint(namespace: str, name: str, version: str) -> str:
     """How to bring an existing version under Terraform's management."""
-    address = f"{namespace}/{name}@{version}"
+    address = EventVersion(namespace, name, version).id
     return (
         "To manage the registered version instead, import it: "
         f'terraform import platformxe_custom_event.<name> "{address}" '
@@ -110,7 +105,7 @@ def _listed(messages: Sequence[str]) -> str:
 
 def verdict_line(namespace: str, name: str, version: str, verdict: Verdict) -> str:
     """The one-line statement of a valid verdict shown as the plan's warning."""
-    head = f"{event_label(namespace, name)} {version}"
+    head = EventVersion(namespace, name, version).label
     bump, previous = verdict.semver_bump, verdict.previous_version
     if bump is SemverBump.INITIAL or previous is None:
         return f"{head}: initial version (no earlier version of this event is registered)"
@@ -151,7 +146,7 @@ def verdict_diagnostics(
 
     ``note`` is appended to the warning line (e.g. that the check ran offline).
     """
-    head = f"{event_label(namespace, name)} {version}"
+    head = EventVersion(namespace, name, version).label
     out: list[Diagnostic] = []
     adopt: Problem | None = None
     for problem in verdict.errors:
@@ -163,14 +158,15 @@ def verdict_diagnostics(
             bump = f"register the change as {target}" if target else "register the change as a new version"
             out.append(
                 error(
-                    f"{head} is already registered with another schema; {bump} ({problem.code})",
+                    f"{head} is already registered with another schema; {bump}",
                     f"{problem.message}\n\n{import_hint(namespace, name, version)}",
                     "version",
+                    problem.code,
                 )
             )
         elif problem.code in BUMP_CODES:
             summary = _bump_summary(problem, version, verdict.previous_version, verdict.suggested_version)
-            out.append(error(f"{head}: {summary} ({problem.code})", problem.message, "version"))
+            out.append(error(f"{head}: {summary}", problem.message, "version", problem.code))
         else:
             out.append(problem_diagnostic(problem))
     if out:

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from platformxe.model.custom_event import DEFAULTS, VERDICT_ATTRIBUTES, EventVersion
+from platformxe.rules.semver import bump_kind, parse_version
 from platformxe.rules.types import SemverBump
-from platformxe.terraform.ids import resource_id
+from platformxe.terraform.custom_event.verdicts import changes_value
 from platformxe.terraform.jsonvalue import reconcile_json
-from platformxe.terraform.planning import DEFAULTS, VERDICT_ATTRIBUTES
-from platformxe.terraform.verdicts import changes_value
 from platformxe.tfplugin.cty import is_unknown
 
 __all__ = ["history_values", "state_from_registration", "verdict_values_missing"]
@@ -34,12 +34,10 @@ def state_from_registration(
     attributes, which the registry does not store.
     """
     prior = prior or {}
-    namespace, name, version = registration["namespace"], registration["name"], registration["version"]
+    ref = EventVersion.of(registration)
     values: dict[str, Any] = {
-        "id": resource_id(namespace, name, version),
-        "namespace": namespace,
-        "name": name,
-        "version": version,
+        "id": ref.id,
+        **ref.as_values(),
         "status": registration["status"],
         "description": registration.get("description"),
         "payload_schema": reconcile_json(_known(prior.get("payload_schema")), registration["payloadSchema"]),
@@ -71,8 +69,9 @@ def verdict_values_missing(values: Mapping[str, Any]) -> bool:
 def history_values(registration: Mapping[str, Any], versions: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """``semver_bump``, ``previous_version`` and ``changes`` of ``registration`` from the other
     ``versions`` of its event (registration objects, any status)."""
+    # Loaded here, not at the top: only imports and plans that could not judge need it, and it
+    # is the heaviest module of the rules engine (bench/cold_start.py).
     from platformxe.rules.compat import compare
-    from platformxe.rules.semver import bump_kind, parse_version
 
     own = parse_version(registration["version"])
     lower = [
@@ -91,8 +90,6 @@ def history_values(registration: Mapping[str, Any], versions: Iterable[Mapping[s
 
 
 def _parsed(version: Any) -> tuple[int, int, int] | None:
-    from platformxe.rules.semver import parse_version
-
     try:
         return parse_version(version)
     except ValueError:

@@ -1,0 +1,99 @@
+"""The registry calls of ``platformxe_custom_event``, through the SDK only.
+
+Each call runs inside :func:`~platformxe.terraform.diagnostics.registry_call`, so an SDK failure
+stops the operation with diagnostics saying what was being done; the answers a resource handles
+itself (a version that does not exist, one that exists already) are caught here and returned as
+values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from platformxe.client import CannotArchiveGenericEvent, EventNotRegistered, VersionAlreadyExists
+from platformxe.model.custom_event import EventVersion, registration_arguments
+from platformxe.rules.codes import Code
+from platformxe.rules.types import Candidate, Verdict
+from platformxe.terraform.custom_event.verdicts import verdict_from_body
+from platformxe.terraform.diagnostics import registry_call
+from platformxe.terraform.provider_data import ProviderData
+from platformxe.tfplugin.diagnostics import DiagnosticError
+
+__all__ = ["EventRegistry"]
+
+
+class EventRegistry:
+    """``platformxe_custom_event``'s view of the registry, for one configured provider."""
+
+    def __init__(self, data: ProviderData) -> None:
+        self._client = data.client
+        self._endpoint = data.endpoint
+
+    def get(self, ref: EventVersion) -> dict[str, Any] | None:
+        """The registration of one version (camelCase API object), or None when it does not exist."""
+        with registry_call(f"reading {ref.label}", self._endpoint):
+            try:
+                return self._client.events.custom.get(ref.namespace, ref.name, ref.version).to_dict()
+            except EventNotRegistered:
+                return None
+
+    def registered(self, namespace: str, name: str, version: str) -> dict[str, Any] | None:
+        """:meth:`get` with the three parts apart (the plan's ``registered`` callback)."""
+        return self.get(EventVersion(namespace, name, version))
+
+    def dry_run(self, candidate: Candidate) -> Verdict:
+        """The registry's verdict on ``candidate`` (``POST /dry-run``), for the plan."""
+        values = {
+            "namespace": candidate.namespace,
+            "name": candidate.name,
+            "version": candidate.version,
+            "payload_schema": candidate.payload_schema,
+            "payload_example": candidate.payload_example if candidate.has_example else None,
+            "description": candidate.description,
+            "status": str(candidate.status),
+        }
+        with registry_call(f"checking {EventVersion.of(values).label}", self._endpoint):
+            answer = self._client.events.custom.dry_run(**registration_arguments(values))
+        return verdict_from_body(answer.to_dict())
+
+    def register(self, planned: Mapping[str, Any]) -> dict[str, Any] | VersionAlreadyExists:
+        """Register the planned version: the registration, or the refusal when it exists already."""
+        with registry_call(f"registering {EventVersion.of(planned).label}", self._endpoint):
+            try:
+                return self._client.events.custom.register(**registration_arguments(planned)).to_dict()
+            except VersionAlreadyExists as exc:
+                return exc
+
+    def update(self, ref: EventVersion, body: Mapping[str, Any], doing: str = "updating") -> dict[str, Any]:
+        """Change status and/or description (``body``); with nothing to change, read the version."""
+        with registry_call(f"{doing} {ref.label}", self._endpoint):
+            if not body:
+                return self._client.events.custom.get(ref.namespace, ref.name, ref.version).to_dict()
+            return self._client.events.custom.update(ref.namespace, ref.name, ref.version, **body).to_dict()
+
+    def archive(self, ref: EventVersion) -> bool:
+        """Archive one version; False when it does not exist (nothing left to archive)."""
+        with registry_call(f"archiving {ref.label}", self._endpoint):
+            try:
+                self._client.events.custom.archive(ref.namespace, ref.name, ref.version)
+            except EventNotRegistered:
+                return False
+            except CannotArchiveGenericEvent as exc:
+                raise DiagnosticError(
+                    "platformxe.generic cannot be archived",
+                    f'{exc.message} Set on_destroy = "retain" to stop managing it, or run terraform state rm.',
+                    "on_destroy",
+                    Code.CANNOT_ARCHIVE_GENERIC_EVENT,
+                ) from exc
+        return True
+
+    def versions(self, ref: EventVersion) -> list[dict[str, Any]]:
+        """Every version of the event ``ref`` belongs to (any status)."""
+        with registry_call(f"reading the versions of {ref.label}", self._endpoint):
+            return [
+                v.to_dict()
+                for v in self._client.events.custom.iter_all(
+                    namespace=ref.namespace, name=ref.name, page_size=500
+                )
+            ]
