@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from platformxe.model.custom_event import COMPUTED_ATTRIBUTES
 from platformxe.rules import Candidate, ExistingVersion, SchemaChange, SemverBump, Verdict, dry_run_verdict
 from platformxe.rules.codes import Code
 from platformxe.rules.types import Problem
-from platformxe.model.custom_event import COMPUTED_ATTRIBUTES
 from platformxe.terraform.custom_event.plan import plan_event
 from platformxe.terraform.provider_data import PlanChecks, PlannedVersions
 from platformxe.tfplugin.cty import UNKNOWN
