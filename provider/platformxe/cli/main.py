@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="platformxe",
         description="PlatformXe custom events: event schemas as code.",
     )
-    from platformxe import __version__
+    from platformxe._version import __version__
 
     parser.add_argument("--version", action="version", version=f"platformxe {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")

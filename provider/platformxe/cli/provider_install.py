@@ -197,7 +197,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the mirror and the configuration; print what to export. Exit 0, or 2 on error."""
-    from platformxe import __version__
+    from platformxe._version import __version__
 
     # With --print-config stdout carries only the configuration, so it can be redirected.
     say = sys.stderr if args.print_config else sys.stdout

@@ -9,7 +9,9 @@ import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
+from platformxe._version import __version__
 from platformxe.client._custom_events import BASE, Events
 from platformxe.client._http import HttpCore, Secret
 from platformxe.client._objects import ApiObject
@@ -22,13 +24,7 @@ ENDPOINT_ENV = "PLATFORMXE_ENDPOINT"
 KEY_ENV = "PLATFORMXE_API_KEY"
 
 
-def _version() -> str:
-    from platformxe import __version__
-
-    return __version__
-
-
-DEFAULT_USER_AGENT = f"platformxe-python/{_version()} (Python {sys.version_info[0]}.{sys.version_info[1]})"
+DEFAULT_USER_AGENT = f"platformxe-python/{__version__} (Python {sys.version_info[0]}.{sys.version_info[1]})"
 
 
 def normalise_endpoint(raw: str) -> str:
@@ -36,8 +32,6 @@ def normalise_endpoint(raw: str) -> str:
 
     Raises ConfigurationError for anything that is not an absolute http(s) URL.
     """
-    from urllib.parse import urlsplit
-
     text = raw.strip().rstrip("/")
     for suffix in (BASE, "/v1"):
         if text.endswith(suffix):

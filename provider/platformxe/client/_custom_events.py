@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from platformxe.client._arguments import MISSING, Field, gather
 from platformxe.client._objects import ApiObject, Page
@@ -48,8 +49,6 @@ def _version_path(fields: Mapping[str, Any]) -> str:
     for label, part in zip(("namespace", "name", "version"), parts, strict=True):
         if not isinstance(part, str) or not part:
             raise TypeError(f"{label} must be a non-empty string, not {part!r}")
-    from urllib.parse import quote
-
     # Quoting keeps a stray "/" or "?" in a user's value from changing the route.
     ns, name, version = (quote(p, safe="") for p in parts)
     return f"{BASE}/registrations/{ns}/{name}/versions/{version}"

@@ -6,6 +6,7 @@ httpx is imported only when the first request is sent, so ``import platformxe.cl
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -169,8 +170,6 @@ class HttpCore:
             raise _error_from(response, method, path, attempt, uncertain)
 
     def _wait(self, method: str, path: str, attempt: int, why: str, retry_after: str | None) -> None:
-        import logging
-
         delay = self.retry.delay(attempt, parse_retry_after(retry_after, now=time.time))
         logging.getLogger("platformxe.client").info(
             "platformxe: %s %s failed (%s); retry %d/%d in %.2f s",

@@ -7,6 +7,7 @@ of wrapped objects. ``to_dict()`` gives back a deep copy of the plain JSON.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from typing import Any
 
@@ -79,8 +80,6 @@ class ApiObject:
 
     def to_dict(self) -> dict[str, Any]:
         """A deep copy of the plain JSON object."""
-        import copy
-
         return copy.deepcopy(self._data)
 
     def __eq__(self, other: object) -> bool:

@@ -13,6 +13,7 @@ act on (the CLI prints it and exits 2).
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ from platformxe.plancheck.model import (
     EventChange,
     PlanReport,
 )
+from platformxe.plancheck.values import is_unknown, json_equal
+from platformxe.plancheck.verdicts import verdict_for
 
 __all__ = ["PlanInputError", "load_plan", "parse_plan", "read_plan_document"]
 
@@ -41,8 +44,6 @@ class PlanInputError(Exception):
 
 def read_plan_document(path: str) -> Any:
     """The parsed JSON of ``path`` (``-`` reads standard input)."""
-    import sys
-
     shown = "standard input" if path == "-" else path
     try:
         raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
@@ -123,43 +124,6 @@ def fold_actions(actions: tuple[str, ...]) -> str:
         return actions[0]
     # Future or unusual combinations (e.g. create then forget) stay readable rather than fail.
     return "+".join(actions) if actions else Action.NO_OP
-
-
-def is_unknown(after_unknown: Any, key: str) -> bool:
-    """True when Terraform marks ``key`` (or anything inside it) as known only after apply."""
-    if not isinstance(after_unknown, dict):
-        return after_unknown is True
-    return _contains_true(after_unknown.get(key))
-
-
-def json_equal(left: Any, right: Any) -> bool:
-    """Whether two JSON texts mean the same document (falls back to text equality)."""
-    if left == right:
-        return True
-    if not isinstance(left, str) or not isinstance(right, str):
-        return False
-    try:
-        return _canonical(json.loads(left)) == _canonical(json.loads(right))
-    except ValueError:
-        return False
-
-
-# ---------------------------------------------------------------------------------------------
-
-
-def _canonical(value: Any) -> str:
-    # Sorted keys make key order irrelevant; RFC 8785 number forms are not needed for a diff.
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
-
-
-def _contains_true(value: Any) -> bool:
-    if value is True:
-        return True
-    if isinstance(value, dict):
-        return any(_contains_true(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_contains_true(v) for v in value)
-    return False
 
 
 def _kind(value: Any) -> str:
@@ -264,7 +228,6 @@ def _state_resources(module: Any) -> Iterator[dict[str, Any]]:
 
 
 def _event_change(entry: dict[str, Any], where: str, existing: list[dict[str, Any]]) -> EventChange:
-    from platformxe.plancheck.verdicts import verdict_for
 
     change = entry["change"]
     actions = tuple(change["actions"])

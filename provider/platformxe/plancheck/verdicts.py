@@ -17,7 +17,8 @@ from typing import Any
 
 from platformxe.model.custom_event import IDENTITY_ATTRIBUTES
 from platformxe.plancheck.model import UNKNOWN_BUMP, Action, EventVerdict, VerdictSource
-from platformxe.plancheck.reader import is_unknown, json_equal
+from platformxe.plancheck.values import is_unknown, json_equal
+from platformxe.rules import Candidate, ExistingVersion, dry_run_verdict
 from platformxe.rules.types import SchemaChange, SemverBump, Status
 
 __all__ = ["OFFLINE_NOTE", "computed_verdict", "plan_verdict", "verdict_for"]
@@ -100,8 +101,6 @@ def computed_verdict(
 
 
 def _judge(after: Mapping[str, Any], priors: Sequence[Mapping[str, Any]], action: str) -> EventVerdict:
-    from platformxe.rules import Candidate, ExistingVersion, dry_run_verdict
-
     example = after.get("payload_example")
     candidate = Candidate(
         namespace=after["namespace"],

@@ -7,13 +7,13 @@ little as it can before the handshake: the protocol layer loads gRPC, and everyt
 
 from __future__ import annotations
 
+from platformxe.tfplugin.server import serve
+
 __all__ = ["main"]
 
 
 def main() -> None:
     """Serve the provider to Terraform (or explain how to use it when run by hand)."""
-    from platformxe.tfplugin.server import serve
-
     # A factory, not the class: serve() calls it only after the handshake line is printed, so
     # the provider's own modules (and the rules engine they use) load while Terraform connects
     # instead of delaying every one of the three starts per plan.
@@ -21,6 +21,7 @@ def main() -> None:
 
 
 def _make_provider() -> object:
+    # Loaded after the handshake (see main); the one lazy import bench/cold_start.py asks for.
     from platformxe.terraform.provider import PlatformXeProvider
 
     return PlatformXeProvider()

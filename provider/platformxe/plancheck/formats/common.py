@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,6 +12,7 @@ from platformxe.plancheck.model import (
     PlanReport,
     PolicyResult,
     VerdictSource,
+    short_value,
 )
 
 #: The order actions are counted and listed in summaries.
@@ -135,14 +137,10 @@ def change_notes(change: EventChange, arrow: str = "->") -> list[str]:
 
 
 def _show(value: Any) -> str:
-    from platformxe.plancheck.model import short_value
-
     return short_value(value)
 
 
 def witness_text(witness: Any, limit: int = 200) -> str:
     """A counterexample payload as compact JSON, elided past ``limit`` characters."""
-    import json
-
     text = json.dumps(witness, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
     return text if len(text) <= limit else text[: limit - 1] + "…"

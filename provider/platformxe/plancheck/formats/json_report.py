@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from platformxe._version import __version__
 from platformxe.plancheck.formats.common import failed, summary_counts
 from platformxe.plancheck.model import EventChange, PlanReport, PolicyResult
 
@@ -19,8 +20,6 @@ REPORT_VERSION = 1
 
 def report_dict(report: PlanReport, results: Sequence[PolicyResult]) -> dict[str, Any]:
     """The report as plain JSON-ready values."""
-    from platformxe import __version__
-
     bad = failed(results)
     return {
         "report_version": REPORT_VERSION,
