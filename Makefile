@@ -21,6 +21,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check provider tests bench tools
 	$(VENV)/bin/ruff format --check provider tests bench tools
 	$(VENV)/bin/mypy
+	$(PY) tools/check_imports.py --src provider platformxe.rules
 
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

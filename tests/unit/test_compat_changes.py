@@ -15,8 +15,8 @@ from jsonschema import Draft202012Validator
 
 from platformxe.rules import SchemaChange
 from platformxe.rules.compat import compare
-from platformxe.rules.compat.model import ASSERTING_KEYWORDS
 from platformxe.rules.compat.scalars import FORMAT_IMPLIES
+from platformxe.rules.compat.values import ASSERTING_KEYWORDS
 from platformxe.rules.compat.witness import FORMAT_SAMPLES
 from platformxe.rules.formats import format_checker
 

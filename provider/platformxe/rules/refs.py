@@ -18,12 +18,9 @@ from urllib.parse import urldefrag, urljoin
 
 from platformxe.rules.codes import Code
 from platformxe.rules.types import Problem
-from platformxe.rules.walk import iter_schemas, pointer_join
+from platformxe.rules.walk import IN_PLACE_KEYWORDS, iter_schemas, loop_components, pointer_join
 
 __all__ = ["reference_problems"]
-
-#: Keywords that apply their subschemas to the same instance (no progress into the payload).
-IN_PLACE_KEYWORDS = frozenset({"allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas"})
 
 
 class _OutsideDocument(LookupError):
@@ -98,8 +95,9 @@ def reference_problems(schema: dict[str, Any]) -> list[Problem]:
             if target is not None:
                 ref_edges.append((node.pointer, target, at))
                 in_place.setdefault(node.pointer, []).append(target)
+    loops = loop_components(in_place) if ref_edges else {}
     for source, target, at in ref_edges:
-        if _reaches(in_place, target, source):
+        if loops.get(source) == loops.get(target):  # the target leads back to the reference
             problems.append(
                 _problem(
                     f"the reference at {at} leads back to {source or 'the root'} without stepping into the "
@@ -109,18 +107,3 @@ def reference_problems(schema: dict[str, Any]) -> list[Problem]:
                 )
             )
     return problems
-
-
-def _reaches(edges: dict[str, list[str]], start: str, goal: str) -> bool:
-    """True when ``goal`` can be reached from ``start`` along ``edges``."""
-    seen = {start}
-    stack = [start]
-    while stack:
-        here = stack.pop()
-        if here == goal:
-            return True
-        for nxt in edges.get(here, ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    return False

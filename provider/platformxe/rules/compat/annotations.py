@@ -7,24 +7,17 @@ through a ``$ref`` that points at them, and the walk checks those at the ``$ref`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from platformxe.rules.compat.core import label
 from platformxe.rules.compat.knowledge import Knowledge
-from platformxe.rules.compat.model import (
+from platformxe.rules.compat.model import Finding, Node, Piece, join
+from platformxe.rules.compat.report import Prover, label, snake
+from platformxe.rules.compat.values import (
     ASSERTING_KEYWORDS,
     DEPENDENT_KEYWORDS,
     STRUCTURAL_KEYWORDS,
-    Finding,
-    Node,
-    Piece,
-    join,
     strict_equal,
 )
-from platformxe.rules.compat.scalars import snake
-
-if TYPE_CHECKING:
-    from platformxe.rules.compat.core import Walk
 
 KNOWN_ANNOTATIONS = frozenset(
     {
@@ -37,7 +30,7 @@ KNOWN_ANNOTATIONS = frozenset(
 
 
 def annotation_handler(
-    walk: Walk, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
+    walk: Prover, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
 ) -> list[Finding]:
     """Report changed annotations and unknown keywords (never breaking)."""
     if primary is None or not isinstance(primary.schema, dict) or not isinstance(new.schema, dict):
@@ -66,7 +59,7 @@ def annotation_handler(
     return out
 
 
-def _definitions(walk: Walk, primary: Node, new: Node, kw: str) -> list[Finding]:
+def _definitions(walk: Prover, primary: Node, new: Node, kw: str) -> list[Finding]:
     before = primary.get(kw) if isinstance(primary.get(kw), dict) else {}
     after = new.get(kw) if isinstance(new.get(kw), dict) else {}
     out: list[Finding] = []

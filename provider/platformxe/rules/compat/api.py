@@ -9,10 +9,12 @@ from platformxe.rules.compat import witness
 from platformxe.rules.compat.annotations import annotation_handler
 from platformxe.rules.compat.arrays import array_handler
 from platformxe.rules.compat.combinators import combinator_handler
-from platformxe.rules.compat.core import Handler, Walk
-from platformxe.rules.compat.model import Doc, Finding, Node, Piece, strict_equal
+from platformxe.rules.compat.core import Walk
+from platformxe.rules.compat.model import Doc, Finding, Node, Piece
 from platformxe.rules.compat.objects import object_handler
+from platformxe.rules.compat.report import Handler
 from platformxe.rules.compat.scalars import enum_handler, numeric_handler, string_handler, type_handler
+from platformxe.rules.compat.values import strict_equal
 from platformxe.rules.types import CompatReport, SchemaChange
 
 HANDLERS: list[Handler] = [
@@ -26,7 +28,6 @@ HANDLERS: list[Handler] = [
     annotation_handler,
 ]
 MAX_WITNESSES = 8
-RAISE_ERRORS = False  # the fuzz test sets it to see internal errors instead of the safety net
 
 
 def compare(old: Any, new: Any) -> CompatReport:
@@ -60,16 +61,23 @@ def compare(old: Any, new: Any) -> CompatReport:
                               "the change compatible")  # fmt: skip
         return CompatReport(compatible=False, changes=(change,))
     except Exception as err:  # malformed schemas (the metaschema check refuses them upstream)
-        if RAISE_ERRORS:
-            raise
-        change = SchemaChange("not_proven", "", True, f"the schemas could not be analysed "
-                              f"({type(err).__name__}): could not prove the change compatible")  # fmt: skip
-        return CompatReport(compatible=False, changes=(change,))
+        return unanalysable(err)
     findings = _dedupe(findings)
     with contextlib.suppress(Exception):  # witnesses are a courtesy; the verdict stands without them
         _attach_witnesses(walk, findings, old_doc, new_doc)
     changes = tuple(_public(f) for f in findings)
     return CompatReport(compatible=not any(c.breaking for c in changes), changes=changes)
+
+
+def unanalysable(err: Exception) -> CompatReport:
+    """The safety net's answer when analysing the schemas raised: not proven, never an error.
+
+    A separate function so that the fuzz test can replace it with one that re-raises, and see
+    internal errors the net would otherwise hide.
+    """
+    change = SchemaChange("not_proven", "", True, f"the schemas could not be analysed "
+                          f"({type(err).__name__}): could not prove the change compatible")  # fmt: skip
+    return CompatReport(compatible=False, changes=(change,))
 
 
 def is_backward_compatible(old_schema: dict[str, Any], new_schema: dict[str, Any]) -> bool:

@@ -10,129 +10,42 @@ bound (``maxItems``, ``items: false``) rules out are skipped.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from platformxe.rules.compat.core import label
-from platformxe.rules.compat.facts import count
-from platformxe.rules.compat.keys import inplace
 from platformxe.rules.compat.knowledge import Knowledge
-from platformxe.rules.compat.model import Finding, Node, Piece, join, strict_equal
-from platformxe.rules.compat.scalars import bound
-
-if TYPE_CHECKING:
-    from platformxe.rules.compat.core import Walk
+from platformxe.rules.compat.model import Finding, Node, Piece, join
+from platformxe.rules.compat.report import Prover, bound, label
+from platformxe.rules.compat.traversal import always_items, list_len
+from platformxe.rules.compat.values import count, strict_equal
+from platformxe.rules.compat.views import OldArrays
 
 ARRAY = frozenset({"array"})
-
-
-def _len(node: Node, kw: str) -> int:
-    v = node.get(kw)
-    return len(v) if isinstance(v, list) else 0
-
-
-class OldArrays:
-    """The old piece seen as arrays: per-index value pieces and length bounds."""
-
-    def __init__(self, walk: Walk, k: Knowledge) -> None:
-        self.walk = walk
-        self.k = k
-        self.applies = "array" in k.kinds
-        self.prefix_max = 0
-        for a in k.atoms:
-            self.prefix_max = max(self.prefix_max, _len(a, "prefixItems"), self._uneval_start(a) or 0)
-
-    @staticmethod
-    def _uneval_start(a: Node) -> int | None:
-        """First index an atom's unevaluatedItems surely applies from, or None."""
-        if "unevaluatedItems" not in a.schema or "items" in a.schema:
-            return None
-        nodes = inplace(a)
-        if any(
-            "items" in x.schema or "contains" in x.schema or (x is not a and "unevaluatedItems" in x.schema)
-            for x in nodes
-        ):
-            return None
-        return max(_len(x, "prefixItems") for x in nodes)
-
-    def longest(self) -> int | None:
-        """An upper bound on old array length: maxItems / closed tuples, or, for uniqueItems
-        arrays whose tail items come from a finite set, the prefix plus that set's size."""
-        best = self.k.max_items
-        if self.k.unique:
-            tail = self.item(self.prefix_max)
-            finite = self.walk.knowledge(tail).finite if tail is not None else []
-            if finite is not None:
-                bound = self.prefix_max + len(finite)
-                best = bound if best is None else min(best, bound)
-        return best
-
-    def possible(self, i: int) -> bool:
-        """Whether old arrays can have an element at index ``i``."""
-        return self.applies and (self.k.max_items is None or i < self.k.max_items)
-
-    def item(self, i: int) -> Piece | None:
-        """The old value piece at index ``i`` (None when no old array reaches it)."""
-        if not self.possible(i):
-            return None
-        nodes: list[Node] = []
-        for a in self.k.atoms:
-            if i < _len(a, "prefixItems"):
-                nodes.append(a.child("prefixItems", i))  # type: ignore[arg-type]
-            elif "items" in a.schema:
-                nodes.append(a.child("items"))  # type: ignore[arg-type]
-            else:
-                start = self._uneval_start(a)
-                if start is not None and i >= start:
-                    nodes.append(a.child("unevaluatedItems"))  # type: ignore[arg-type]
-        piece = Piece(tuple(nodes))
-        return None if self.walk.knowledge(piece).empty else piece
-
-    def surely_matching(self, target: Node, ipath: tuple[Any, ...], need: int) -> bool:
-        """At least ``need`` elements of every old array are valid under ``target``.
-
-        Only indices below the old minimum length are counted (they surely exist); an index
-        whose old piece is empty means no old array is that long, so it counts vacuously.
-        Indices past the longest prefix share one piece, proved once for all of them.
-        """
-        sure = self.k.min_items
-        found = 0
-        for i in range(min(sure, self.prefix_max)):
-            vp = self.item(i)
-            if vp is None or self.walk.proves(vp, target, (*ipath, i)):
-                found += 1
-                if found >= need:
-                    return True
-        rest = sure - self.prefix_max
-        if rest <= 0 or found + rest < need:
-            return False
-        vp = self.item(self.prefix_max)
-        return vp is None or self.walk.proves(vp, target, (*ipath, self.prefix_max))
 
 
 def _primary_item(primary: Node | None, i: int) -> Node | None:
     if primary is None:
         return None
-    if i < _len(primary, "prefixItems"):
+    if i < list_len(primary, "prefixItems"):
         return primary.child("prefixItems", i)
     return primary.child("items")
 
 
 def array_handler(
-    walk: Walk, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
+    walk: Prover, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
 ) -> list[Finding]:
     """Array keywords (see module docstring)."""
     old = OldArrays(walk, k)
     apiece = piece.restrict(ARRAY)
     out: list[Finding] = []
     where = label(ipath)
-    n_prefix = _len(new, "prefixItems")
+    n_prefix = list_len(new, "prefixItems")
     for i in range(n_prefix):
         target = new.child("prefixItems", i)
         assert target is not None
         vp = old.item(i)
         if vp is not None:
             out += walk.check(vp, target, (*ipath, i), _primary_item(primary, i))
-    if primary is not None and _len(primary, "prefixItems") > n_prefix:
+    if primary is not None and list_len(primary, "prefixItems") > n_prefix:
         out.append(walk.finding("prefix_items_removed", join(primary.ptr, "prefixItems"), False,
                                 f"positional item schemas of {where} removed beyond position {n_prefix}"))  # fmt: skip
     for kw in ("items", "unevaluatedItems"):
@@ -156,7 +69,7 @@ def array_handler(
 
 
 def _tail(
-    walk: Walk,
+    walk: Prover,
     old: OldArrays,
     new: Node,
     primary: Node | None,
@@ -174,7 +87,7 @@ def _tail(
     assert target is not None
     start = n_prefix
     if kw == "unevaluatedItems":
-        always = _always_items(new)
+        always = always_items(new)
         if always is None:
             return []  # new items/… evaluate every index: unevaluatedItems applies to none
         start = always
@@ -204,30 +117,8 @@ def _tail(
     return out
 
 
-def _always_items(node: Node) -> int | None:
-    """Prefix length certainly evaluated by the node (own, allOf, $ref); None = all indices."""
-    best = 0
-    seen: set[tuple[str, str]] = set()
-    work = [node]
-    while work:
-        n = work.pop()
-        if n.key in seen or not isinstance(n.schema, dict):
-            continue
-        seen.add(n.key)
-        if "items" in n.schema or (n is not node and "unevaluatedItems" in n.schema):
-            return None
-        best = max(best, _len(n, "prefixItems"))
-        if "$ref" in n.schema:
-            t = n.doc.resolve(n.schema["$ref"])
-            if t is not None:
-                work.append(t)
-        for i in range(_len(n, "allOf")):
-            work.append(n.child("allOf", i))  # type: ignore[arg-type]
-    return best
-
-
 def _contains(
-    walk: Walk,
+    walk: Prover,
     k: Knowledge,
     old: OldArrays,
     new: Node,

@@ -17,21 +17,20 @@ finite side, or a negated conjunct that covers the other side.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from platformxe.rules.compat.core import cases, has_breaking, label
 from platformxe.rules.compat.knowledge import Knowledge, effective_lower, effective_upper
-from platformxe.rules.compat.model import NUMERIC, SYNTHETIC, Finding, Node, Piece, join, same, strict_equal
-from platformxe.rules.compat.scalars import show
-
-if TYPE_CHECKING:
-    from platformxe.rules.compat.core import Walk
+from platformxe.rules.compat.model import SYNTHETIC, Finding, Node, Piece, join, same
+from platformxe.rules.compat.report import Prover, has_breaking, label, show
+from platformxe.rules.compat.traversal import cases
+from platformxe.rules.compat.values import NUMERIC, kind_of, strict_equal
+from platformxe.rules.compat.views import OldObjects
 
 _MAX_CASE_DEPTH = 4
 
 
 def combinator_handler(
-    walk: Walk, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
+    walk: Prover, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
 ) -> list[Finding]:
     """All combinator keywords of the new node."""
     out: list[Finding] = []
@@ -51,7 +50,9 @@ def _branches(node: Node | None, kw: str) -> list[Node]:
     return [c for i in range(len(v) if isinstance(v, list) else 0) if (c := node.child(kw, i)) is not None]
 
 
-def _ref(walk: Walk, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]) -> list[Finding]:
+def _ref(
+    walk: Prover, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
+) -> list[Finding]:
     where = label(ipath)
     out: list[Finding] = []
     if new.has("$dynamicRef"):
@@ -84,7 +85,7 @@ def _ref(walk: Walk, piece: Piece, new: Node, primary: Node | None, ipath: tuple
 
 
 def _all_of(
-    walk: Walk, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
+    walk: Prover, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
 ) -> list[Finding]:
     where = label(ipath)
     news, olds = _branches(new, "allOf"), _branches(primary, "allOf")
@@ -122,7 +123,7 @@ def _old_cases(k: Knowledge, piece: Piece, primary: Node | None, kw: str) -> lis
 
 
 def _covered(
-    walk: Walk, case: Piece, branches: list[Node], one: bool, ipath: tuple[Any, ...], depth: int = 0
+    walk: Prover, case: Piece, branches: list[Node], one: bool, ipath: tuple[Any, ...], depth: int = 0
 ) -> bool:
     """Every instance of the case matches some branch (exactly one when ``one``)."""
     for i, b in enumerate(branches):
@@ -150,7 +151,7 @@ def _covered(
     return False
 
 
-def _numeric_split(walk: Walk, kc: Knowledge, branches: list[Node]) -> tuple[Node, Node] | None:
+def _numeric_split(walk: Prover, kc: Knowledge, branches: list[Node]) -> tuple[Node, Node] | None:
     """Two synthetic halves (x ≤ c | x > c, or x < c | x ≥ c) at a branch bound strictly inside
     the case's range: their union is every number, so proving both halves proves the case."""
     lo, hi = effective_lower(kc), effective_upper(kc)
@@ -167,7 +168,7 @@ def _numeric_split(walk: Walk, kc: Knowledge, branches: list[Node]) -> tuple[Nod
 
 
 def _any_one_of(
-    walk: Walk, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...], kw: str
+    walk: Prover, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...], kw: str
 ) -> list[Finding]:
     where = label(ipath)
     news, olds = _branches(new, kw), _branches(primary, kw)
@@ -215,7 +216,9 @@ def _any_one_of(
     return out
 
 
-def _not(walk: Walk, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]) -> list[Finding]:
+def _not(
+    walk: Prover, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
+) -> list[Finding]:
     where = label(ipath)
     if not new.has("not"):
         if primary is not None and primary.has("not"):
@@ -235,7 +238,7 @@ def _not(walk: Walk, piece: Piece, new: Node, primary: Node | None, ipath: tuple
                          why="some old payloads match it", ipath=ipath, piece=piece, target=new)]  # fmt: skip
 
 
-def _if(walk: Walk, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]) -> list[Finding]:
+def _if(walk: Prover, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]) -> list[Finding]:
     where = label(ipath)
     group = ("if", "then", "else")
     had = primary is not None and primary.has("if")
@@ -275,7 +278,7 @@ def _if(walk: Walk, piece: Piece, new: Node, primary: Node | None, ipath: tuple[
                                ipath=ipath, piece=piece, target=new)]  # fmt: skip
 
 
-def disjoint(walk: Walk, p: Piece, q: Piece, depth: int = 0) -> bool:
+def disjoint(walk: Prover, p: Piece, q: Piece, depth: int = 0) -> bool:
     """Proved: no instance belongs to both pieces."""
     if walk.exhausted or depth > 6:
         return False
@@ -306,8 +309,6 @@ def disjoint(walk: Walk, p: Piece, q: Piece, depth: int = 0) -> bool:
 
 def _member(v: Any, piece: Piece, k: Knowledge) -> bool:
     """Whether a value may belong to the piece (validator on every conjunct)."""
-    from platformxe.rules.compat.model import kind_of
-
     if kind_of(v) not in piece.kinds:
         return False
     if not all(n.doc.is_valid(n.schema, v) for n in k.atoms):
@@ -315,7 +316,7 @@ def _member(v: Any, piece: Piece, k: Knowledge) -> bool:
     return not any(n.doc.is_valid(n.schema, v) for n in k.negs)
 
 
-def _kind_disjoint(walk: Walk, p: Piece, q: Piece, kind: str, depth: int) -> bool:
+def _kind_disjoint(walk: Prover, p: Piece, q: Piece, kind: str, depth: int) -> bool:
     kp = walk.knowledge(p.restrict(frozenset({kind})))
     kq = walk.knowledge(q.restrict(frozenset({kind})))
     if kp.empty or kq.empty:
@@ -333,8 +334,6 @@ def _kind_disjoint(walk: Walk, p: Piece, q: Piece, kind: str, depth: int) -> boo
             kq.max_items is not None and kq.max_items < kp.min_items
         )
     if kind == "object":
-        from platformxe.rules.compat.keys import OldObjects
-
         op, oq = OldObjects(walk, kp), OldObjects(walk, kq)
         if (kp.max_props is not None and kp.max_props < kq.min_props) or (
             kq.max_props is not None and kq.max_props < kp.min_props

@@ -17,64 +17,22 @@ has been descended into meanwhile (induction on the payload's size — payloads 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
 from platformxe.rules.compat.knowledge import Knowledge, knowledge
 from platformxe.rules.compat.model import Finding, Node, Piece, same
+from platformxe.rules.compat.report import Handler, flip, has_breaking, label, show
+from platformxe.rules.compat.traversal import cases
+from platformxe.rules.compat.views import refine
 
 BUDGET = 40_000  # node visits per compare(); beyond it the checker answers "could not prove"
 
 
-class AnyKey:
-    """A payload path segment standing for "some property not declared by name"."""
-
-    __slots__ = ("pattern",)
-
-    def __init__(self, pattern: str | None = None) -> None:
-        self.pattern = pattern
-
-    def __repr__(self) -> str:
-        return f"AnyKey({self.pattern!r})"
-
-
-@lru_cache(maxsize=4096)
-def label(ipath: tuple[Any, ...]) -> str:
-    """A readable name for a place in the payload: "propertyId", "tags[]", "the payload"."""
-    if not ipath:
-        return "the payload"
-    out = ""
-    for seg in ipath:
-        if isinstance(seg, int):
-            out += f"[{seg}]"
-        elif isinstance(seg, AnyKey):
-            out += ".*" if seg.pattern is None else f".<{seg.pattern}>"
-        elif seg == "[]":
-            out += "[]"
-        else:
-            out += ("." if out else "") + str(seg)
-    return '"' + out.lstrip(".") + '"'
-
-
-def has_breaking(findings: list[Finding]) -> bool:
-    """Whether any finding is breaking."""
-    return any(f.breaking for f in findings)
-
-
-def flip(findings: list[Finding]) -> None:
-    """Mark findings non-breaking after an exact proof covered them."""
-    for f in findings:
-        f.breaking = False
-        f.why = ""
-        f.hints = []
-
-
-Handler = Callable[["Walk", Knowledge, Piece, Node, "Node | None", tuple[Any, ...]], list[Finding]]
-
-
 class Walk:
-    """State of one compare(): documents, assumption set, budget and the handler list."""
+    """State of one compare(): documents, assumption set, budget and the handler list.
+
+    The one implementation of :class:`platformxe.rules.compat.report.Prover`.
+    """
 
     def __init__(self, handlers: list[Handler]) -> None:
         self.handlers = handlers
@@ -91,9 +49,12 @@ class Walk:
         key = piece.key
         k = self._kcache.get(key)
         if k is None:
+            # The plain summary is cached first: refining it looks into value pieces, which
+            # may come back to this piece through a recursive schema.
             k = knowledge(piece)
             self._kcache[key] = k
-            self._prune_containers(k)
+            k = refine(self, k)
+            self._kcache[key] = k
         return k
 
     def is_empty(self, piece: Piece, depth: int = 0) -> bool:
@@ -121,25 +82,6 @@ class Walk:
         finally:
             self._emptiness.discard(piece.key)
             self.in_progress, self.current = saved, saved_at
-
-    def _prune_containers(self, k: Knowledge) -> None:
-        """No old object exists when a required key can hold no value; no old array when a
-        position below minItems can hold no value (found by looking into the value pieces)."""
-        if k.empty or k.finite is not None:
-            return
-        if "object" in k.kinds and k.required:
-            from platformxe.rules.compat.keys import OldObjects
-
-            objs = OldObjects(self, k)
-            if any(objs.value(r) is None for r in sorted(k.required)):
-                k.kinds -= {"object"}
-        if "array" in k.kinds and k.min_items:
-            from platformxe.rules.compat.arrays import OldArrays
-
-            arrs = OldArrays(self, k)
-            if any(arrs.item(i) is None for i in range(min(k.min_items, arrs.prefix_max + 1))):
-                k.kinds -= {"array"}
-        k.empty = not k.kinds
 
     def finding(
         self,
@@ -291,7 +233,7 @@ class Walk:
                     "value_refused",
                     new.ptr,
                     True,
-                    f"{label(ipath)}: the old value {_show(bad[0])} is refused by the new schema",
+                    f"{label(ipath)}: the old value {show(bad[0])} is refused by the new schema",
                     ipath=ipath,
                     piece=piece,
                     target=new,
@@ -305,43 +247,3 @@ class Walk:
         """Split the piece on its first disjunction and prove every case."""
         node, kw = k.disj[0]
         return all(self.proves(case, new, ipath) for case in cases(piece, node, kw))
-
-
-def cases(piece: Piece, node: Node, kw: str) -> list[Piece]:
-    """The cases of one disjunction of a piece; their union covers the piece."""
-    base = piece.mark(node, kw)
-    s = node.schema
-    if kw == "anyOf":
-        return [base.plus(c) for c in _children(node, "anyOf")]
-    if kw == "oneOf":
-        branches = _children(node, "oneOf")
-        return [base.plus(b).minus(*[o for o in branches if o is not b]) for b in branches]
-    if kw == "if":
-        cond = node.child("if")
-        assert cond is not None
-        then_, else_ = node.child("then"), node.child("else")
-        yes = base.plus(cond) if then_ is None else base.plus(cond, then_)
-        no = base.minus(cond) if else_ is None else base.plus(else_).minus(cond)
-        return [yes, no]
-    name = kw.split("/", 1)[1]
-    sub = node.child("dependentSchemas", name)
-    assert sub is not None and isinstance(s, dict)
-    has = Node.synthetic({"required": [name]})
-    return [base.plus(has, sub), base.minus(has)]
-
-
-def _children(node: Node, kw: str) -> list[Node]:
-    value = node.get(kw)
-    out: list[Node] = []
-    for i in range(len(value) if isinstance(value, list) else 0):
-        c = node.child(kw, i)
-        if c is not None:
-            out.append(c)
-    return out
-
-
-def _show(value: Any) -> str:
-    import json
-
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text if len(text) <= 60 else text[:57] + "..."

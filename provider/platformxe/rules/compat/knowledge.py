@@ -16,19 +16,21 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from platformxe.rules.compat.facts import count, exact_multiple, negated_bounds, number
-from platformxe.rules.compat.model import (
+from platformxe.rules.compat.facts import negated_bounds
+from platformxe.rules.compat.model import Node, Piece, same
+from platformxe.rules.compat.regex import pattern_bounds
+from platformxe.rules.compat.values import (
     ASSERTING_KEYWORDS,
     NUMERIC,
-    Node,
-    Piece,
+    count,
+    exact_multiple,
     in_enum,
     json_equal,
     kind_of,
-    same,
+    number,
     type_kinds,
 )
-from platformxe.rules.compat.regex import pattern_bounds
+from platformxe.rules.formats import format_checker
 
 # Keywords whose effect on a finite candidate list the summary computes without the validator.
 _CHEAP = frozenset({"type", "enum", "const"})
@@ -45,11 +47,8 @@ def format_lengths(fmt: Any) -> tuple[int, int | None]:
     """Length bounds a format implies, only for formats the validator really asserts."""
     if fmt in FORMAT_LENGTHS:
         return FORMAT_LENGTHS[fmt]
-    if fmt == "date-time":
-        from platformxe.rules.formats import format_checker
-
-        if "date-time" in format_checker().checkers:
-            return 20, None
+    if fmt == "date-time" and "date-time" in format_checker().checkers:
+        return 20, None
     return 0, None
 
 
@@ -208,11 +207,12 @@ def knowledge(piece: Piece) -> Knowledge:
     if has_false or any(_trivial(n) or any(same(n, a) for a in atoms) for n in negs):
         k.empty = True  # "not true", or a schema required and forbidden at once
         return k
-    _numbers(k, atoms)
-    _strings(k, atoms)
-    _arrays(k, atoms)
-    _objects(k, atoms)
-    kinds = negated_bounds(k, negs, kinds)
+    kinds, implied = negated_bounds(negs, kinds)
+    schemas: list[dict[str, Any]] = [a.schema for a in atoms] + implied
+    _numbers(k, schemas)
+    _strings(k, schemas)
+    _arrays(k, schemas)
+    _objects(k, schemas)
     kinds = _prune_kinds(k, kinds)
     k.kinds = kinds
     k.finite = _finite(k, atoms, negs, kinds)
@@ -228,9 +228,8 @@ def _trivial(n: Node) -> bool:
     return s is True or (isinstance(s, dict) and not any(kw in ASSERTING_KEYWORDS for kw in s))
 
 
-def _numbers(k: Knowledge, atoms: list[Node]) -> None:
-    for a in atoms:
-        s = a.schema
+def _numbers(k: Knowledge, schemas: list[dict[str, Any]]) -> None:
+    for s in schemas:
         for kw, is_lo, excl in (
             ("minimum", True, False),
             ("exclusiveMinimum", True, True),
@@ -291,9 +290,8 @@ def effective_upper(k: Knowledge) -> tuple[Fraction, bool] | None:
     return hi, excl
 
 
-def _strings(k: Knowledge, atoms: list[Node]) -> None:
-    for a in atoms:
-        s = a.schema
+def _strings(k: Knowledge, schemas: list[dict[str, Any]]) -> None:
+    for s in schemas:
         n = count(s.get("minLength"))
         if n is not None:
             k.min_len = max(k.min_len, n)
@@ -314,9 +312,8 @@ def _strings(k: Knowledge, atoms: list[Node]) -> None:
                 k.max_len = hi if k.max_len is None else min(k.max_len, hi)
 
 
-def _arrays(k: Knowledge, atoms: list[Node]) -> None:
-    for a in atoms:
-        s = a.schema
+def _arrays(k: Knowledge, schemas: list[dict[str, Any]]) -> None:
+    for s in schemas:
         n = count(s.get("minItems"))
         if n is not None:
             k.min_items = max(k.min_items, n)
@@ -334,9 +331,8 @@ def _arrays(k: Knowledge, atoms: list[Node]) -> None:
             k.unique = True
 
 
-def _objects(k: Knowledge, atoms: list[Node]) -> None:
-    for a in atoms:
-        s = a.schema
+def _objects(k: Knowledge, schemas: list[dict[str, Any]]) -> None:
+    for s in schemas:
         n = count(s.get("minProperties"))
         if n is not None:
             k.min_props = max(k.min_props, n)

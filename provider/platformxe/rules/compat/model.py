@@ -15,109 +15,21 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-# Instance kinds. JSON Schema's "number" is the union of integral values (``integer``; 1.0
-# counts) and non-integral ones (``nonint``); keeping them apart makes integer ⊂ number exact.
-ALL_KINDS: frozenset[str] = frozenset({"null", "boolean", "object", "array", "string", "integer", "nonint"})
-NUMERIC: frozenset[str] = frozenset({"integer", "nonint"})
-TYPE_KINDS: dict[str, frozenset[str]] = {
-    "null": frozenset({"null"}),
-    "boolean": frozenset({"boolean"}),
-    "object": frozenset({"object"}),
-    "array": frozenset({"array"}),
-    "string": frozenset({"string"}),
-    "number": NUMERIC,
-    "integer": frozenset({"integer"}),
-}
-
-# Keywords the Draft 2020-12 validator acts on (jsonschema's Draft202012Validator.VALIDATORS);
-# everything else is an annotation or a location for $ref targets. A unit test keeps this list
-# equal to the installed library's, without importing jsonschema here.
-ASSERTING_KEYWORDS: frozenset[str] = frozenset(
-    {
-        "$dynamicRef", "$ref", "additionalProperties", "allOf", "anyOf", "const", "contains",
-        "dependentRequired", "dependentSchemas", "enum", "exclusiveMaximum", "exclusiveMinimum",
-        "format", "if", "items", "maxItems", "maxLength", "maxProperties", "maximum", "minItems",
-        "minLength", "minProperties", "minimum", "multipleOf", "not", "oneOf", "pattern",
-        "patternProperties", "prefixItems", "properties", "propertyNames", "required", "type",
-        "unevaluatedItems", "unevaluatedProperties", "uniqueItems",
-    }
-)  # fmt: skip
-# Keywords only read together with others (then/else with if, min/maxContains with contains).
-DEPENDENT_KEYWORDS: frozenset[str] = frozenset({"then", "else", "minContains", "maxContains"})
-# Structural keywords: they locate or identify schemas but constrain nothing by themselves.
-STRUCTURAL_KEYWORDS: frozenset[str] = frozenset(
-    {"$defs", "definitions", "$id", "$anchor", "$dynamicAnchor", "$schema", "$vocabulary"}
+from platformxe.rules.compat.values import ALL_KINDS, cheap_valid, strict_equal
+from platformxe.rules.formats import format_checker
+from platformxe.rules.walk import (
+    IN_PLACE_KEYWORDS,
+    LOCATION_KEYWORDS,
+    iter_schemas,
+    loop_components,
+    pointer_join,
+    subschemas,
 )
 
 
-def kind_of(value: Any) -> str:
-    """The instance kind of a JSON value, as the validator's ``type`` keyword sees it."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "nonint"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
-def type_kinds(type_value: Any) -> frozenset[str] | None:
-    """Kinds admitted by a ``type`` keyword value; None when the value is malformed."""
-    names = type_value if isinstance(type_value, list) else [type_value]
-    out: set[str] = set()
-    for name in names:
-        if not isinstance(name, str) or name not in TYPE_KINDS:
-            return None
-        out |= TYPE_KINDS[name]
-    return frozenset(out)
-
-
-def describe_kinds(kinds: frozenset[str]) -> str:
-    """Kinds back in JSON Schema words: {'integer','nonint'} -> 'number'."""
-    if kinds == ALL_KINDS:
-        return "any type"
-    names: list[str] = []
-    rest = set(kinds)
-    if rest >= NUMERIC:
-        names.append("number")
-        rest -= NUMERIC
-    for k in ("null", "boolean", "object", "array", "string", "integer"):
-        if k in rest:
-            names.append(k)
-    if "nonint" in rest:
-        names.append("non-integer number")
-    return " or ".join(names) if names else "nothing"
-
-
-def escape(token: str | int) -> str:
-    """Escape one JSON pointer reference token (RFC 6901)."""
-    return str(token).replace("~", "~0").replace("/", "~1")
-
-
 def join(pointer: str, *tokens: str | int) -> str:
-    """Append reference tokens to a JSON pointer."""
-    return pointer + "".join("/" + escape(t) for t in tokens)
-
-
-def strict_equal(a: Any, b: Any) -> bool:
-    """JSON equality that keeps booleans, integers and floats apart (Python's == does not)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(strict_equal(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
-
-
-_DATA_KEYWORDS = frozenset({"enum", "const", "examples", "default", "example"})
-_MAP_KEYWORDS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+    """Append reference tokens (names or array indexes) to a JSON pointer."""
+    return pointer_join(pointer, *(str(t) for t in tokens))
 
 
 class Doc:
@@ -139,7 +51,7 @@ class Doc:
         """``$anchor`` name -> JSON pointer (the document is scanned on first use)."""
         if self._anchors is None:
             self._anchors = {}
-            self._scan(self.root, "", top=True, in_map=False)
+            self._scan()
         return self._anchors
 
     @property
@@ -149,23 +61,21 @@ class Doc:
         _ = self.anchors
         return self._nested_ids
 
-    def _scan(self, node: Any, pointer: str, top: bool, in_map: bool) -> None:
-        if isinstance(node, dict):
-            if not in_map:
-                if not top and isinstance(node.get("$id"), str):
-                    self._nested_ids = True
-                if "$dynamicRef" in node or "$dynamicAnchor" in node:
-                    self._nested_ids = True
-                anchor = node.get("$anchor")
-                if isinstance(anchor, str) and self._anchors is not None:
-                    self._anchors.setdefault(anchor, pointer)
-            for key, value in node.items():
-                if not in_map and key in _DATA_KEYWORDS:
-                    continue  # instance data, not schemas
-                self._scan(value, join(pointer, key), top=False, in_map=not in_map and key in _MAP_KEYWORDS)
-        elif isinstance(node, list):
-            for i, value in enumerate(node):
-                self._scan(value, join(pointer, i), top=False, in_map=False)
+    def _scan(self) -> None:
+        # The schemas of the document are exactly those rules.walk enters: instance data
+        # (enum, const, examples …) and unknown keywords are never searched for anchors.
+        assert self._anchors is not None
+        for node in iter_schemas(self.root):
+            sub = node.schema
+            if not isinstance(sub, dict):
+                continue
+            if node.parent is not None and isinstance(sub.get("$id"), str):
+                self._nested_ids = True
+            if "$dynamicRef" in sub or "$dynamicAnchor" in sub:
+                self._nested_ids = True
+            anchor = sub.get("$anchor")
+            if isinstance(anchor, str):
+                self._anchors.setdefault(anchor, node.pointer)
 
     def resolve(self, ref: Any) -> Node | None:
         """The node a local ``$ref`` names, or None when it cannot be resolved safely."""
@@ -184,15 +94,38 @@ class Doc:
         return self.at(fragment)
 
     def inplace_cycle(self) -> bool:
-        """Whether some subschema reaches itself through in-place applicators only ($ref, allOf,
-        anyOf, oneOf, not, if/then/else, dependentSchemas) — on such schemas the validator
-        recurses without end, so the checker does not reason about them."""
+        """Whether some subschema reaches itself through in-place applicators only ($ref and
+        rules.walk's in-place keywords) — on such schemas the validator recurses without end,
+        so the checker does not reason about them. Only subschemas the root reaches count
+        (definitions only through a reference: the validator never visits unused ones)."""
         if self._cycle is None:
-            from platformxe.rules.compat.cycles import has_inplace_cycle
-
             # Without any reference a schema is a tree: no cycle, no scan.
-            self._cycle = '"$ref"' in json.dumps(self.root) and has_inplace_cycle(self)
+            self._cycle = '"$ref"' in json.dumps(self.root) and self._has_inplace_cycle()
         return self._cycle
+
+    def _has_inplace_cycle(self) -> bool:
+        edges: dict[str, list[str]] = {}
+        work: list[tuple[Any, str]] = [(self.root, "")]
+        while work:
+            schema, ptr = work.pop()
+            if not isinstance(schema, dict) or ptr in edges:
+                continue
+            succ: list[str] = []
+            if "$ref" in schema:
+                target = self.resolve(schema["$ref"])
+                if target is not None:
+                    succ.append(target.ptr)
+                    work.append((target.schema, target.ptr))
+            for keyword, tokens, sub in subschemas(schema):
+                if keyword in LOCATION_KEYWORDS:
+                    continue  # reached only through a reference
+                at = join(ptr, *tokens)
+                if keyword in IN_PLACE_KEYWORDS:
+                    succ.append(at)
+                work.append((sub, at))
+            edges[ptr] = succ
+        loops = loop_components(edges)
+        return any(loops.get(a) == loops.get(b) for a, succ in edges.items() for b in succ)
 
     def at(self, pointer: str) -> Node | None:
         """The node at a JSON pointer, or None."""
@@ -211,9 +144,7 @@ class Doc:
     def validator(self) -> Any:
         """The real Draft 2020-12 validator of this document, formats asserted."""
         if self._validator is None:
-            from jsonschema import Draft202012Validator  # heavy: imported only when needed
-
-            from platformxe.rules.formats import format_checker
+            from jsonschema import Draft202012Validator  # heavy: only for finite sets and witnesses
 
             # The same format checker as payload validation, so a claim the checker makes
             # about formats is a claim about what the registry really accepts.
@@ -243,78 +174,6 @@ class Doc:
 
 
 SYNTHETIC = Doc("synthetic", {})
-_CHEAP = frozenset({"type", "enum", "const"})
-
-
-def cheap_valid(schema: Any, value: Any) -> bool | None:
-    """Validity for schemas made only of type/enum/const (and annotations), without the
-    validator; None when the schema needs the real validator."""
-    if isinstance(schema, bool):
-        return schema
-    if not isinstance(schema, dict) or any(k in ASSERTING_KEYWORDS and k not in _CHEAP for k in schema):
-        return None
-    if "type" in schema:
-        kinds = type_kinds(schema["type"])
-        if kinds is None:
-            return None
-        if kind_of(value) not in kinds:
-            return False
-    if "const" in schema and not json_equal(value, schema["const"]):
-        return False
-    enum = schema.get("enum")
-    if enum is not None:
-        if not isinstance(enum, list):
-            return None
-        return in_enum(value, enum)
-    return True
-
-
-_ENUM_SETS: dict[int, tuple[list[Any], frozenset[Any], bool]] = {}
-
-
-def _scalar_key(v: Any) -> Any:
-    if isinstance(v, bool):
-        return ("b", v)
-    if isinstance(v, int | float):
-        return ("n", v)  # 1 and 1.0 hash and compare equal, as the validator's enum wants
-    if isinstance(v, str):
-        return ("s", v)
-    if v is None:
-        return ("z",)
-    return None
-
-
-def in_enum(value: Any, enum: list[Any]) -> bool:
-    """``value`` is among the enum's values (validator equality), with a hashed fast path."""
-    entry = _ENUM_SETS.get(id(enum))
-    if entry is None or entry[0] is not enum:
-        keys = [_scalar_key(e) for e in enum]
-        entry = (enum, frozenset(k for k in keys if k is not None), any(k is None for k in keys))
-        if len(_ENUM_SETS) > 4096:
-            _ENUM_SETS.clear()
-        _ENUM_SETS[id(enum)] = entry
-    key = _scalar_key(value)
-    if key is not None:
-        if key in entry[1]:
-            return True
-        if not entry[2]:
-            return False
-    return any(json_equal(value, e) for e in enum)
-
-
-def json_equal(a: Any, b: Any) -> bool:
-    """Equality as the validator's enum/const see it: 1 == 1.0, but true != 1."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return isinstance(a, bool) and isinstance(b, bool) and a == b
-    if isinstance(a, int | float) and isinstance(b, int | float):
-        return a == b
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
 
 
 class Node:

@@ -14,23 +14,21 @@ meet the new constraint with that pattern's schema, the remaining keys with the 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from platformxe.rules.compat.core import AnyKey, has_breaking, label
-from platformxe.rules.compat.facts import count
-from platformxe.rules.compat.keys import OldObjects, always_evaluated, dict_of, obligation, search
 from platformxe.rules.compat.knowledge import Knowledge
-from platformxe.rules.compat.model import Finding, Node, Piece, join, same_values, strict_equal
-from platformxe.rules.compat.scalars import bound, show
-
-if TYPE_CHECKING:
-    from platformxe.rules.compat.core import Walk
+from platformxe.rules.compat.model import Finding, Node, Piece, join, same_values
+from platformxe.rules.compat.regex import search
+from platformxe.rules.compat.report import AnyKey, Prover, bound, has_breaking, label, show
+from platformxe.rules.compat.traversal import always_evaluated, dict_of
+from platformxe.rules.compat.values import count, strict_equal
+from platformxe.rules.compat.views import OldObjects, obligation
 
 OBJECT = frozenset({"object"})
 
 
 def object_handler(
-    walk: Walk, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
+    walk: Prover, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
 ) -> list[Finding]:
     """Object keywords (see module docstring)."""
     if not isinstance(new.schema, dict):
@@ -78,7 +76,7 @@ def _new_targets(new: Node, name: str) -> list[tuple[str, Node]]:
 
 
 def _named(
-    walk: Walk, old: OldObjects, new: Node, primary: Node | None, ipath: tuple[Any, ...]
+    walk: Prover, old: OldObjects, new: Node, primary: Node | None, ipath: tuple[Any, ...]
 ) -> list[Finding]:
     new_props = dict_of(new, "properties")
     old_props = dict_of(primary, "properties") if primary is not None else {}
@@ -152,7 +150,7 @@ def _named(
 
 
 def _added(
-    walk: Walk,
+    walk: Prover,
     name: str,
     target: Node,
     inner: list[Finding],
@@ -191,7 +189,7 @@ def _added(
 
 
 def _undeclared(
-    walk: Walk, old: OldObjects, new: Node, primary: Node | None, ipath: tuple[Any, ...], opiece: Piece
+    walk: Prover, old: OldObjects, new: Node, primary: Node | None, ipath: tuple[Any, ...], opiece: Piece
 ) -> list[Finding]:
     out: list[Finding] = []
     where = label(ipath)
@@ -241,7 +239,7 @@ def _undeclared(
 
 
 def _catchall(
-    walk: Walk,
+    walk: Prover,
     old: OldObjects,
     new: Node,
     primary: Node | None,
@@ -296,7 +294,7 @@ def snake_kw(kw: str) -> str:
 
 
 def _required(
-    walk: Walk,
+    walk: Prover,
     k: Knowledge,
     old: OldObjects,
     new: Node,
@@ -356,7 +354,7 @@ def _closure(deps: dict[str, set[str]], start: str) -> set[str]:
 
 
 def _dependencies(
-    walk: Walk,
+    walk: Prover,
     k: Knowledge,
     old: OldObjects,
     new: Node,
@@ -410,7 +408,7 @@ def _dependencies(
 
 
 def _property_names(
-    walk: Walk, old: OldObjects, new: Node, primary: Node | None, ipath: tuple[Any, ...], opiece: Piece
+    walk: Prover, old: OldObjects, new: Node, primary: Node | None, ipath: tuple[Any, ...], opiece: Piece
 ) -> list[Finding]:
     where = label(ipath)
     if not new.has("propertyNames"):
@@ -427,7 +425,7 @@ def _property_names(
                          why="old payloads may use names the new schema refuses", ipath=ipath, piece=opiece, target=new)]  # fmt: skip
 
 
-def _names_ok(walk: Walk, old: OldObjects, target: Node, ipath: tuple[Any, ...]) -> bool:
+def _names_ok(walk: Prover, old: OldObjects, target: Node, ipath: tuple[Any, ...]) -> bool:
     if not old.applies:
         return True
     key_path = (*ipath, AnyKey())  # a key is part of the object: one level down

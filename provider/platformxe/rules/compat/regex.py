@@ -37,3 +37,11 @@ def pattern_bounds(pattern: str) -> tuple[int, int | None]:
     if str(last[0]) != "AT" or str(last[1]) not in ("AT_END", "AT_END_STRING"):
         return lo, None
     return lo, hi + (1 if str(last[1]) == "AT_END" else 0)
+
+
+def search(pattern: str, name: str) -> bool | None:
+    """``re.search`` as the validator runs it; None when the pattern does not compile."""
+    try:
+        return re.search(pattern, name) is not None
+    except (re.error, TypeError):
+        return None

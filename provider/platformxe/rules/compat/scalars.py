@@ -8,114 +8,31 @@ cannot, adding the keyword refuses nothing.
 
 from __future__ import annotations
 
-import json
 import math
-import re
+from decimal import Decimal
 from fractions import Fraction
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from platformxe.rules.compat import automata
-from platformxe.rules.compat.core import label
-from platformxe.rules.compat.facts import count, exact_multiple, number
 from platformxe.rules.compat.knowledge import Knowledge, effective_lower, effective_upper
-from platformxe.rules.compat.model import (
+from platformxe.rules.compat.model import Finding, Node, Piece, join
+from platformxe.rules.compat.report import Prover, bound, label, show
+from platformxe.rules.compat.values import (
     NUMERIC,
-    Finding,
-    Node,
-    Piece,
+    count,
     describe_kinds,
+    exact_multiple,
     in_enum,
-    join,
+    number,
     strict_equal,
     type_kinds,
 )
-
-if TYPE_CHECKING:
-    from platformxe.rules.compat.core import Walk
-
-
-@cache
-def snake(keyword: str) -> str:
-    """camelCase keyword -> snake_case kind stem (maxLength -> max_length)."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", keyword).lower()
-
-
-def show(value: Any) -> str:
-    """A value in JSON, shortened for messages."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def bound(
-    walk: Walk,
-    keyword: str,
-    new: Node,
-    primary: Node | None,
-    proved: bool,
-    ipath: tuple[Any, ...],
-    piece: Piece,
-    why: str,
-    hints: list[Any],
-) -> list[Finding]:
-    """Report one bound-like keyword: added, removed, raised or lowered (breaking unless proved)."""
-    has_new = new.has(keyword)
-    has_old = primary is not None and primary.has(keyword)
-    if not has_new and not has_old:
-        return []
-    where = label(ipath)
-    stem = snake(keyword)
-    if has_old and not has_new:
-        assert primary is not None
-        return [
-            walk.finding(
-                f"{stem}_removed",
-                join(primary.ptr, keyword),
-                False,
-                f"{keyword} of {where} removed (was {show(primary.get(keyword))})",
-            )
-        ]
-    if not has_new:
-        return []
-    value = new.get(keyword)
-    ptr = join(new.ptr, keyword)
-    if has_old:
-        assert primary is not None
-        before = primary.get(keyword)
-        if strict_equal(before, value):
-            return []
-        a, b = number(before), number(value)
-        verb = "changed" if a is None or b is None else ("raised" if b > a else "lowered")
-        return [
-            walk.finding(
-                f"{stem}_{verb}",
-                ptr,
-                not proved,
-                f"{keyword} of {where} {verb} from {show(before)} to {show(value)}",
-                why=why,
-                ipath=ipath,
-                piece=piece,
-                target=new,
-                hints=hints,
-            )
-        ]
-    return [
-        walk.finding(
-            f"{stem}_added",
-            ptr,
-            not proved,
-            f"{keyword} {show(value)} added to {where}",
-            why=why,
-            ipath=ipath,
-            piece=piece,
-            target=new,
-            hints=hints,
-        )
-    ]
+from platformxe.rules.formats import format_checker
 
 
 def type_handler(
-    walk: Walk, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
+    walk: Prover, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
 ) -> list[Finding]:
     """``type``: the old kinds must all be admitted (integer ⊂ number)."""
     where = label(ipath)
@@ -178,7 +95,7 @@ def _values(node: Node | None) -> list[Any] | None:
 
 
 def enum_handler(
-    walk: Walk, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
+    walk: Prover, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
 ) -> list[Finding]:
     """``enum``/``const``: each old value must be admitted (checked one by one when finite)."""
     where = label(ipath)
@@ -253,7 +170,7 @@ def enum_handler(
 
 
 def numeric_handler(
-    walk: Walk, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
+    walk: Prover, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
 ) -> list[Finding]:
     """minimum, maximum, exclusiveMinimum, exclusiveMaximum and multipleOf."""
     applies = bool(k.kinds & NUMERIC)
@@ -294,8 +211,6 @@ def numeric_handler(
 def _multiple_hints(mults: list[Any]) -> list[Any]:
     """Multiples of the old divisors, computed in decimal so 0.01 * 35 gives 0.35 (the literal a
     client would send), not 0.35000000000000003."""
-    from decimal import Decimal
-
     out: list[Any] = []
     for m in mults:
         if number(m) is None:
@@ -388,8 +303,6 @@ FORMAT_IMPLIES: dict[str, frozenset[str]] = {
 @cache
 def asserted_formats() -> frozenset[str]:
     """Formats the validator asserts (those with a checker installed)."""
-    from platformxe.rules.formats import format_checker
-
     return frozenset(format_checker().checkers)
 
 
@@ -402,7 +315,7 @@ MAX_WITNESS_TEXT = 4096
 
 
 def string_handler(
-    walk: Walk, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
+    walk: Prover, k: Knowledge, piece: Piece, new: Node, primary: Node | None, ipath: tuple[Any, ...]
 ) -> list[Finding]:
     """minLength, maxLength, pattern and format (all apply to strings only)."""
     applies = "string" in k.kinds

@@ -14,15 +14,15 @@ from __future__ import annotations
 import copy
 import importlib
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from platformxe.rules.compat.core import AnyKey
 from platformxe.rules.compat.knowledge import effective_lower, effective_upper
-from platformxe.rules.compat.model import Doc, Finding, Node, Piece, kind_of
+from platformxe.rules.compat.model import Doc, Finding, Node, Piece
+from platformxe.rules.compat.report import AnyKey, Prover
 from platformxe.rules.compat.scalars import MAX_WITNESS_TEXT
-
-if TYPE_CHECKING:
-    from platformxe.rules.compat.core import Walk
+from platformxe.rules.compat.traversal import cases
+from platformxe.rules.compat.values import kind_of, strict_equal
+from platformxe.rules.compat.views import OldArrays, OldObjects
 
 FORMAT_SAMPLES: dict[str, list[str]] = {
     "date-time": ["2024-01-02T03:04:05Z", "2024-01-02T03:04:05.123+02:00"],
@@ -130,7 +130,7 @@ def _pick(items: Any, variant: int) -> str:
     raise _Unsupported("IN")
 
 
-def candidates(walk: Walk, piece: Piece, depth: int = 0) -> list[Any]:
+def candidates(walk: Prover, piece: Piece, depth: int = 0) -> list[Any]:
     """Values probably valid under the piece, diverse enough to hit boundaries."""
     k = walk.knowledge(piece)
     if k.empty:
@@ -146,8 +146,6 @@ def candidates(walk: Walk, piece: Piece, depth: int = 0) -> list[Any]:
             if a.has(kw):
                 out.append(a.get(kw))
     if k.disj and depth < _MAX_DEPTH:  # values of each case of the first anyOf/oneOf/if
-        from platformxe.rules.compat.core import cases
-
         node, kw = k.disj[0]
         for case in cases(piece, node, kw)[:4]:
             out += candidates(walk, case, depth + 1)[:4]
@@ -158,7 +156,7 @@ def candidates(walk: Walk, piece: Piece, depth: int = 0) -> list[Any]:
     return out
 
 
-def _distinct(walk: Walk, piece: Piece, n: int) -> list[Any]:
+def _distinct(walk: Prover, piece: Piece, n: int) -> list[Any]:
     """``n`` pairwise different values for a simple numeric or string piece (for uniqueItems)."""
     k = walk.knowledge(piece)
     if k.kinds & {"integer", "nonint"}:
@@ -173,7 +171,7 @@ def _distinct(walk: Walk, piece: Piece, n: int) -> list[Any]:
     return []
 
 
-def members(walk: Walk, piece: Piece, depth: int = 0) -> list[Any]:
+def members(walk: Prover, piece: Piece, depth: int = 0) -> list[Any]:
     """The candidates the real validator places in the piece (valid under every conjunct)."""
     k = walk.knowledge(piece)
     out: list[Any] = []
@@ -185,7 +183,7 @@ def members(walk: Walk, piece: Piece, depth: int = 0) -> list[Any]:
     return out
 
 
-def _member(walk: Walk, piece: Piece, v: Any, k: Any = None) -> bool:
+def _member(walk: Prover, piece: Piece, v: Any, k: Any = None) -> bool:
     """Whether the real validator places ``v`` in the piece."""
     k = k or walk.knowledge(piece)
     if kind_of(v) not in piece.kinds:
@@ -195,7 +193,7 @@ def _member(walk: Walk, piece: Piece, v: Any, k: Any = None) -> bool:
     )
 
 
-def _of_kind(walk: Walk, piece: Piece, kind: str, depth: int) -> list[Any]:
+def _of_kind(walk: Prover, piece: Piece, kind: str, depth: int) -> list[Any]:
     k = walk.knowledge(piece)
     if k.empty:
         return []
@@ -235,8 +233,6 @@ def _of_kind(walk: Walk, piece: Piece, kind: str, depth: int) -> list[Any]:
     if depth >= _MAX_DEPTH:
         return [] if kind == "array" else [{}]
     if kind == "array":
-        from platformxe.rules.compat.arrays import OldArrays
-
         arr = OldArrays(walk, k)
         items: list[Any] = []
         n = min(max(k.min_items, 1), 64)  # longer minimum lengths get no array samples
@@ -262,8 +258,6 @@ def _of_kind(walk: Walk, piece: Piece, kind: str, depth: int) -> list[Any]:
         if tail is not None:
             out.append(items[: arr.prefix_max] + _distinct(walk, tail, long_n - arr.prefix_max))
         return out
-    from platformxe.rules.compat.keys import OldObjects
-
     obj = OldObjects(walk, k)
     base: dict[str, Any] = {}
     samples: dict[str, list[Any]] = {}
@@ -298,7 +292,7 @@ def _of_kind(walk: Walk, piece: Piece, kind: str, depth: int) -> list[Any]:
     return objs
 
 
-def embed(walk: Walk, piece: Piece | None, base: Any, ipath: tuple[Any, ...], value: Any) -> Any:
+def embed(walk: Prover, piece: Piece | None, base: Any, ipath: tuple[Any, ...], value: Any) -> Any:
     """A copy of ``base`` with ``value`` placed at payload path ``ipath``. Containers missing on
     the way are created from valid samples of the old value piece at that place (so required
     siblings are present), else empty."""
@@ -307,8 +301,6 @@ def embed(walk: Walk, piece: Piece | None, base: Any, ipath: tuple[Any, ...], va
     seg, rest = ipath[0], ipath[1:]
     k = walk.knowledge(piece) if piece is not None else None
     if isinstance(seg, int):
-        from platformxe.rules.compat.arrays import OldArrays
-
         sub = OldArrays(walk, k).item(seg) if k is not None else None
         arr = list(base) if isinstance(base, list) else []
         while len(arr) <= seg:
@@ -316,8 +308,6 @@ def embed(walk: Walk, piece: Piece | None, base: Any, ipath: tuple[Any, ...], va
             arr.append(embed(walk, sub, arr[-1] if arr else filler[0], rest, value))
         arr[seg] = embed(walk, sub, arr[seg], rest, value)
         return arr
-    from platformxe.rules.compat.keys import OldObjects
-
     name = seg if isinstance(seg, str) else _any_key(seg)
     sub = OldObjects(walk, k).value(name) if k is not None else None
     obj = dict(base) if isinstance(base, dict) else {}
@@ -335,7 +325,7 @@ def _any_key(seg: AnyKey) -> str:
     return _EXTRA_KEY
 
 
-def find(walk: Walk, finding: Finding, old: Doc, new: Doc, bases: list[Any]) -> tuple[bool, Any]:
+def find(walk: Prover, finding: Finding, old: Doc, new: Doc, bases: list[Any]) -> tuple[bool, Any]:
     """Search a verified witness for a breaking finding: (found, payload)."""
     tried = 0
     locals_: list[Any] = list(finding.hints)
@@ -420,7 +410,7 @@ def _alternatives(node: Node) -> list[Node]:
     return out
 
 
-def root_bases(walk: Walk, old: Doc) -> list[Any]:
+def root_bases(walk: Prover, old: Doc) -> list[Any]:
     """Sample payloads valid under the old schema, to embed local values into."""
     out: list[Any] = []
     for v in candidates(walk, Piece((Node(old, old.root, ""),))):
@@ -432,6 +422,4 @@ def root_bases(walk: Walk, old: Doc) -> list[Any]:
 
 
 def _same_json(a: Any, b: Any) -> bool:
-    from platformxe.rules.compat.model import strict_equal
-
     return strict_equal(a, b)

@@ -1,102 +1,36 @@
-"""The old piece seen as objects: which keys old payloads can carry and with which values.
+"""The old piece seen as objects and as arrays, side by side.
 
 ``OldObjects.value(name)`` is the old value piece of a key *named* anywhere: its ``properties``
-entries, the pattern properties whose regex matches the name (``re.search``, as the validator
-does) or else the catch-all (``additionalProperties``, or ``unevaluatedProperties`` when nothing
-in place can evaluate the key); None when old payloads can never carry the key. ``obligation``
+entries, the pattern properties whose regex matches the name (as the validator matches them)
+or else the catch-all (``additionalProperties``, or ``unevaluatedProperties`` when nothing in
+place can evaluate the key); None when old payloads can never carry the key. ``obligation``
 proves a constraint on every *unnamed* key, one old atom at a time.
+
+``OldArrays.item(i)`` is the old value piece of index ``i``: per old atom its ``prefixItems[i]``
+when there is one, else its ``items``, else its ``unevaluatedItems`` when nothing else can
+evaluate the index.
+
+``refine`` uses both views to finish a piece's knowledge: no old object exists when a required
+key can hold no value, no old array when a position below ``minItems`` can hold none.
 """
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any
+import dataclasses
+from typing import Any
 
 from platformxe.rules.compat import automata
-from platformxe.rules.compat.core import AnyKey
 from platformxe.rules.compat.knowledge import Knowledge
 from platformxe.rules.compat.model import SYNTHETIC, Node, Piece
-
-if TYPE_CHECKING:
-    from platformxe.rules.compat.core import Walk
-
-
-def search(pattern: str, name: str) -> bool | None:
-    """``re.search`` as the validator runs it; None when the pattern does not compile."""
-    try:
-        return re.search(pattern, name) is not None
-    except (re.error, TypeError):
-        return None
-
-
-def dict_of(node: Node | None, kw: str) -> dict[str, Any]:
-    """A keyword's value when it is an object (properties, patternProperties …), else {}."""
-    if node is None:
-        return {}
-    v = node.get(kw)
-    return v if isinstance(v, dict) else {}
-
-
-def inplace(node: Node) -> list[Node]:
-    """The node and every subschema applied to the same instance (refs followed, any branch)."""
-    out: list[Node] = []
-    seen: set[tuple[str, str]] = set()
-    work = [node]
-    while work:
-        n = work.pop()
-        if n.key in seen or not isinstance(n.schema, dict):
-            continue
-        seen.add(n.key)
-        out.append(n)
-        if "$ref" in n.schema:
-            t = n.doc.resolve(n.schema["$ref"])
-            if t is not None:
-                work.append(t)
-        for kw in ("allOf", "anyOf", "oneOf"):
-            v = n.get(kw)
-            for i in range(len(v) if isinstance(v, list) else 0):
-                work.append(n.child(kw, i))  # type: ignore[arg-type]
-        for kw in ("if", "then", "else"):
-            c = n.child(kw)
-            if c is not None:
-                work.append(c)
-        for name in dict_of(n, "dependentSchemas"):
-            work.append(n.child("dependentSchemas", name))  # type: ignore[arg-type]
-    return out
-
-
-def always_evaluated(node: Node) -> tuple[set[str], list[str], bool]:
-    """Names/patterns certainly evaluated by the node when valid (own, allOf, $ref), and
-    whether additionalProperties (or a nested unevaluatedProperties) evaluates every key."""
-    names: set[str] = set()
-    pats: list[str] = []
-    everything = False
-    seen: set[tuple[str, str]] = set()
-    work = [node]
-    while work:
-        n = work.pop()
-        if n.key in seen or not isinstance(n.schema, dict):
-            continue
-        seen.add(n.key)
-        names |= set(dict_of(n, "properties"))
-        pats += list(dict_of(n, "patternProperties"))
-        if "additionalProperties" in n.schema or (n is not node and "unevaluatedProperties" in n.schema):
-            everything = True
-        if "$ref" in n.schema:
-            t = n.doc.resolve(n.schema["$ref"])
-            if t is None:
-                continue
-            work.append(t)
-        v = n.get("allOf")
-        for i in range(len(v) if isinstance(v, list) else 0):
-            work.append(n.child("allOf", i))  # type: ignore[arg-type]
-    return names, pats, everything
+from platformxe.rules.compat.regex import search
+from platformxe.rules.compat.report import AnyKey, Prover
+from platformxe.rules.compat.traversal import dict_of, inplace, list_len
 
 
 class OldObjects:
     """The old piece seen as objects: value pieces per key name and the undeclared-key rules."""
 
-    def __init__(self, walk: Walk, k: Knowledge) -> None:
+    def __init__(self, walk: Prover, k: Knowledge) -> None:
         self.walk = walk
         self.k = k
         self.applies = "object" in k.kinds
@@ -218,7 +152,12 @@ def _finite_names(pn: Any) -> set[str] | None:
 
 
 def obligation(
-    walk: Walk, old: OldObjects, target: Node, include: str | None, exclude: list[str], ipath: tuple[Any, ...]
+    walk: Prover,
+    old: OldObjects,
+    target: Node,
+    include: str | None,
+    exclude: list[str],
+    ipath: tuple[Any, ...],
 ) -> bool:
     """Every undeclared old key (matching ``include`` if given, matching none of ``exclude``)
     has a value valid under ``target``."""
@@ -248,3 +187,101 @@ def obligation(
         if ok:
             return True
     return not old.rests and walk.proves(Piece(()), target, sub)
+
+
+class OldArrays:
+    """The old piece seen as arrays: per-index value pieces and length bounds."""
+
+    def __init__(self, walk: Prover, k: Knowledge) -> None:
+        self.walk = walk
+        self.k = k
+        self.applies = "array" in k.kinds
+        self.prefix_max = 0
+        for a in k.atoms:
+            self.prefix_max = max(self.prefix_max, list_len(a, "prefixItems"), self._uneval_start(a) or 0)
+
+    @staticmethod
+    def _uneval_start(a: Node) -> int | None:
+        """First index an atom's unevaluatedItems surely applies from, or None."""
+        if "unevaluatedItems" not in a.schema or "items" in a.schema:
+            return None
+        nodes = inplace(a)
+        if any(
+            "items" in x.schema or "contains" in x.schema or (x is not a and "unevaluatedItems" in x.schema)
+            for x in nodes
+        ):
+            return None
+        return max(list_len(x, "prefixItems") for x in nodes)
+
+    def longest(self) -> int | None:
+        """An upper bound on old array length: maxItems / closed tuples, or, for uniqueItems
+        arrays whose tail items come from a finite set, the prefix plus that set's size."""
+        best = self.k.max_items
+        if self.k.unique:
+            tail = self.item(self.prefix_max)
+            finite = self.walk.knowledge(tail).finite if tail is not None else []
+            if finite is not None:
+                bound = self.prefix_max + len(finite)
+                best = bound if best is None else min(best, bound)
+        return best
+
+    def possible(self, i: int) -> bool:
+        """Whether old arrays can have an element at index ``i``."""
+        return self.applies and (self.k.max_items is None or i < self.k.max_items)
+
+    def item(self, i: int) -> Piece | None:
+        """The old value piece at index ``i`` (None when no old array reaches it)."""
+        if not self.possible(i):
+            return None
+        nodes: list[Node] = []
+        for a in self.k.atoms:
+            if i < list_len(a, "prefixItems"):
+                nodes.append(a.child("prefixItems", i))  # type: ignore[arg-type]
+            elif "items" in a.schema:
+                nodes.append(a.child("items"))  # type: ignore[arg-type]
+            else:
+                start = self._uneval_start(a)
+                if start is not None and i >= start:
+                    nodes.append(a.child("unevaluatedItems"))  # type: ignore[arg-type]
+        piece = Piece(tuple(nodes))
+        return None if self.walk.knowledge(piece).empty else piece
+
+    def surely_matching(self, target: Node, ipath: tuple[Any, ...], need: int) -> bool:
+        """At least ``need`` elements of every old array are valid under ``target``.
+
+        Only indices below the old minimum length are counted (they surely exist); an index
+        whose old piece is empty means no old array is that long, so it counts vacuously.
+        Indices past the longest prefix share one piece, proved once for all of them.
+        """
+        sure = self.k.min_items
+        found = 0
+        for i in range(min(sure, self.prefix_max)):
+            vp = self.item(i)
+            if vp is None or self.walk.proves(vp, target, (*ipath, i)):
+                found += 1
+                if found >= need:
+                    return True
+        rest = sure - self.prefix_max
+        if rest <= 0 or found + rest < need:
+            return False
+        vp = self.item(self.prefix_max)
+        return vp is None or self.walk.proves(vp, target, (*ipath, self.prefix_max))
+
+
+def refine(walk: Prover, k: Knowledge) -> Knowledge:
+    """``k`` without the container kinds no old instance can have (see the module docstring);
+    a new Knowledge, ``k`` itself when nothing changes."""
+    if k.empty or k.finite is not None:
+        return k
+    kinds = k.kinds
+    if "object" in kinds and k.required:
+        objs = OldObjects(walk, k)
+        if any(objs.value(r) is None for r in sorted(k.required)):
+            kinds -= {"object"}
+    if "array" in kinds and k.min_items:
+        arrs = OldArrays(walk, k)
+        if any(arrs.item(i) is None for i in range(min(k.min_items, arrs.prefix_max + 1))):
+            kinds -= {"array"}
+    if kinds == k.kinds:
+        return k
+    return dataclasses.replace(k, kinds=kinds, empty=not kinds)
