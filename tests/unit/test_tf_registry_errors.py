@@ -102,3 +102,24 @@ def test_an_error_without_rule_list_keeps_the_code_and_the_field() -> None:
 def test_anything_else_is_not_swallowed() -> None:
     with pytest.raises(KeyError):
         diagnostics_for(KeyError("bug"), "x")
+
+
+def test_a_refused_key_reads_as_one_piece_of_advice() -> None:
+    exc = sdk.Unauthenticated("The API key is not valid.", status=401, code="unauthenticated")
+    [only] = diagnostics_for(exc, "checking the API key")
+    assert only.detail == (
+        "The API key is not valid. Check api_key in the provider block or the PLATFORMXE_API_KEY environment variable."
+    )
+    [later] = diagnostics_for(exc, "registering a.b 1.0.0")
+    assert later.detail.endswith("(the key was refused while registering a.b 1.0.0).")
+
+
+def test_the_connect_advice_is_given_once() -> None:
+    exc = sdk.ConnectError(
+        "cannot connect to http://r:1/v1/x: [Errno 111] Connection refused",
+        advice="check that the registry is running and that the endpoint is right",
+    )
+    assert "check that the registry is running" in str(exc)  # an SDK user gets the SDK's advice
+    [only] = diagnostics_for(exc, "checking the API key", "http://r:1")
+    assert only.detail.count("registry is running") == 1
+    assert "?" not in only.detail

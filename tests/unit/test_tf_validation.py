@@ -102,3 +102,14 @@ def test_a_json_null_example_is_refused_with_the_way_out() -> None:
     assert "Omit payload_example" in problem.detail
     # a string example that merely contains "null" is judged by the schema as usual
     assert validate_event_config(cfg(payload_example='{"id": "null"}')) == []
+
+
+@pytest.mark.parametrize(
+    ("attribute", "code"),
+    [("payload_example", "payload_example_does_not_match_schema"), ("payload_schema", "invalid_json_schema")],
+)
+def test_text_that_is_not_json_is_said_to_be_not_json(attribute: str, code: str) -> None:
+    [problem] = validate_event_config(cfg(**{attribute: '{"id": "p1",}'}))
+    assert (problem.path, problem.code) == ((attribute,), code)
+    assert problem.summary == f"{attribute} is not valid JSON"
+    assert "jsonencode" in problem.detail

@@ -69,6 +69,34 @@ def _null_example_problem() -> Diagnostic:
     )
 
 
+#: The error code a JSON attribute that does not parse carries (as the registry answers it).
+_PARSE_CODES = {
+    "payload_schema": Code.INVALID_JSON_SCHEMA,
+    "payload_example": Code.PAYLOAD_EXAMPLE_DOES_NOT_MATCH_SCHEMA,
+}
+
+
+def _not_json(attribute: str, text: Any) -> Diagnostic | None:
+    """The error for a JSON attribute whose text does not parse (None when it parses or is unset).
+
+    Said as what it is — the text is not JSON — rather than under the code's general title
+    ("Example does not match the schema"), which would send the reader to the schema.
+    """
+    if not isinstance(text, str):
+        return None
+    try:
+        parse_json_text(text)
+    except ValueError as exc:
+        return error(
+            f"{attribute} is not valid JSON",
+            f"{attribute} must hold one JSON document; parsing stopped with: {exc}. Build it with "
+            "jsonencode({ ... }), or keep a heredoc or file(...) whose text is JSON.",
+            attribute,
+            _PARSE_CODES[attribute],
+        )
+    return None
+
+
 def validate_event_config(values: Mapping[str, Any]) -> list[Diagnostic]:
     """Every problem of a resource configuration, each on its attribute with its error code.
 
@@ -106,6 +134,11 @@ def validate_event_config(values: Mapping[str, Any]) -> list[Diagnostic]:
     )
     verdict = dry_run_verdict(candidate, existing=())
     skipped = {attr for attr in unknown if attr in FIELD_ATTRIBUTES.values()}
+    for attribute in _PARSE_CODES:
+        unparsable = None if attribute in unknown else _not_json(attribute, values.get(attribute))
+        if unparsable is not None:
+            findings.append(unparsable)
+            skipped.add(attribute)  # the engine's own parse error for it would say the same
     for problem in verdict.errors:
         attribute = FIELD_ATTRIBUTES.get(problem.field)
         # An example checked against the placeholder schema ("{}") can only fail to parse, which
