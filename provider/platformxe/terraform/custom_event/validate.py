@@ -134,16 +134,17 @@ def validate_event_config(values: Mapping[str, Any]) -> list[Diagnostic]:
     )
     verdict = dry_run_verdict(candidate, existing=())
     skipped = {attr for attr in unknown if attr in FIELD_ATTRIBUTES.values()}
-    for attribute in _PARSE_CODES:
-        unparsable = None if attribute in unknown else _not_json(attribute, values.get(attribute))
+    for json_attribute in _PARSE_CODES:
+        unparsable = (
+            None if json_attribute in unknown else _not_json(json_attribute, values.get(json_attribute))
+        )
         if unparsable is not None:
             findings.append(unparsable)
-            skipped.add(attribute)  # the engine's own parse error for it would say the same
+            skipped.add(json_attribute)  # the engine's own parse error for it would say the same
     for problem in verdict.errors:
-        attribute = FIELD_ATTRIBUTES.get(problem.field)
         # An example checked against the placeholder schema ("{}") can only fail to parse, which
         # is worth reporting whatever the real schema turns out to be.
-        if attribute in skipped:
+        if FIELD_ATTRIBUTES.get(problem.field) in skipped:
             continue
         findings.append(problem_diagnostic(problem))
     return findings
