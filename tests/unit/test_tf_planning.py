@@ -82,7 +82,7 @@ def warnings(result: Any) -> list[Any]:
     return [d for d in result.diagnostics if d.severity is Severity.WARNING]
 
 
-def test_create_plans_every_computed_value_and_one_warning_line() -> None:
+def test_create_plans_every_computed_value_and_no_warning() -> None:
     registry = FakeRegistry()
     result = plan_event(None, config(), organization_id=ORG, checks=PlanChecks.REMOTE, ask_registry=registry)
     values = result.values
@@ -97,8 +97,7 @@ def test_create_plans_every_computed_value_and_one_warning_line() -> None:
     assert values["created_at"] is UNKNOWN
     assert values["status"] == "published" and values["on_destroy"] == "archive"
     assert errors(result) == []
-    [line] = warnings(result)
-    assert line.summary.startswith("lettings.property.favorited 1.0.0: initial version")
+    assert warnings(result) == []  # the verdict is in the planned values; nothing to act on
     assert len(registry.calls) == 1
 
 
@@ -180,10 +179,7 @@ def test_version_bump_replaces_and_carries_the_verdict() -> None:
         }
     ]
     assert result.values["id"] == "lettings/property.favorited@1.1.0"
-    [line] = warnings(result)
-    assert line.summary == (
-        'lettings.property.favorited 1.1.0: minor bump over 1.0.0 (backwards-compatible: added optional property "note")'
-    )
+    assert warnings(result) == []  # a minor bump needs no action: semver_bump and changes say it
 
 
 def test_breaking_change_as_minor_is_an_error_on_version_naming_the_major() -> None:
@@ -524,3 +520,36 @@ def test_a_version_unknown_at_plan_makes_later_versions_of_the_event_unknown_too
     ]
     assert results[1].values["semver_bump"] is UNKNOWN and registry.calls == []
     assert "a version unknown at plan" in warnings(results[1])[0].summary
+
+
+def test_two_hundred_new_events_plan_with_no_warning_at_all() -> None:
+    registry, siblings = FakeRegistry(), PlannedVersions()
+    results = [
+        plan_event(
+            None,
+            config(name=f"property.event{i:03d}"),
+            organization_id=ORG,
+            checks=PlanChecks.REMOTE,
+            ask_registry=registry,
+            siblings=siblings,
+        )
+        for i in range(200)
+    ]
+    assert [d for r in results for d in r.diagnostics] == []
+    assert {r.values["semver_bump"] for r in results} == {"initial"}
+
+
+def test_a_major_bump_is_the_verdict_that_warns() -> None:
+    registry = FakeRegistry(("1.0.0", SCHEMA_1))
+    breaking = json.dumps({"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]})
+    result = plan_event(
+        state(),
+        config(version="2.0.0", payload_schema=breaking),
+        organization_id=ORG,
+        checks=PlanChecks.REMOTE,
+        ask_registry=registry,
+    )
+    assert errors(result) == [] and result.values["semver_bump"] == "major"
+    [line] = warnings(result)
+    assert line.summary.startswith("lettings.property.favorited 2.0.0: major bump over 1.0.0 (breaking:")
+    assert "- breaking:" in line.detail

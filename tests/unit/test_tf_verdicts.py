@@ -60,11 +60,20 @@ def test_many_changes_are_summarised() -> None:
     assert line.endswith("(backwards-compatible: change 0; change 1; change 2; and 2 more)")
 
 
-def test_a_valid_verdict_is_one_warning() -> None:
-    diagnostics, adopt = verdict_diagnostics("a", "b", "1.1.0", verdict(SemverBump.MINOR, "1.0.0", ADDED))
+def test_only_a_major_verdict_is_a_warning() -> None:
+    for bump, version in (
+        (SemverBump.INITIAL, "1.0.0"),
+        (SemverBump.PATCH, "1.0.1"),
+        (SemverBump.MINOR, "1.1.0"),
+    ):
+        diagnostics, adopt = verdict_diagnostics("a", "b", version, verdict(bump, "1.0.0", ADDED))
+        assert (diagnostics, adopt) == ([], None), bump
+    diagnostics, adopt = verdict_diagnostics(
+        "a", "b", "2.0.0", verdict(SemverBump.MAJOR, "1.1.0", ADDED, REMOVED)
+    )
     assert adopt is None
     [only] = diagnostics
-    assert only.severity is Severity.WARNING and "added optional property" in only.detail
+    assert only.severity is Severity.WARNING and "- breaking:" in only.detail
 
 
 def test_changes_value_carries_the_witness_as_json_text() -> None:

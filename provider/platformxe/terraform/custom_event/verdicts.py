@@ -1,12 +1,13 @@
 """Dry-run verdicts as a Terraform user reads them.
 
 A verdict (from the registry's ``POST /dry-run`` or the rules engine) becomes:
-- one WARNING line per resource, e.g.
-  ``lettings.property.favorited 1.1.0: minor bump over 1.0.0 (backwards-compatible: added optional
-  property "note")``;
+- the planned values of ``semver_bump``, ``previous_version`` and ``changes``, where every verdict
+  is read;
+- a WARNING line only where the reviewer must act (:func:`needs_review`: a major bump), e.g.
+  ``lettings.property.favorited 2.0.0: major bump over 1.1.0 (breaking: property "channel" is now
+  required)``;
 - plan ERRORS for broken rules, each on the attribute a person has to change and saying what
-  would pass (an illegal bump sits on ``version`` and names the legal version);
-- the planned values of ``semver_bump``, ``previous_version`` and ``changes``.
+  would pass (an illegal bump sits on ``version`` and names the legal version).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ __all__ = [
     "BUMP_CODES",
     "changes_value",
     "import_hint",
+    "needs_review",
     "verdict_diagnostics",
     "verdict_from_body",
     "verdict_line",
@@ -182,6 +184,8 @@ def verdict_diagnostics(
             )
         )
         return out, adopt
+    if not needs_review(verdict, offline=bool(note)):
+        return out, None  # the verdict is in the planned values (semver_bump, changes)
     line = verdict_line(namespace, name, version, verdict)
     detail = ""
     if verdict.semver_bump in (SemverBump.MINOR, SemverBump.MAJOR):
@@ -190,3 +194,15 @@ def verdict_diagnostics(
         )
     out.append(warning(line + note, detail))
     return out, None
+
+
+def needs_review(verdict: Verdict, *, offline: bool = False) -> bool:
+    """Whether a valid verdict is a plan WARNING (docs/provider.md, "Warnings").
+
+    A warning is for what a reviewer must act on: a major bump breaks every consumer of the
+    previous version. Initial, patch and minor verdicts are read from ``semver_bump``,
+    ``previous_version`` and ``changes`` in the plan. An offline check cannot put its verdict
+    into the planned values (a later plan without the prior state could not repeat it), so its
+    line is the only place the reader sees it and stays a warning.
+    """
+    return offline or verdict.semver_bump is SemverBump.MAJOR
