@@ -46,6 +46,13 @@ resource "platformxe_custom_event" "property_favorited" {
 
   # Literal JSON from a file: compared as JSON, so formatting never shows a diff.
   payload_schema = file("${path.module}/schemas/${coalesce(var.schema, var.event_version)}.json")
+
+  # Each bump of event_version replaces this resource: with create_before_destroy the new
+  # version is registered first, then the previous one is archived (on_destroy = "archive",
+  # the default; on_destroy = "retain" keeps it published for emitters pinned to it).
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 output "canonical_name" {

@@ -35,6 +35,12 @@ resource "platformxe_custom_event" "property_favorited" {
     required             = ["propertyId", "subjectId"]
     additionalProperties = false
   })
+
+  # A version bump replaces this resource. Register the new version before the old one is
+  # archived, so there is never a moment with no published version (docs/provider.md).
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 output "canonical_name" {

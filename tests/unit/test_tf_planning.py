@@ -553,3 +553,40 @@ def test_a_major_bump_is_the_verdict_that_warns() -> None:
     [line] = warnings(result)
     assert line.summary.startswith("lettings.property.favorited 2.0.0: major bump over 1.0.0 (breaking:")
     assert "- breaking:" in line.detail
+
+
+def _bump_with_emits(count: int, **prior: Any) -> Any:
+    asked: list[Any] = []
+
+    def recent_emits(ref: Any) -> int:
+        asked.append(ref)
+        return count
+
+    result = plan_event(
+        state(**prior),
+        config(version="1.0.1"),
+        organization_id=ORG,
+        checks=PlanChecks.REMOTE,
+        ask_registry=FakeRegistry(("1.0.0", SCHEMA_1)),
+        recent_emits=recent_emits,
+    )
+    return result, asked
+
+
+def test_a_bump_that_archives_a_version_still_emitted_warns_with_the_count() -> None:
+    result, asked = _bump_with_emits(12)
+    assert [ref.label for ref in asked] == ["lettings.property.favorited 1.0.0"]
+    [note] = warnings(result)
+    assert note.summary == (
+        "lettings.property.favorited 1.0.0 received 12 emits in the last 7 days, and this plan archives it"
+    )
+    assert note.path == ("version",) and 'on_destroy = "retain"' in note.detail
+    assert errors(result) == [] and result.values["semver_bump"] == "patch"
+
+
+def test_no_archive_warning_when_unused_retained_or_archived_already() -> None:
+    assert warnings(_bump_with_emits(0)[0]) == []
+    retained, asked = _bump_with_emits(5, on_destroy="retain")
+    assert warnings(retained) == [] and asked == []
+    archived, asked = _bump_with_emits(5, status="archived")
+    assert warnings(archived) == [] and asked == []

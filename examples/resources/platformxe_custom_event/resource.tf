@@ -23,6 +23,12 @@ resource "platformxe_custom_event" "property_favorited" {
     subjectId   = "sub_456"
     favoritedAt = "2026-05-04T10:00:00Z"
   })
+
+  # A version bump replaces this resource. Register the new version before the old one is
+  # archived, so there is never a moment with no published version (docs/provider.md).
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 # A schema kept in its own file: formatting and key order never show a diff.

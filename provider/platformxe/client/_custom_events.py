@@ -241,6 +241,20 @@ class CustomEvents:
         # PATCH is retried like any idempotent call: setting a status it already has is legal.
         return ApiObject(self._client.request("PATCH", _version_path(fields), json=body))
 
+    def usage(
+        self,
+        namespace: str | Mapping[str, Any] | None = None,
+        name: str | None = None,
+        version: str | None = None,
+    ) -> ApiObject:
+        """How much one version is used: ``recentEmits7d`` (accepted emits in the last 7 days) and
+        ``lastEmittedAt``. Read-only; ``version`` may be ``latest``."""
+        spec, namespace = (namespace, None) if isinstance(namespace, Mapping) else (None, namespace)
+        ref = gather(
+            "usage", _VERSION_REF, spec, {"namespace": namespace, "name": name, "version": version}, {}
+        )
+        return ApiObject(self._client.request("GET", _version_path(ref) + "/usage"))
+
     def archive(
         self,
         namespace: str | Mapping[str, Any] | None = None,

@@ -294,6 +294,32 @@ def _schemas() -> dict[str, Any]:
             },
         ),
         "Healthz": _obj(["status"], {"status": {"const": "ok"}}),
+        "VersionUsage": _obj(
+            [
+                "namespace",
+                "name",
+                "version",
+                "canonicalName",
+                "status",
+                "recentEmits7d",
+                "lastEmittedAt",
+                "since",
+            ],
+            {
+                "namespace": {"type": "string"},
+                "name": {"type": "string"},
+                "version": {"type": "string"},
+                "canonicalName": {"type": "string"},
+                "status": _STATUS,
+                "recentEmits7d": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "accepted emits of this version since `since` (7 days ago)",
+                },
+                "lastEmittedAt": _nullable(_TIMESTAMP),
+                "since": _TIMESTAMP,
+            },
+        ),
     }
 
 
@@ -410,6 +436,23 @@ def _paths() -> dict[str, Any]:
             },
         },
         BASE + "/registrations/{namespace}/{name}/versions/{version}": version_path,
+        BASE + "/registrations/{namespace}/{name}/versions/{version}/usage": {
+            "parameters": _VERSION_PARAMS,
+            "get": {
+                "operationId": "getRegistrationUsage",
+                "summary": "How much one version is used: accepted emits in the last 7 days",
+                "description": "Read-only. A Terraform plan reads it before archiving a version, to warn "
+                "when the version is still emitted.",
+                "responses": {
+                    "200": _ok("the version's usage", _ref("VersionUsage")),
+                    "400": _error(
+                        400, ["invalid_version_format"], "the version is not MAJOR.MINOR.PATCH or latest"
+                    ),
+                    "401": _UNAUTHENTICATED,
+                    "404": _error(404, ["event_not_registered"], "no such version"),
+                },
+            },
+        },
         BASE + "/emit": {
             "post": {
                 "operationId": "emit",

@@ -33,6 +33,12 @@ def get(ctx: RequestContext) -> Any:
     return service.get(ctx.store, ctx.org, ctx.path["namespace"], ctx.path["name"], ctx.path["version"])
 
 
+def usage(ctx: RequestContext) -> Any:
+    """GET one version's usage: emits in the last 7 days."""
+    p = ctx.path
+    return service.usage(ctx.store, ctx.org, p["namespace"], p["name"], p["version"])
+
+
 def patch(ctx: RequestContext) -> Any:
     """PATCH one version: status and/or description."""
     p = ctx.path
@@ -54,4 +60,5 @@ def routes() -> list[Route]:
         Route(VERSION_PATH, endpoint(get), methods=["GET"]),
         Route(VERSION_PATH, endpoint(patch, with_body=True), methods=["PATCH"]),
         Route(VERSION_PATH, endpoint(delete), methods=["DELETE"]),
+        Route(VERSION_PATH + "/usage", endpoint(usage), methods=["GET"]),
     ]

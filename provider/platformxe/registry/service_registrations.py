@@ -19,9 +19,10 @@ from typing import Any
 
 from platformxe import rules
 from platformxe.registry import bodies, lifecycle_types, views
-from platformxe.registry.clock import now_text
+from platformxe.registry.clock import days_ago_text, now_text
 from platformxe.registry.errors import ApiError, coded_error, problem_error
 from platformxe.registry.storage import Store, Tx
+from platformxe.registry.storage import emits as emit_rows
 from platformxe.registry.storage import lifecycle as lifecycle_log
 from platformxe.registry.storage import orgs as org_rows
 from platformxe.registry.storage import registrations as registration_rows
@@ -261,6 +262,29 @@ def get(store: Store, org: Org, namespace: str, name: str, version: str) -> dict
     """One registration (``version`` may be ``latest``)."""
     with store.read() as tx:
         return views.registration(_find(tx, org.id, namespace, name, version))
+
+
+def usage(store: Store, org: Org, namespace: str, name: str, version: str) -> dict[str, Any]:
+    """How much one version is used: accepted emits in the last 7 days and the newest one's time.
+
+    Read-only; a Terraform plan reads it before archiving the version (docs/registry.md).
+    """
+    since = days_ago_text(7)
+    with store.read() as tx:
+        row = _find(tx, org.id, namespace, name, version)
+        count, last = emit_rows.recent_for_version(
+            tx, org.id, row["namespace"], row["name"], row["version"], since
+        )
+    return {
+        "namespace": row["namespace"],
+        "name": row["name"],
+        "version": row["version"],
+        "canonicalName": rules.canonical_name(org.id, row["namespace"], row["name"], row["version"]),
+        "status": row["status"],
+        "recentEmits7d": count,
+        "lastEmittedAt": last,
+        "since": since,
+    }
 
 
 def _legal_targets(old: Status) -> list[str]:

@@ -94,3 +94,18 @@ def recent_failures(tx: Tx, org_id: str, limit: int = 10) -> list[dict[str, Any]
         "SELECT * FROM emit_failures WHERE organization_id = ? ORDER BY id DESC LIMIT ?",
         (org_id, limit),
     )
+
+
+def recent_for_version(
+    tx: Tx, org_id: str, namespace: str, name: str, version: str, since: str
+) -> tuple[int, str | None]:
+    """(accepted emits of one version since ``since``, the newest one's time) — for the
+    version's usage read, which a plan consults before archiving the version."""
+    row = tx.one(
+        """SELECT COUNT(*) AS n, MAX(created_at) AS last FROM emits
+           WHERE organization_id = ? AND namespace = ? AND name = ? AND version = ? AND created_at >= ?""",
+        (org_id, namespace, name, version, since),
+    )
+    if row is None:
+        return 0, None
+    return int(row["n"] or 0), (None if row["last"] is None else str(row["last"]))

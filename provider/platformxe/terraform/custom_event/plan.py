@@ -67,6 +67,8 @@ class PlannedEvent:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+#: The accepted emits of one version in the last 7 days (the registry's usage read).
+RecentEmits = Callable[[EventVersion], int]
 #: Asks the registry for a dry-run verdict (raises DiagnosticError when it cannot).
 AskRegistry = Callable[[Candidate], Verdict]
 #: (namespace, name, version or None when unknown) planned → the versions of that event this process
@@ -92,6 +94,41 @@ def local_schema_facts(schema_text: str) -> tuple[str | None, str | None]:
     except CanonicalJsonError:
         return None, None
     return digest, str(detect_flavour(parsed))
+
+
+def _archive_warning(
+    prior: Mapping[str, Any],
+    planned: Mapping[str, Any],
+    replace: Sequence[str],
+    recent_emits: RecentEmits | None,
+) -> list[Diagnostic]:
+    """A warning when this replacement archives a version that was emitted in the last 7 days.
+
+    The reviewer must act: once archived, the version refuses emits, so emitters still sending
+    it (pinned to it, or on a plan that cannot move to the latest) break after apply.
+    """
+    if recent_emits is None or not any(a in replace for a in IDENTITY_ATTRIBUTES):
+        return []
+    if prior.get("on_destroy") == "retain" or prior.get("status") == "archived":
+        return []
+    old = EventVersion.of(prior)
+    count = recent_emits(old)
+    if count <= 0:
+        return []
+    new = (
+        "the new version" if any(is_unknown(planned[a]) for a in IDENTITY_ATTRIBUTES) else planned["version"]
+    )
+    times = "emit" if count == 1 else "emits"
+    return [
+        warning(
+            f"{old.label} received {count} {times} in the last 7 days, and this plan archives it",
+            f'Replacing it with {new} archives {old.version} (on_destroy = "archive"), and an archived '
+            f"version refuses emits. Move its emitters to {new} first, or keep {old.version} published: set "
+            'on_destroy = "retain" and apply that before the version bump (the replacement reads on_destroy '
+            "from the state).",
+            "version",
+        )
+    ]
 
 
 def _status_diagnostics(before: str, after: Any) -> list[Diagnostic]:
@@ -307,6 +344,7 @@ def plan_event(
     ask_registry: AskRegistry | None = None,
     siblings: Siblings | None = None,
     registered: Registered | None = None,
+    recent_emits: RecentEmits | None = None,
 ) -> PlannedEvent:
     """Plan one resource. ``prior`` is the refreshed state (None on create), ``config`` the
     configuration (:data:`UNKNOWN` for values known only after apply). ``ask_registry`` is called
@@ -315,6 +353,8 @@ def plan_event(
     planned in this run: their registration would change the verdict between plan and apply, so
     the verdict is then left to apply. ``registered`` reads a registration (only called when the
     verdict says the version exists with the same schema, to compare its example).
+    ``recent_emits`` counts a version's emits of the last 7 days (only called for a replacement
+    that would archive the version in state).
     """
     planned: dict[str, Any] = {a: config.get(a) for a in INPUT_ATTRIBUTES}
     for attribute, default in DEFAULTS.items():
@@ -334,6 +374,8 @@ def plan_event(
             result.diagnostics += _status_diagnostics(str(prior.get("status")), planned["status"])
             return result
     result.requires_replace = replace
+    if prior is not None and checks is PlanChecks.REMOTE:
+        result.diagnostics += _archive_warning(prior, planned, replace, recent_emits)
     _new_version_values(planned, organization_id)
     # Recorded before anything can return, so every process records the same versions in the order
     # Terraform plans them; a verdict is only known when no other version of the event came first.

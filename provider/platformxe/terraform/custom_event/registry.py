@@ -88,6 +88,15 @@ class EventRegistry:
                 ) from exc
         return True
 
+    def recent_emits(self, ref: EventVersion) -> int:
+        """Accepted emits of one version in the last 7 days (0 when it no longer exists)."""
+        with registry_call(f"reading the usage of {ref.label}", self._endpoint):
+            try:
+                usage = self._client.events.custom.usage(ref.namespace, ref.name, ref.version)
+            except EventNotRegistered:
+                return 0
+        return int(usage.get("recentEmits7d") or 0)
+
     def versions(self, ref: EventVersion) -> list[dict[str, Any]]:
         """Every version of the event ``ref`` belongs to (any status)."""
         with registry_call(f"reading the versions of {ref.label}", self._endpoint):

@@ -91,6 +91,7 @@ class CustomEventResource(Resource):
             ask_registry=registry.dry_run if registry else None,
             siblings=data.planned_alongside if data else None,
             registered=registry.registered if registry else None,
+            recent_emits=registry.recent_emits if registry else None,
         )
         req.planned.update(result.values)
         if data and req.prior is None and any(d.severity is Severity.ERROR for d in result.diagnostics):
