@@ -37,6 +37,7 @@ from platformxe.terraform.custom_event.verdicts import import_hint
 from platformxe.terraform.diagnostics import warning
 from platformxe.terraform.jsonvalue import dump_json, same_json
 from platformxe.terraform.provider_data import PlanChecks, ProviderData, configured
+from platformxe.terraform.run_context import destroy_run
 from platformxe.tfplugin.diagnostics import DiagnosticError, Severity
 from platformxe.tfplugin.framework import (
     ApplyRequest,
@@ -76,12 +77,30 @@ class CustomEventResource(Resource):
         return custom_event_identity_schema()
 
     def validate_config(self, req: ValidateRequest) -> None:
-        """Offline rules: names, reserved namespaces, version, JSON, schema, caps, example."""
-        req.diagnostics.extend(validate_event_config(req.config))
+        """Offline rules: names, reserved namespaces, version, JSON, schema, caps, example.
+
+        Not in a destroy run: nothing will be registered (:mod:`platformxe.terraform.run_context`).
+        """
+        if not destroy_run():
+            req.diagnostics.extend(validate_event_config(req.config))
 
     def modify_plan(self, req: PlanRequest) -> None:
-        """Semantic JSON equality, replacement, immutability, status, and the dry-run verdict."""
+        """Semantic JSON equality, replacement, immutability, status, and the dry-run verdict.
+
+        In a destroy run, Terraform's refresh plan still calls this with the configuration: the
+        plan's values are computed, but nothing is judged and nothing is said, so the destroy
+        never stops on a version that will not be registered.
+        """
         data = req.provider_data if isinstance(req.provider_data, ProviderData) else None
+        if destroy_run():
+            quiet = plan_event(
+                req.prior,
+                req.config,
+                organization_id=data.organization_id if data else None,
+                checks=PlanChecks.OFF,
+            )
+            req.planned.update(quiet.values)
+            return
         registry = EventRegistry(data) if data else None
         result = plan_event(
             req.prior,
