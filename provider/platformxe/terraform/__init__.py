@@ -4,7 +4,8 @@ Top floor, shared by every resource and data source:
 - :mod:`.plugin`: the executable; :mod:`.provider`: the provider block and configuration;
 - :mod:`.provider_data`: what configuration hands to resources (SDK client, settings, the state
   one process keeps); :mod:`.diagnostics`: findings and SDK failures as diagnostics (the one error
-  channel); :mod:`.jsonvalue`: semantic JSON equality.
+  channel); :mod:`.jsonvalue`: semantic JSON equality; :mod:`.run_context`: whether this run
+  destroys (then nothing is judged).
 
 One folder per resource and one for the data sources, each importing only the floor above:
 - :mod:`.custom_event`: resource ``platformxe_custom_event`` (schema, validate, plan, verdicts,
