@@ -17,11 +17,14 @@ install: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Import circles: every package but registry/ until its storage engine <-> migrations circle is
+# untied; then the line checks the whole platformxe package.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check provider tests bench tools
 	$(VENV)/bin/ruff format --check provider tests bench tools
 	$(VENV)/bin/mypy
-	$(PY) tools/check_imports.py --src provider platformxe.rules
+	$(PY) tools/check_imports.py --src provider platformxe.rules platformxe.model platformxe.client \
+		platformxe.tfplugin platformxe.terraform platformxe.plancheck platformxe.cli
 
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
