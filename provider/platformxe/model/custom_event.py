@@ -23,6 +23,7 @@ __all__ = [
     "STATUS_VALUES",
     "VERDICT_ATTRIBUTES",
     "EventVersion",
+    "event_name",
     "registration_arguments",
 ]
 
@@ -63,6 +64,11 @@ ON_DESTROY_VALUES = ("archive", "retain")
 DEFAULTS: Mapping[str, str] = {"status": "published", "on_destroy": "archive"}
 
 
+def event_name(namespace: str, name: str) -> str:
+    """``lettings.property.favorited`` — how emitters, docs and messages name an event."""
+    return f"{namespace}.{name}"
+
+
 @dataclass(frozen=True)
 class EventVersion:
     """One version of one event: ``lettings`` / ``property.favorited`` / ``1.0.0``."""
@@ -78,8 +84,8 @@ class EventVersion:
 
     @property
     def event(self) -> str:
-        """``lettings.property.favorited`` — how docs and messages name an event."""
-        return f"{self.namespace}.{self.name}"
+        """``lettings.property.favorited`` (:func:`event_name`)."""
+        return event_name(self.namespace, self.name)
 
     @property
     def label(self) -> str:

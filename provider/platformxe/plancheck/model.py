@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from platformxe.model.custom_event import RESOURCE_TYPE as CUSTOM_EVENT_TYPE
+from platformxe.model.custom_event import event_name
 from platformxe.rules.types import Problem, SchemaChange
 
 #: The resource type the checker looks at (every other resource in the plan is ignored), from the
@@ -139,7 +140,7 @@ class EventChange:
         """``namespace.name``, the name emitters use (None when either part is unknown)."""
         if self.namespace is None or self.name is None:
             return None
-        return f"{self.namespace}.{self.name}"
+        return event_name(self.namespace, self.name)
 
     @property
     def breaking_changes(self) -> tuple[SchemaChange, ...]:
@@ -175,7 +176,7 @@ class Drift:
         """``namespace.name`` (None when unknown)."""
         if self.namespace is None or self.name is None:
             return None
-        return f"{self.namespace}.{self.name}"
+        return event_name(self.namespace, self.name)
 
     def describe(self, arrow: str = "->") -> str:
         """One line: what changed out of band."""
