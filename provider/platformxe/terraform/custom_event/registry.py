@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from platformxe.client import CannotArchiveGenericEvent, EventNotRegistered, VersionAlreadyExists
+from platformxe.client import ApiError, CannotArchiveGenericEvent, EventNotRegistered, VersionAlreadyExists
 from platformxe.model.custom_event import EventVersion, registration_arguments
 from platformxe.rules.codes import Code
 from platformxe.rules.types import Candidate, Verdict
@@ -89,12 +89,18 @@ class EventRegistry:
         return True
 
     def recent_emits(self, ref: EventVersion) -> int:
-        """Accepted emits of one version in the last 7 days (0 when it no longer exists)."""
+        """Accepted emits of one version in the last 7 days.
+
+        0 when the version no longer exists, or when the registry predates the usage read (any
+        other 404): the warning it feeds is advice, never a reason to fail a plan.
+        """
         with registry_call(f"reading the usage of {ref.label}", self._endpoint):
             try:
                 usage = self._client.events.custom.usage(ref.namespace, ref.name, ref.version)
-            except EventNotRegistered:
-                return 0
+            except ApiError as exc:
+                if exc.status == 404:
+                    return 0
+                raise
         return int(usage.get("recentEmits7d") or 0)
 
     def versions(self, ref: EventVersion) -> list[dict[str, Any]]:
