@@ -71,10 +71,8 @@ def test_every_code_of_the_shared_enum_has_its_own_hand_written_class(code: str)
     assert cls.__name__ in errors.__all__
 
 
-def test_the_seed_table_codes_are_all_covered(seed_text: str) -> None:
-    start = seed_text.index("Reference — error codes")
-    seed_codes = re.findall(r"^([a-z_]+(?: / [a-z_]+)*) \| \d{3} \|", seed_text[start:], flags=re.M)
-    flat = [c for row in seed_codes for c in row.split(" / ")]
+def test_the_seed_table_codes_are_all_covered(seed_code_table: list[tuple[str, int]]) -> None:
+    flat = [code for code, _ in seed_code_table]
     assert len(flat) == 24
     for code in flat:
         assert errors.error_class_for(400, code).__name__ == SEED_CLASSES[code]

@@ -26,7 +26,7 @@ from platformxe.rules import Code, check_schema, validate_payload
 from platformxe.rules.formats import format_checker
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SUITE = REPO_ROOT.parent / "shared" / "conformance" / "json-schema-test-suite"
+SUITE = REPO_ROOT / "tests" / "fixtures" / "json-schema-test-suite"
 
 _REMOTE = (
     "needs a document from the suite's remotes/ (http://localhost:1234/...); the product refuses "
@@ -208,7 +208,8 @@ def test_exclusion_lists_name_real_cases() -> None:
     assert len(EXCLUDED_GROUPS) + len(KNOWN_GAPS) < 30
 
 
-def test_suite_path_is_relative_to_the_repository() -> None:
-    """The suite is found next to the repository, as CI lays it out."""
+def test_the_suite_lives_in_the_repository_with_its_licence() -> None:
+    """A fresh clone has the suite: it is vendored under tests/fixtures, MIT licence beside it."""
     assert SUITE.is_dir()
-    assert Path(SUITE).parts[-3:] == ("shared", "conformance", "json-schema-test-suite")
+    assert SUITE.relative_to(REPO_ROOT).as_posix() == "tests/fixtures/json-schema-test-suite"
+    assert "Permission is hereby granted, free of charge" in (SUITE / "LICENSE").read_text(encoding="utf-8")

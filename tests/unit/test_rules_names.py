@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from typing import Any
 
 import pytest
 
@@ -53,10 +53,8 @@ def test_invalid_namespaces(namespace: str) -> None:
     assert "^[a-z][a-z0-9_-]{1,30}$" in problems[0].message
 
 
-def test_reserved_namespaces_are_the_seeds(seed_text: str) -> None:
-    listed = re.search(r"Reserved namespaces \(([^)]*)\)", seed_text)
-    assert listed is not None
-    assert set(listed.group(1).split(",")) == RESERVED_NAMESPACES
+def test_reserved_namespaces_are_the_seeds(seed_codes: dict[str, Any]) -> None:
+    assert set(seed_codes["reservedNamespaces"]) == RESERVED_NAMESPACES
     assert len(RESERVED_NAMESPACES) == 14
 
 

@@ -380,7 +380,7 @@ def test_payload_size_counts_utf8_bytes_not_characters() -> None:
 
 # --- fast metaschema pre-check ------------------------------------------------------------
 
-SUITE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "json-schema-test-suite"
+SUITE = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "json-schema-test-suite"
 ODD_VALUES: list[Any] = [
     -1,
     0,
