@@ -8,8 +8,10 @@
     platformxe admin plan set --org ORG --plan PLAN --db DB [--json]
 
 ``ORG`` is an organisation id (``org_…``) or slug. API keys are printed once and stored only as
-their SHA-256. Errors (unknown organisation, duplicate or invalid slug, reserved namespace …)
-are one line on stderr and exit code 2.
+their SHA-256. ``--db`` defaults to ``./platformxe.db``, the same file ``platformxe serve`` uses
+by default; every command names the database it used on stderr, and only ``org create`` may create
+a new SQLite file (the others refuse a file that is not there). Errors (unknown organisation,
+duplicate or invalid slug, reserved namespace …) are one line on stderr and exit code 2.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from platformxe.cli.database import add_db_argument, exists, shown
+
 PLANS = ("free", "basic", "pro", "enterprise")
-DEFAULT_DB = "./platformxe.db"
 
 
 def _plan(text: str) -> str:
@@ -32,9 +35,7 @@ def _plan(text: str) -> str:
 
 
 def _common(parser: argparse.ArgumentParser, with_json: bool = True) -> None:
-    parser.add_argument(
-        "--db", default=DEFAULT_DB, help=f"SQLite file or postgresql:// URL (default: {DEFAULT_DB})"
-    )
+    add_db_argument(parser)
     if with_json:
         parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 
@@ -87,11 +88,25 @@ def add_parser(subparsers: Any) -> None:
     plan_set.set_defaults(func=_plan_set)
 
 
-def _with_store(args: argparse.Namespace, action: Callable[[Any], dict[str, Any] | None]) -> int:
-    """Open the database, run ``action``, print its result; one-line errors with exit code 2."""
+def _with_store(
+    args: argparse.Namespace, action: Callable[[Any], dict[str, Any] | None], may_create: bool = False
+) -> int:
+    """Open the database, run ``action``, print its result; one-line errors with exit code 2.
+
+    The database used is named on stderr; a SQLite file that is not there is created only when
+    ``may_create`` (``org create``), otherwise the command stops before creating an empty file.
+    """
     from platformxe.registry.storage import StorageError, open_store
     from platformxe.registry.tenancy import TenancyError
 
+    new = not exists(args.db)
+    if new and not may_create:
+        print(
+            f"platformxe admin: error: there is no database at {shown(args.db)}; pass --db with the "
+            "file or URL that 'platformxe serve' uses",
+            file=sys.stderr,
+        )
+        return 2
     try:
         store = open_store(args.db, pool_size=1)
     except StorageError as exc:
@@ -100,13 +115,17 @@ def _with_store(args: argparse.Namespace, action: Callable[[Any], dict[str, Any]
     try:
         result = action(store)
     except TenancyError as exc:
-        print(f"platformxe admin: error: {exc} ({exc.code})", file=sys.stderr)
+        where = f" in database {shown(args.db)}" if exc.code == "not_found" else ""
+        print(f"platformxe admin: error: {exc}{where} ({exc.code})", file=sys.stderr)
         return 2
     except StorageError as exc:
         print(f"platformxe admin: error: {exc}", file=sys.stderr)
         return 2
     finally:
         store.close()
+    print(
+        f"platformxe admin: {'created the new' if new else 'used'} database {shown(args.db)}", file=sys.stderr
+    )
     if result is not None and getattr(args, "json", False):
         print(json.dumps(result))
     return 0
@@ -125,7 +144,7 @@ def _org_create(args: argparse.Namespace) -> int:
             print(f"API key (shown once, only its hash is stored): {created['apiKey']}")
         return created
 
-    return _with_store(args, action)
+    return _with_store(args, action, may_create=True)
 
 
 def _org_show(args: argparse.Namespace) -> int:

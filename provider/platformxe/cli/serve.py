@@ -15,7 +15,8 @@ import socket
 import sys
 from typing import Any
 
-DEFAULT_DB = "./platformxe.db"
+from platformxe.cli.database import add_db_argument, exists, shown
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8780
 
@@ -27,11 +28,7 @@ def add_parser(subparsers: Any) -> None:
         help="run the registry HTTP API",
         description="Serve the custom-events registry API (/v1/events/custom) on HOST:PORT.",
     )
-    parser.add_argument(
-        "--db",
-        default=DEFAULT_DB,
-        help=f"SQLite file path, or a postgresql:// URL (default: {DEFAULT_DB})",
-    )
+    add_db_argument(parser)
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"interface to bind (default: {DEFAULT_HOST})")
     parser.add_argument(
         "--port",
@@ -86,11 +83,16 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         print(f"platformxe serve: error: --port {args.port} is not a TCP port (0-65535)", file=sys.stderr)
         return 2
+    new = not exists(args.db)
     try:
         store = open_store(args.db)
     except StorageError as exc:
         print(f"platformxe serve: error: {exc}", file=sys.stderr)
         return 2
+    print(
+        f"platformxe serve: {'created the new' if new else 'using'} database {shown(args.db)}",
+        file=sys.stderr,
+    )
     try:
         sock = _bind(args.host, args.port)
     except OSError as exc:

@@ -161,8 +161,10 @@ def _added(
     where = label(sub)
     ptr = target.ptr
     if not has_breaking(inner):
+        # A required addition is not called "required" here: when the requirement is new, the
+        # required list reports it as breaking, and one change must not read as both.
         text = (
-            f"added {'required' if required else 'optional'} property {where}"
+            (f"added property {where}" if required else f"added optional property {where}")
             if vp is None
             else f"added property {where} (old values already fit it)"
         )
