@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from platformxe.registry.storage.dialect import Dialect, dialect_for
+from platformxe.registry.storage.errors import StorageError
+from platformxe.registry.storage.migrations import apply_migrations
+
+__all__ = ["SQLITE_BUSY_TIMEOUT_MS", "StorageError", "Store", "Tx"]
 
 #: Milliseconds a SQLite writer waits for the write lock before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-
-
-class StorageError(Exception):
-    """The database could not be opened or migrated; the message is meant for an operator."""
 
 
 class Tx:
@@ -73,8 +73,6 @@ class Store:
         if self.dialect.name == "sqlite":
             self._sqlite_path = _sqlite_path(url)
         # Fail fast with a readable message instead of on the first request.
-        from platformxe.registry.storage.migrations import apply_migrations
-
         apply_migrations(self)
 
     # -- connections -------------------------------------------------------------------------

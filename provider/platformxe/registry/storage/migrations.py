@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from platformxe.registry.storage.errors import StorageError
+
 if TYPE_CHECKING:
     from platformxe.registry.storage.engine import Store
 
@@ -132,8 +134,6 @@ MIGRATIONS: tuple[Migration, ...] = (
 
 def apply_migrations(store: Store) -> list[int]:
     """Bring the database up to the newest migration; returns the versions applied now."""
-    from platformxe.registry.storage.engine import StorageError
-
     applied_now: list[int] = []
     try:
         with store.write() as tx:
