@@ -43,6 +43,14 @@ def add_parser(subparsers: Any) -> None:
         help="log level of the server's stderr log (default: info)",
     )
     parser.add_argument("--no-access-log", action="store_true", help="do not log one line per request")
+    parser.add_argument(
+        "--judge-workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes judging dry-runs, registrations and large payloads "
+        "(default: one per core, at most 4; 0 = judge in the server process, no isolation)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -102,10 +110,19 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from platformxe.registry.judging import DEFAULT_WORKERS, Judge
+
+    workers = DEFAULT_WORKERS if args.judge_workers is None else args.judge_workers
+    if workers < 0:
+        sock.close()
+        store.close()
+        print(f"platformxe serve: error: --judge-workers {workers} must be 0 or more", file=sys.stderr)
+        return 2
+    judge = Judge(workers).start()
     host, port = sock.getsockname()[:2]
     shown_host = f"[{host}]" if ":" in host else host
     config = uvicorn.Config(
-        build_app(store),
+        build_app(store, judge),
         log_config=_log_config(args.log_level),
         log_level=args.log_level,
         access_log=not args.no_access_log,
@@ -126,6 +143,7 @@ def run(args: argparse.Namespace) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         sock.close()
+        judge.close()
         store.close()
     return 0
 

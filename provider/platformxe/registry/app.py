@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from platformxe.registry import routes_emit, routes_registrations
 from platformxe.registry.http import http_exception, server_error
+from platformxe.registry.judging import INLINE, Judge
 from platformxe.registry.storage import Store
 
 
@@ -35,11 +36,12 @@ def api_routes() -> list[Route]:
     ]
 
 
-def build_app(store: Store) -> Starlette:
-    """The application serving ``store``."""
+def build_app(store: Store, judge: Judge | None = None) -> Starlette:
+    """The application serving ``store``; CPU-heavy judging runs on ``judge`` (inline when None)."""
     app = Starlette(
         routes=api_routes(),
         exception_handlers={HTTPException: http_exception, 500: server_error},
     )
     app.state.store = store
+    app.state.judge = judge if judge is not None else INLINE
     return app

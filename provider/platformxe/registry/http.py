@@ -28,6 +28,7 @@ from platformxe.registry.errors import (
     ApiError,
     unauthenticated,
 )
+from platformxe.registry.judging import INLINE, Judge
 from platformxe.registry.storage import Store
 from platformxe.registry.tenancy import Org, authenticate
 
@@ -43,6 +44,8 @@ class RequestContext:
     body: dict[str, Any] = field(default_factory=dict)
     path: dict[str, str] = field(default_factory=dict)
     query: dict[str, str] = field(default_factory=dict)
+    #: Where CPU-heavy judging runs (the server's worker pool; inline when not served).
+    judge: Judge = INLINE
 
 
 Handler = Callable[[RequestContext], Any]
@@ -86,6 +89,7 @@ def endpoint(handler: Handler, *, status: int = 200, with_body: bool = False) ->
             bodies.check_params(request.query_params)
             body = bodies.parse_body(await _read_body(request)) if with_body else {}
             store: Store = request.app.state.store
+            judge: Judge = getattr(request.app.state, "judge", INLINE)
 
             def run() -> Any:
                 org = authenticate(store, key)
@@ -97,6 +101,7 @@ def endpoint(handler: Handler, *, status: int = 200, with_body: bool = False) ->
                     body=body,
                     path=dict(request.path_params),
                     query=dict(request.query_params),
+                    judge=judge,
                 )
                 return handler(ctx)
 

@@ -13,7 +13,7 @@ from platformxe.registry.routes_registrations import BASE
 
 def emit(ctx: RequestContext) -> Any:
     """POST /emit: accept a payload (202 queued)."""
-    return service.emit(ctx.store, ctx.org, ctx.body)
+    return service.emit(ctx.store, ctx.org, ctx.body, ctx.judge)
 
 
 def health(ctx: RequestContext) -> Any:

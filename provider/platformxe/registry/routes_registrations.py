@@ -15,12 +15,12 @@ VERSION_PATH = BASE + "/registrations/{namespace}/{name}/versions/{version}"
 
 def dry_run(ctx: RequestContext) -> Any:
     """POST /dry-run: the verdict, nothing stored."""
-    return service.dry_run(ctx.store, ctx.org, ctx.body)
+    return service.dry_run(ctx.store, ctx.org, ctx.body, ctx.judge)
 
 
 def create(ctx: RequestContext) -> Any:
     """POST /registrations: register a version."""
-    return service.register(ctx.store, ctx.org, ctx.body)
+    return service.register(ctx.store, ctx.org, ctx.body, ctx.judge)
 
 
 def list_(ctx: RequestContext) -> Any:

@@ -20,6 +20,7 @@ from platformxe import rules
 from platformxe.registry import bodies, cursors, lifecycle_types, views
 from platformxe.registry.clock import month_of, now_text
 from platformxe.registry.errors import ApiError, coded_error, invalid_request, problem_error
+from platformxe.registry.judging import INLINE, Judge
 from platformxe.registry.service_registrations import GENERIC
 from platformxe.registry.storage import Store
 from platformxe.registry.storage import emits as emit_rows
@@ -28,6 +29,7 @@ from platformxe.registry.storage import orgs as org_rows
 from platformxe.registry.storage import registrations as registration_rows
 from platformxe.registry.tenancy import Org, org_from_row
 from platformxe.rules import Code, PlanTier, Status
+from platformxe.rules.payload import payload_size
 
 #: Longest idempotency key accepted.
 MAX_IDEMPOTENCY_KEY = 255
@@ -181,8 +183,8 @@ def _record_failure(
         )
 
 
-def emit(store: Store, org: Org, body: dict[str, Any]) -> dict[str, Any]:
-    """Accept an emit (the 202 body) or raise the refusal."""
+def emit(store: Store, org: Org, body: dict[str, Any], judge: Judge = INLINE) -> dict[str, Any]:
+    """Accept an emit (the 202 body) or raise the refusal (large payloads judged by ``judge``)."""
     request = parse_emit(body)
     key = request.idempotency_key
     with store.read() as tx:
@@ -202,7 +204,7 @@ def emit(store: Store, org: Org, body: dict[str, Any]) -> dict[str, Any]:
         problems = rules.check_payload_size(request.payload)
         if not problems:
             schema = json.loads(target["payload_schema"])
-            problems = rules.validate_payload(schema, request.payload)
+            problems = judge.payload(schema, request.payload, payload_size(request.payload))
         if problems:
             raise _Refused(problem_error(problems), target["version"])
         return _accept(store, org, request, target)

@@ -21,6 +21,7 @@ from platformxe import rules
 from platformxe.registry import bodies, lifecycle_types, views
 from platformxe.registry.clock import days_ago_text, now_text
 from platformxe.registry.errors import ApiError, coded_error, problem_error
+from platformxe.registry.judging import INLINE, Judge
 from platformxe.registry.storage import Store, Tx
 from platformxe.registry.storage import emits as emit_rows
 from platformxe.registry.storage import lifecycle as lifecycle_log
@@ -108,12 +109,12 @@ def read_snapshot(tx: Tx, org_id: str, namespace: str, name: str) -> Snapshot:
     return Snapshot(context, existing)
 
 
-def dry_run(store: Store, org: Org, body: dict[str, Any]) -> dict[str, Any]:
-    """The verdict for a candidate, nothing stored."""
+def dry_run(store: Store, org: Org, body: dict[str, Any], judge: Judge = INLINE) -> dict[str, Any]:
+    """The verdict for a candidate, nothing stored (judged by ``judge``, see registry/judging.py)."""
     candidate = candidate_from_body(body)
     with store.read() as tx:
         snapshot = read_snapshot(tx, org.id, candidate.namespace, candidate.name)
-    return rules.dry_run_verdict(candidate, snapshot.existing, snapshot.org).to_dict()
+    return judge.verdict(candidate, snapshot.existing, snapshot.org).to_dict()
 
 
 def _subject(candidate: Candidate) -> str:
@@ -175,12 +176,12 @@ def _row_for(org_id: str, candidate: Candidate, verdict: Verdict, now: str) -> d
     }
 
 
-def register(store: Store, org: Org, body: dict[str, Any]) -> dict[str, Any]:
+def register(store: Store, org: Org, body: dict[str, Any], judge: Judge = INLINE) -> dict[str, Any]:
     """Register a version (201 body), or raise the error of the first broken rule."""
     candidate = candidate_from_body(body)
     with store.read() as tx:
         first = read_snapshot(tx, org.id, candidate.namespace, candidate.name)
-    verdict = rules.dry_run_verdict(candidate, first.existing, first.org)
+    verdict = judge.verdict(candidate, first.existing, first.org)
     if not verdict.valid:
         raise _refusal(store, org, candidate, verdict)
     refused: Verdict | None = None
@@ -189,7 +190,7 @@ def register(store: Store, org: Org, body: dict[str, Any]) -> dict[str, Any]:
         with store.write(org.id) as tx:
             now_snapshot = read_snapshot(tx, org.id, candidate.namespace, candidate.name)
             if now_snapshot.fingerprint() != first.fingerprint():
-                verdict = rules.dry_run_verdict(candidate, now_snapshot.existing, now_snapshot.org)
+                verdict = judge.verdict(candidate, now_snapshot.existing, now_snapshot.org)
             if not verdict.valid:
                 refused = verdict
             else:
@@ -206,7 +207,7 @@ def register(store: Store, org: Org, body: dict[str, Any]) -> dict[str, Any]:
         # Only reachable if the serialisation above were bypassed: answer as the rules would.
         with store.read() as tx:
             snapshot = read_snapshot(tx, org.id, candidate.namespace, candidate.name)
-        refused = rules.dry_run_verdict(candidate, snapshot.existing, snapshot.org)
+        refused = judge.verdict(candidate, snapshot.existing, snapshot.org)
         if refused.valid:
             raise
     if refused is not None:

@@ -19,6 +19,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+from platformxe.rules import budget
 from platformxe.rules.codes import Code
 from platformxe.rules.types import Problem
 from platformxe.rules.walk import pointer_from_path
@@ -83,30 +84,7 @@ def compiled_validator(schema: Any) -> Any:
     return validator
 
 
-#: Longest time one ``pattern`` / ``patternProperties`` match may take on one value. Tenants
-#: write the patterns and emitters send the strings, so a backtracking-heavy pattern (such as
-#: ``^(a|a)*$``) must neither stall one request for seconds nor, through the GIL, every other
-#: tenant's requests: matches run on the ``regex`` module, which honours a timeout and releases
-#: the GIL while it matches.
-PATTERN_TIMEOUT_SECONDS = 0.1
-
 _validator_cls: Any = None
-
-
-def _search(pattern: str, text: str) -> bool:
-    import regex
-
-    # The dialect stays Python's ``re`` (what check_schema and the compatibility checker
-    # reason about): a pattern ``re`` cannot compile raises ``re.error`` here too.
-    re.compile(pattern)
-    return regex.search(pattern, text, timeout=PATTERN_TIMEOUT_SECONDS, concurrent=True) is not None
-
-
-def _too_slow(pattern: str) -> str:
-    return (
-        f"matching the pattern {pattern!r} took longer than {int(PATTERN_TIMEOUT_SECONDS * 1000)} ms, "
-        "so the value is refused; simplify the pattern (avoid nested or overlapping repetition)"
-    )
 
 
 def _pattern_keyword(validator: Any, pattern: Any, instance: Any, schema: Any) -> Any:
@@ -114,40 +92,60 @@ def _pattern_keyword(validator: Any, pattern: Any, instance: Any, schema: Any) -
 
     if not validator.is_type(instance, "string"):
         return
-    try:
-        matched = _search(pattern, instance)
-    except TimeoutError:
-        yield ValidationError(_too_slow(pattern))
-        return
-    if not matched:
+    if not budget.search(pattern, instance):
         yield ValidationError(f"{_short(instance)} does not match {pattern!r}")
 
 
 def _pattern_properties_keyword(validator: Any, patterns: Any, instance: Any, schema: Any) -> Any:
-    from jsonschema.exceptions import ValidationError
-
     if not validator.is_type(instance, "object"):
         return
     for pattern, subschema in patterns.items():
         for key, value in instance.items():
-            try:
-                matched = _search(pattern, key)
-            except TimeoutError:
-                yield ValidationError(_too_slow(pattern), path=(key,), schema_path=(pattern,))
-                continue
-            if matched:
+            if budget.search(pattern, key):
                 yield from validator.descend(value, subschema, path=key, schema_path=pattern)
 
 
+def _additional_properties_keyword(validator: Any, extra_schema: Any, instance: Any, schema: Any) -> Any:
+    """jsonschema's ``additionalProperties``, with the keys matched against ``patternProperties``
+    on the budget (jsonschema's own uses ``re.search``, unbounded and holding the GIL)."""
+    from jsonschema.exceptions import ValidationError
+
+    if not validator.is_type(instance, "object"):
+        return
+    declared = schema.get("properties", {})
+    patterns = list(schema.get("patternProperties", {}))
+    extras = [
+        key
+        for key in instance
+        if key not in declared and not any(budget.search(pattern, key) for pattern in patterns)
+    ]
+    if validator.is_type(extra_schema, "object"):
+        for key in extras:
+            yield from validator.descend(instance[key], extra_schema, path=key)
+    elif not extra_schema and extras:
+        names = ", ".join(repr(key) for key in sorted(extras))
+        if patterns:
+            verb = "does" if len(extras) == 1 else "do"
+            shown = ", ".join(repr(p) for p in sorted(patterns))
+            yield ValidationError(f"{names} {verb} not match any of the regexes: {shown}")
+        else:
+            verb = "was" if len(extras) == 1 else "were"
+            yield ValidationError(f"Additional properties are not allowed ({names} {verb} unexpected)")
+
+
 def _validator_class() -> Any:
-    """Draft 2020-12 with ``pattern`` and ``patternProperties`` matched under a time limit."""
+    """Draft 2020-12 with every tenant pattern matched on the request's budget (rules/budget.py)."""
     global _validator_cls
     if _validator_cls is None:
         from jsonschema import Draft202012Validator, validators
 
         _validator_cls = validators.extend(  # type: ignore[no-untyped-call]
             Draft202012Validator,
-            {"pattern": _pattern_keyword, "patternProperties": _pattern_properties_keyword},
+            {
+                "pattern": _pattern_keyword,
+                "patternProperties": _pattern_properties_keyword,
+                "additionalProperties": _additional_properties_keyword,
+            },
         )
     return _validator_cls
 
@@ -175,10 +173,19 @@ def validate_payload(
 ) -> list[Problem]:
     """Every way ``payload`` fails ``schema``, each with the pointer of the offending value.
 
+    Pattern matches draw on the current request budget (:func:`platformxe.rules.budget.spending`),
+    or on a budget of 100 ms for this validation when none is active; past it the answer is one
+    ``code`` problem naming the pattern and the budget.
+
     An empty list means valid. A schema whose references cannot be resolved (it should have
     been refused by :func:`platformxe.rules.schema.check_schema`) yields one
     ``invalid_json_schema`` problem rather than an exception.
     """
+    with budget.spending(budget.DEFAULT_REGEX_BUDGET_SECONDS):
+        return _validate(schema, payload, field, code)
+
+
+def _validate(schema: Any, payload: Any, field: str, code: Code) -> list[Problem]:
     from jsonschema.exceptions import SchemaError
     from referencing.exceptions import Unresolvable
 
@@ -209,6 +216,20 @@ def validate_payload(
                 Code.INVALID_JSON_SCHEMA,
                 f"the payload schema cannot be used to validate {field}: {exc}",
                 "payloadSchema",
+            )
+        ]
+    except budget.PatternBudgetExceeded as exc:
+        # One problem for the request, not one per value: the budget is the request's.
+        return [
+            Problem(
+                code,
+                f"{field}: {exc}",
+                field,
+                details={
+                    "keyword": "pattern",
+                    "pattern": exc.pattern,
+                    "budgetMs": budget.milliseconds(exc.budget_seconds),
+                },
             )
         ]
     except re.error as exc:

@@ -9,9 +9,11 @@ seed table's order (stable, so problems of one code keep the order they were fou
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
+from platformxe.rules.budget import too_costly_report
 from platformxe.rules.canonical import CanonicalJsonError, canonical_json, schema_hash, strip_descriptions
 from platformxe.rules.codes import SEED_ORDER, Code
 from platformxe.rules.names import (
@@ -134,12 +136,18 @@ def _first_breaking(changes: Sequence[SchemaChange]) -> str:
 
 
 def dry_run_verdict(
-    candidate: Candidate, existing: Sequence[ExistingVersion], org: OrgContext | None = None
+    candidate: Candidate,
+    existing: Sequence[ExistingVersion],
+    org: OrgContext | None = None,
+    *,
+    deadline: float | None = None,
 ) -> Verdict:
     """Judge ``candidate`` against the ``existing`` versions of its (namespace, name).
 
     Every problem is reported at once. ``org=None`` skips the organisation rules (allowlist and
     quota) for offline checks. Never raises on bad input: bad input is a problem in the verdict.
+    ``deadline`` (a ``time.monotonic()`` value) bounds the compatibility checker: once it has
+    passed, the change is "not proven: the schemas are too costly to compare" (docs/limits.md).
     """
     errors = _name_problems(candidate, org)
 
@@ -185,7 +193,10 @@ def dry_run_verdict(
             # never pays for loading the compatibility checker.
             from platformxe.rules.compat import compare
 
-            report = compare(prev_schema, schema)
+            if deadline is not None and time.monotonic() >= deadline:
+                report = too_costly_report()
+            else:
+                report = compare(prev_schema, schema)
             changes = tuple(report.changes)
             equal = _stripped_equal(prev_schema, schema)
             compatible = report.compatible or equal

@@ -1,0 +1,219 @@
+"""Where CPU-heavy judging runs: a pool of worker processes, so no request holds the GIL against others.
+
+Judging a dry-run or a registration (metaschema check, example validation, the compatibility
+checker) and validating a large payload are pure-Python CPU work; in the server's own process
+they would hold the GIL for their whole length and every other tenant's request would wait. So
+they run in a :class:`Judge`: ``pebble.ProcessPool`` worker processes (``--judge-workers``, started
+with the server from a forkserver that has the rules engine preloaded, lowered CPU priority so
+the server's own request handling wins the CPU).
+
+Budgets (docs/limits.md): inside a worker, pattern matches draw on the request's regex budget
+(:mod:`platformxe.rules.budget`) and the compatibility checker gets a deadline. The worker's
+wall-clock timeout is the backstop for work no budget can interrupt: past it pebble kills the
+worker and starts a new one, and the request gets its answer anyway — a dry-run/registration is
+judged again with the checker's deadline already passed (verdict "not proven: the schemas are too
+costly to compare"); a payload is refused with ``payload_invalid`` naming the budget.
+
+``workers=0`` judges in the calling thread (for tools and tests that want no processes).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from platformxe.registry.errors import ApiError
+from platformxe.rules import budget
+from platformxe.rules.codes import Code
+from platformxe.rules.types import Candidate, ExistingVersion, OrgContext, Problem, Verdict
+
+log = logging.getLogger("platformxe.registry")
+
+#: Worker processes by default: one per core, at most 4 (the server needs a core too).
+DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
+#: Wall-clock backstop of one dry-run/registration judgement (checker budget + schema checks).
+VERDICT_TIMEOUT_SECONDS = 3.0
+#: Wall-clock backstop of one payload validation in a worker.
+PAYLOAD_TIMEOUT_SECONDS = 2.0
+#: Payloads at least this large (compact JSON bytes) are validated in a worker; smaller ones in
+#: the request's thread, where every pattern match releases the GIL and the budget bounds them.
+POOL_PAYLOAD_BYTES = 16_384
+#: Worker processes run at this nice increment: requests served by the server process come first.
+WORKER_NICENESS = 5
+
+_PRELOAD = ["platformxe.rules", "platformxe.rules.compat", "platformxe.registry.judging", "jsonschema"]
+
+
+class JudgingFailed(Exception):
+    """A worker died or the pool is closed: the request cannot be judged now (503, retry)."""
+
+
+def judge_verdict(
+    candidate: Candidate,
+    existing: Sequence[ExistingVersion],
+    org: OrgContext | None,
+    compare_seconds: float | None,
+) -> Verdict:
+    """The dry-run verdict on the request's budgets (runs in a worker, or inline)."""
+    from platformxe.rules.verdict import dry_run_verdict
+
+    deadline = None if compare_seconds is None else time.monotonic() + compare_seconds
+    with budget.spending(budget.DRY_RUN_REGEX_BUDGET_SECONDS):
+        return dry_run_verdict(candidate, existing, org, deadline=deadline)
+
+
+def judge_payload(schema: Any, payload: Any) -> list[Problem]:
+    """Every way ``payload`` fails ``schema`` on the emit's regex budget."""
+    from platformxe.rules.payload import validate_payload
+
+    with budget.spending(budget.DEFAULT_REGEX_BUDGET_SECONDS):
+        return validate_payload(schema, payload)
+
+
+def _worker_started() -> None:
+    with contextlib.suppress(OSError):  # not permitted on some systems; priority is a nicety
+        os.nice(WORKER_NICENESS)
+
+
+def _warm() -> int:
+    return os.getpid()
+
+
+def _payload_over_budget(seconds: float) -> list[Problem]:
+    return [
+        Problem(
+            Code.PAYLOAD_INVALID,
+            f"payload: validating it took longer than this request's budget of "
+            f"{budget.milliseconds(seconds)} ms, so it is refused; simplify the schema's patterns "
+            "(avoid nested or overlapping repetition) or send a smaller payload",
+            "payload",
+            details={"keyword": "pattern", "budgetMs": budget.milliseconds(seconds)},
+        )
+    ]
+
+
+def _unbudgeted_matching(schema: Any) -> bool:
+    """True when the schema combines ``unevaluatedProperties`` with ``patternProperties``:
+    jsonschema matches those keys itself (no budget, GIL held), so such payloads go to a worker."""
+    seen: set[str] = set()
+    stack = [schema]
+    while stack and len(seen) < 2:
+        node = stack.pop()
+        if isinstance(node, dict):
+            seen.update(k for k in ("unevaluatedProperties", "patternProperties") if k in node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return len(seen) == 2
+
+
+class Judge:
+    """Runs judgements in worker processes (or inline when ``workers`` is 0)."""
+
+    def __init__(
+        self,
+        workers: int = DEFAULT_WORKERS,
+        *,
+        verdict_timeout: float = VERDICT_TIMEOUT_SECONDS,
+        payload_timeout: float = PAYLOAD_TIMEOUT_SECONDS,
+        compare_seconds: float = budget.COMPARE_BUDGET_SECONDS,
+    ) -> None:
+        self.workers = workers
+        self.verdict_timeout = verdict_timeout
+        self.payload_timeout = payload_timeout
+        self.compare_seconds = compare_seconds
+        self._pool: Any = None
+        self._lock = threading.Lock()
+
+    def start(self) -> Judge:
+        """Start the worker processes and wait until each has imported the rules engine."""
+        if self.workers <= 0 or self._pool is not None:
+            return self
+        import pebble
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
+        self._pool = pebble.ProcessPool(
+            max_workers=self.workers, context=context, initializer=_worker_started
+        )
+        warm = [self._pool.schedule(_warm) for _ in range(self.workers)]
+        for future in warm:
+            future.result(timeout=60)
+        return self
+
+    def close(self) -> None:
+        """Stop the workers (in-flight judgements are abandoned)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.stop()
+            pool.join(timeout=10)
+
+    def _run(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> Any:
+        """``fn(*args)`` in a worker; TimeoutError past ``timeout`` (the worker is replaced)."""
+        pool = self._pool
+        if pool is None:
+            return fn(*args)
+        try:
+            future = pool.schedule(fn, args=args, timeout=timeout)
+        except RuntimeError as exc:  # the pool is closed (the server is stopping)
+            raise JudgingFailed(str(exc)) from exc
+        try:
+            return future.result()
+        except concurrent.futures.TimeoutError:
+            raise
+        except Exception as exc:
+            from pebble import ProcessExpired
+
+            if isinstance(exc, ProcessExpired | concurrent.futures.CancelledError):
+                raise JudgingFailed(f"a judging worker stopped ({exc})") from exc
+            raise
+
+    def verdict(
+        self, candidate: Candidate, existing: Sequence[ExistingVersion], org: OrgContext | None
+    ) -> Verdict:
+        """The dry-run verdict; past the backstop, judged again without the checker."""
+        args = (candidate, tuple(existing), org, self.compare_seconds)
+        try:
+            result: Verdict = self._run(judge_verdict, args, self.verdict_timeout)
+            return result
+        except concurrent.futures.TimeoutError:
+            log.warning(
+                "a verdict of organisation %s ran past %.1f s; its worker was replaced",
+                getattr(org, "organization_id", "?"),
+                self.verdict_timeout,
+            )
+        # Deadline already passed: the checker is not run, the verdict says "not proven".
+        try:
+            retry: Verdict = self._run(judge_verdict, (*args[:3], 0.0), self.verdict_timeout)
+        except concurrent.futures.TimeoutError:
+            raise ApiError(
+                400,
+                str(Code.INVALID_JSON_SCHEMA),
+                f"checking payloadSchema took longer than this request's budget of "
+                f"{budget.milliseconds(self.verdict_timeout)} ms; simplify the schema (fewer or simpler "
+                "patterns, fewer combinators)",
+                {"field": "payloadSchema", "budgetMs": budget.milliseconds(self.verdict_timeout)},
+            ) from None
+        return retry
+
+    def payload(self, schema: Any, payload: Any, size: int) -> list[Problem]:
+        """Validation problems of an emit's payload (large payloads in a worker)."""
+        if self._pool is None or (size < POOL_PAYLOAD_BYTES and not _unbudgeted_matching(schema)):
+            return judge_payload(schema, payload)
+        try:
+            result: list[Problem] = self._run(judge_payload, (schema, payload), self.payload_timeout)
+            return result
+        except concurrent.futures.TimeoutError:
+            log.warning("a payload validation ran past %.1f s; its worker was replaced", self.payload_timeout)
+            return _payload_over_budget(self.payload_timeout)
+
+
+#: Judging in the calling thread: the default of code that is not given the server's judge.
+INLINE = Judge(workers=0)
