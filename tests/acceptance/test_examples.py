@@ -7,6 +7,7 @@ The docs pages embed these files, so a broken example would be a broken doc.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 import urllib.error
@@ -133,7 +134,17 @@ def test_gitops_script_comments_a_refused_plan_and_gates_drift(box: tuple[Sandbo
     code, comment = gate()
     assert code == 0 and comment.startswith("## PlatformXe plan check: ✅ pass"), comment
 
-    # Archived by hand in the registry: drift, which FAIL_ON=drift (the default) fails.
+    # A major bump with breaking changes: the plan is fine, and the default gate ("breaking drift",
+    # as docs/plan-check.md shows) fails it until a reviewer approves.
+    code, comment = gate(TF_VAR_event_version="2.0.0")
+    assert code == 1 and comment.startswith("## PlatformXe plan check: ❌ fail"), comment
+    assert re.search(r"\| replace \| `lettings\.gitops\.demo` \| 1\.0\.0 → 2\.0\.0 \| major \|", comment), (
+        comment
+    )
+    code, comment = gate(TF_VAR_event_version="2.0.0", FAIL_ON="drift")
+    assert code == 0 and comment.startswith("## PlatformXe plan check: ✅ pass"), comment
+
+    # Archived by hand in the registry: drift, which the default gate fails.
     sandbox.api(key, "PATCH", "/registrations/lettings/gitops.demo/versions/1.0.0", {"status": "archived"})
     code, comment = gate()
     assert code == 1 and comment.startswith("## PlatformXe plan check: ❌ fail"), comment

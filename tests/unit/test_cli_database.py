@@ -86,3 +86,19 @@ def test_relative_paths_are_shown_absolute_and_passwords_hidden(
         database.shown("postgresql://postgres@127.0.0.1:5432/test")
         == "postgresql://postgres@127.0.0.1:5432/test"
     )
+
+
+def test_a_closed_pipe_is_no_traceback(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    schema = Path(__file__).resolve().parents[2] / "examples" / "schemas" / "property-favorited-1.1.0.json"
+    command = f"{sys.executable} -m platformxe.cli.main validate {schema}"
+    # `true` exits without reading, so the output meets a closed pipe.
+    for reader in ("head -n 1", "true"):
+        run = subprocess.run(
+            ["bash", "-c", f"{command} | {reader}"], capture_output=True, text=True, timeout=60, cwd=tmp_path
+        )
+        assert "Traceback" not in run.stderr and "BrokenPipeError" not in run.stderr, run.stderr
+        if reader.startswith("head"):
+            assert run.stdout.startswith("example.event 1.0.0")

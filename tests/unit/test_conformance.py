@@ -6,7 +6,7 @@ below with a reason, and each exclusion still asserts what we *do* answer:
 
 - Remote references (the suite's ``remotes/``): our product refuses remote ``$ref``; validation
   must answer ``invalid_json_schema`` and never fetch.
-- ``format``: the main suite treats ``format`` as an annotation, we assert it (PRODUCT, rules-api).
+- ``format``: the main suite treats ``format`` as an annotation, we assert it (docs/rules.md).
   In ``format.json`` the "invalid X string is only an annotation by default" cases are therefore
   expected to be *invalid* for every format we assert; ``optional/format/*.json`` (the
   assertion tests) is run as is for those formats, and formats without a checker (duration, iri,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -36,3 +37,14 @@ def test_the_test_data_is_in_the_repository() -> None:
     assert len(list((suite / "optional" / "format").glob("*.json"))) >= 20
     assert (suite / "LICENSE").is_file()
     assert (fixtures / "seed-codes.json").is_file()
+
+
+def test_nothing_claims_the_package_is_on_a_public_index() -> None:
+    """platformxe installs from a checkout or a built wheel; installing it by name from an index fails."""
+    claim = re.compile(r"pip install\s+['\"]?platformxe\b")
+    offenders = []
+    for path in _tracked_files():
+        if path.is_file() and path.suffix in {".md", ".yml", ".yaml", ".sh", ".py", ".tf", ""}:
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            offenders += [f"{path.relative_to(REPO_ROOT)}: {m.group(0)}" for m in claim.finditer(text)]
+    assert offenders == []

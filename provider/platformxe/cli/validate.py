@@ -148,17 +148,36 @@ def render_table(verdict: Any, title: str, note: str | None, out: TextIO) -> Non
         print("errors: none", file=out)
 
 
+def lint_messages(schema_text: str) -> list[str]:
+    """The schema lint's advice (unknown keywords close to real ones, draft-07 forms), one line each."""
+    from platformxe.rules.lint import lint_schema
+
+    try:
+        schema = json.loads(schema_text)
+    except ValueError:
+        return []  # the verdict already reports a schema that is not JSON
+    return [finding.message for finding in lint_schema(schema)]
+
+
 def run(args: argparse.Namespace) -> int:
-    """Run ``platformxe validate``; 0 valid, 1 invalid, 2 usage error."""
+    """Run ``platformxe validate``; 0 valid, 1 invalid, 2 usage error (lint warnings never fail)."""
     try:
         verdict, version, note = _judge(args)
     except UsageError as exc:
         print(f"platformxe validate: {exc}", file=sys.stderr)
         return 2
+    warnings = lint_messages(_read_text(args.schema, "schema"))
     if args.json:
         json.dump(verdict.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
+        # stdout stays the verdict document; the advice goes beside it.
+        for message in warnings:
+            print(f"platformxe validate: warning: {message}", file=sys.stderr)
     else:
         title = f"{args.namespace}.{args.name} {version} ({args.schema})"
         render_table(verdict, title, note, sys.stdout)
+        if warnings:
+            print(f"warnings ({len(warnings)}):", file=sys.stdout)
+            for message in warnings:
+                print(f"  {message}", file=sys.stdout)
     return 0 if verdict.valid else 1

@@ -3,7 +3,9 @@
 Runs at ``terraform validate`` and before every plan: names, the reserved list, the generic
 event, version shape, JSON parsing, the schema (2020-12 / OpenAPI 3.1, caps, local refs only) and
 the example against the schema — the rules engine's own dry-run with no existing versions and no
-organisation, so the provider and the registry can never disagree about these rules.
+organisation, so the provider and the registry can never disagree about these rules. The schema
+lint (:mod:`platformxe.rules.lint`) adds warnings on ``payload_schema`` for unknown keywords close
+to real ones (``propertes``) and draft-07 forms (``items`` as an array); they never stop a plan.
 
 Attributes whose values are still unknown (they come from other resources) are replaced by
 harmless placeholders and every problem about them is dropped: a partly known configuration is
@@ -17,9 +19,10 @@ from typing import Any
 
 from platformxe.model.custom_event import ON_DESTROY_VALUES, STATUS_VALUES
 from platformxe.rules.codes import Code
+from platformxe.rules.lint import lint_schema
 from platformxe.rules.types import Candidate, Status
 from platformxe.rules.verdict import dry_run_verdict
-from platformxe.terraform.diagnostics import FIELD_ATTRIBUTES, error, problem_diagnostic
+from platformxe.terraform.diagnostics import FIELD_ATTRIBUTES, error, problem_diagnostic, warning
 from platformxe.terraform.jsonvalue import parse_json_text
 from platformxe.tfplugin.cty import is_unknown
 from platformxe.tfplugin.diagnostics import Diagnostic
@@ -97,6 +100,27 @@ def _not_json(attribute: str, text: Any) -> Diagnostic | None:
     return None
 
 
+def _lint_warnings(text: Any) -> list[Diagnostic]:
+    """The schema lint's advice as warnings on payload_schema (none when the text is not JSON)."""
+    if not isinstance(text, str):
+        return []
+    try:
+        schema = parse_json_text(text)
+    except ValueError:
+        return []
+    out = []
+    for finding in lint_schema(schema):
+        where = f'"{finding.keyword}" at {finding.pointer} in payload_schema'
+        summary = (
+            f'Unknown keyword {where}: did you mean "{finding.meant}"?'
+            if finding.kind == "typo"
+            else f'Draft-07 keyword {where}: JSON Schema 2020-12 uses "{finding.meant}"'
+        )
+        detail = finding.message if finding.message.endswith("?") else f"{finding.message}."
+        out.append(warning(summary, detail, "payload_schema"))
+    return out
+
+
 def validate_event_config(values: Mapping[str, Any]) -> list[Diagnostic]:
     """Every problem of a resource configuration, each on its attribute with its error code.
 
@@ -147,4 +171,6 @@ def validate_event_config(values: Mapping[str, Any]) -> list[Diagnostic]:
         if FIELD_ATTRIBUTES.get(problem.field) in skipped:
             continue
         findings.append(problem_diagnostic(problem))
+    if "payload_schema" not in unknown:
+        findings += _lint_warnings(values.get("payload_schema"))
     return findings
