@@ -286,3 +286,43 @@ def test_two_versions_of_one_event_with_depends_on_plan_and_apply_in_order(
     assert (first["semver_bump"], first["previous_version"]) == ("initial", None)
     assert (second["semver_bump"], second["previous_version"]) == ("minor", "1.0.0")
     assert terraform.plan_exit().returncode == 0
+
+
+def test_a_refresh_reads_every_event_with_one_list_call_and_still_sees_drift(
+    terraform: TerraformDir, registry: Registry
+) -> None:
+    names = [f"snapshot.e{i}" for i in range(4)]
+    terraform.write(
+        "".join(event(registry, n, "1.0.0", FAVORITED, label=f"e{i}") for i, n in enumerate(names))
+    )
+    terraform.apply()
+    log = registry.process.log_path
+    assert log is not None
+
+    def registry_reads_during(*args: str) -> tuple[int, list[str]]:
+        """The plan's exit code and its reads of this organisation's events (list or one GET)."""
+        before = len(log.read_text().splitlines())
+        code = terraform.plan_exit(*args).returncode
+        lines = log.read_text().splitlines()[before:]
+        ours = (
+            '"GET /v1/events/custom/registrations?',
+            f'"GET /v1/events/custom/registrations/{registry.slug}/',
+        )
+        return code, [line for line in lines if any(o in line for o in ours)]
+
+    code, reads = registry_reads_during()
+    assert code == 0
+    assert len(reads) == 1 and "registrations?" in reads[0], reads  # one list, no GET per event
+
+    # drift is seen exactly as before: archived out of band -> update, deleted -> create
+    assert (
+        registry.http("DELETE", f"/registrations/{registry.slug}/{names[1]}/versions/1.0.0").status_code
+        == 200
+    )
+    registry.purge(names[2], "1.0.0")
+    code, reads = registry_reads_during()
+    assert code == 2 and len(reads) == 1
+    plan = terraform.plan_exit()
+    assert re.search(r'status\s+= "archived" -> "published"', plan.stdout)
+    assert "platformxe_custom_event.e2 will be created" in plan.stdout
+    assert "1 to add, 1 to change, 0 to destroy" in plan.stdout
