@@ -9,10 +9,10 @@ archived). Resources call the registry through ``client`` (the SDK) inside
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from platformxe.client import Client, PlatformXeError
 from platformxe.model.custom_event import EventVersion
@@ -68,7 +68,7 @@ class RegistrationSnapshot:
     failure reads exactly as before (the GET's own error).
     """
 
-    _UNAVAILABLE: dict[tuple[str, str, str], dict[str, Any]] = {}
+    _UNAVAILABLE: ClassVar[dict[tuple[str, str, str], dict[str, Any]]] = {}
 
     def __init__(self) -> None:
         self._rows: dict[tuple[str, str, str], dict[str, Any]] | None = None
