@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 import pytest
-from custom_event_fixtures import Registry, TerraformDir, flat, registry, terraform, tf_string
+from custom_event_fixtures import BOTH_WAYS, Registry, TerraformDir, flat, registry, terraform, tf_string
 
 __all__ = ["registry", "terraform"]
 
@@ -195,6 +195,7 @@ def test_status_and_description_change_in_place_and_draft_is_unreachable(
     assert "invalid_status_transition" in refused.output and '"published"' in refused.output
 
 
+@BOTH_WAYS
 def test_drift_archived_out_of_band_is_planned_back_and_a_deleted_version_is_recreated(
     terraform: TerraformDir, registry: Registry
 ) -> None:
@@ -218,6 +219,7 @@ def test_drift_archived_out_of_band_is_planned_back_and_a_deleted_version_is_rec
     assert terraform.plan_exit().returncode == 0
 
 
+@BOTH_WAYS
 def test_destroy_archives_and_retain_leaves_the_version_published(
     terraform: TerraformDir, registry: Registry
 ) -> None:
@@ -238,6 +240,7 @@ def test_destroy_archives_and_retain_leaves_the_version_published(
     assert registry.get("destroy.retained", "1.0.0")["status"] == "published"
 
 
+@BOTH_WAYS
 def test_a_schema_known_only_at_apply_under_the_same_version_warns_and_a_refusal_restores_the_version(
     terraform: TerraformDir, registry: Registry
 ) -> None:
@@ -288,6 +291,7 @@ def test_two_versions_of_one_event_with_depends_on_plan_and_apply_in_order(
     assert terraform.plan_exit().returncode == 0
 
 
+@BOTH_WAYS
 def test_a_refresh_reads_every_event_with_one_list_call_and_still_sees_drift(
     terraform: TerraformDir, registry: Registry
 ) -> None:
