@@ -35,6 +35,7 @@ docs: $(STAMP)
 
 generate: $(STAMP)
 	$(PY) -m platformxe.tfplugin.generate
+	$(PY) -m platformxe.terraform.answers
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

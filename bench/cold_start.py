@@ -187,6 +187,35 @@ def import_costs(plugin: Path, env: dict[str, str]) -> list[tuple[int, int, str]
     return rows
 
 
+def import_grpc_once(env: dict[str, str]) -> float:
+    """Wall time of ``python -c "import grpc"`` (the same interpreter and environment)."""
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import grpc"], env=env, check=True)
+    return (time.perf_counter() - began) * 1000
+
+
+def import_grpc_times(env: dict[str, str], runs: int = 10) -> list[float]:
+    return [import_grpc_once(env) for _ in range(runs)]
+
+
+def versus_grpc(plugin: Path, env: dict[str, str], runs: int = 15) -> tuple[list[float], list[float]]:
+    """Interleaved: ``import grpc`` alone, then exec -> GetProviderSchema answered, ``runs`` times."""
+    grpc_ms, answer_ms = [], []
+    for _ in range(runs):
+        grpc_ms.append(import_grpc_once(env))
+        answer_ms += first_answer_times(plugin, env, runs=1)
+    return grpc_ms, answer_ms
+
+
+def ratio_line(label: str, grpc_ms: list[float], answer_ms: list[float]) -> None:
+    pairs = sorted(a / g for a, g in zip(answer_ms, grpc_ms, strict=True))
+    print(
+        f"{label}: GetProviderSchema answered / python -c 'import grpc' = "
+        f"{statistics.median(answer_ms) / statistics.median(grpc_ms):.2f}x of medians "
+        f"(per pair: min {pairs[0]:.2f}, median {statistics.median(pairs):.2f}, max {pairs[-1]:.2f}; goal <= 1.3)"
+    )
+
+
 def describe(label: str, times: list[float]) -> None:
     ordered = sorted(times)
     print(
@@ -211,6 +240,10 @@ def main() -> int:
             stop(proc)
         describe("calderax/platformxe: exec -> handshake line", handshake_times(real, env))
         describe("calderax/platformxe: exec -> GetProviderSchema answered", first_answer_times(real, env))
+        grpc_ms, answer_ms = versus_grpc(real, env)
+        describe("python -c 'import grpc' (interleaved)", grpc_ms)
+        describe("calderax/platformxe: exec -> GetProviderSchema answered (interleaved)", answer_ms)
+        ratio_line("calderax/platformxe", grpc_ms, answer_ms)
         rows = import_costs(plugin, env)
     top_level = [r for r in rows if not r[2].startswith(" ")]
     print("\ntop-level imports by cumulative time (python -X importtime, one start):")

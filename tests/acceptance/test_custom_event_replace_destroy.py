@@ -13,7 +13,7 @@ import subprocess
 from typing import Any
 
 import pytest
-from custom_event_fixtures import Registry, TerraformDir, flat, registry, terraform, tf_string
+from custom_event_fixtures import BOTH_WAYS, Registry, TerraformDir, flat, registry, terraform, tf_string
 from terraform_harness import Result
 
 __all__ = ["registry", "terraform"]
@@ -121,6 +121,7 @@ def destroy_with_a_refused_configuration(
     assert registry.get(name, "1.2.0") is None  # nothing was registered on the way
 
 
+@BOTH_WAYS
 def test_destroy_succeeds_whatever_the_configuration_would_be_judged(
     terraform: TerraformDir, registry: Registry
 ) -> None:

@@ -207,6 +207,26 @@ def test_terraform_init_installs_from_the_mirror(tmp_path: Path, capsys: pytest.
     installed = work / ".terraform" / "providers" / "registry.terraform.io" / "calderax" / "platformxe"
     assert (installed / __version__ / PLATFORM / f"terraform-provider-platformxe_v{__version__}").exists()
 
+    # After init, a command using the provider runs in reattach mode (one provider server for the
+    # command, no provider process started by Terraform) and leaves the lock file as init wrote it.
+    with (work / "main.tf").open("a") as config:
+        config.write(
+            'resource "platformxe_custom_event" "e" {\n  namespace = "lettings"\n  name = "property.favorited"\n'
+            '  version = "1.0.0"\n  payload_schema = jsonencode({ type = "object" })\n}\n'
+        )
+    log = tmp_path / "tf.log"
+    validate = subprocess.run(
+        [sys.executable, "-m", "platformxe.cli.main", "terraform", f"-chdir={work}", "validate", "-no-color"],
+        env={**env, "TF_LOG": "debug", "TF_LOG_PATH": str(log)},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert validate.returncode == 0, validate.stdout + validate.stderr
+    assert "The configuration is valid" in validate.stdout
+    assert "unmanaged provider" in log.read_text() and "starting plugin" not in log.read_text()
+    assert (work / ".terraform.lock.hcl").read_text() == lock
+
 
 def test_launcher_starts_the_installed_provider(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Started by hand (no Terraform magic cookie), the provider says so and exits 1."""

@@ -146,3 +146,56 @@ def test_argparse_leaves_terraform_flags_alone() -> None:
     parser = build_parser()
     for argv in (["-help"], ["-h"], ["--help"], ["-chdir=a", "plan", "-out=p"], ["--", "plan"], []):
         assert parser.parse_args(["terraform", *argv]).args == argv
+
+
+@pytest.mark.parametrize(
+    ("argv", "extra", "expected"),
+    [
+        (["plan"], {}, True),
+        (["-chdir=infra", "apply", "-auto-approve"], {}, True),
+        (["destroy"], {}, True),
+        (["init"], {}, False),  # init installs and locks the provider as always
+        (["providers", "lock"], {}, False),
+        (["version"], {}, False),
+        (["plan", "-help"], {}, False),
+        (["plan"], {"PLATFORMXE_TERRAFORM_REATTACH": "0"}, False),
+        (["plan"], {"PLATFORMXE_TERRAFORM_REATTACH": "off"}, False),
+        (["plan"], {"TF_REATTACH_PROVIDERS": '{"registry.terraform.io/calderax/platformxe": {}}'}, False),
+        (["plan"], {"TF_REATTACH_PROVIDERS": '{"registry.terraform.io/hashicorp/null": {}}'}, True),
+    ],
+)
+def test_which_commands_get_one_shared_provider_server(
+    argv: list[str], extra: dict[str, str], expected: bool
+) -> None:
+    from platformxe.cli import reattach
+
+    assert reattach.wanted(argv, extra) is expected
+
+
+def test_the_shared_server_ignores_ctrl_c_and_stops_on_sigterm_removing_its_directory(tmp_path: Path) -> None:
+    import json
+    import signal
+
+    import grpc
+
+    from platformxe.cli import reattach
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "PLUGIN_"))}
+    env["PLUGIN_UNIX_SOCKET_DIR"] = str(tmp_path)
+    other = '{"registry.terraform.io/hashicorp/null":{"Pid":1}}'
+    server = reattach.ProviderServer.start(env)
+    try:
+        merged = json.loads(server.environment({"TF_REATTACH_PROVIDERS": other})["TF_REATTACH_PROVIDERS"])
+        assert set(merged) == {
+            "registry.terraform.io/calderax/platformxe",
+            "registry.terraform.io/hashicorp/null",
+        }
+        address = merged["registry.terraform.io/calderax/platformxe"]["Addr"]["String"]
+        server.proc.send_signal(signal.SIGINT)  # Ctrl-C belongs to Terraform, which finishes first
+        with grpc.insecure_channel(f"unix:{address}") as channel:
+            health = channel.unary_unary("/grpc.health.v1.Health/Check")
+            assert health(b"", timeout=10) == b"\x08\x01"  # still SERVING
+    finally:
+        server.stop()
+    assert server.proc.returncode == 0
+    assert list(tmp_path.iterdir()) == []

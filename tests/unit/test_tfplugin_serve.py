@@ -37,7 +37,9 @@ pb = tfplugin6_pb2
 class Plugin:
     """A running plugin process and a gRPC channel to it."""
 
-    def __init__(self, tmp_path: Path, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, tmp_path: Path, extra_env: dict[str, str] | None = None, code: str = PLUGIN_CODE
+    ) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "PLUGIN_"))}
         env.update(
             {
@@ -50,7 +52,7 @@ class Plugin:
         self.stderr_path = tmp_path / f"plugin-{os.urandom(4).hex()}.stderr"
         with self.stderr_path.open("wb") as stderr:
             self.proc = subprocess.Popen(
-                [sys.executable, "-c", PLUGIN_CODE], env=env, stdout=subprocess.PIPE, stderr=stderr
+                [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=stderr
             )
         assert self.proc.stdout is not None
         self.line = self.proc.stdout.readline().decode().rstrip("\n")
@@ -279,3 +281,107 @@ def _provider_type():
     from tfplugin_testprovider.provider import TestProvider
 
     return TestProvider().schema().cty_type
+
+
+REAL_PLUGIN_CODE = "from platformxe.terraform.plugin import main; main()"
+
+
+def test_the_stored_schema_answers_equal_what_the_provider_says_now():
+    # make generate writes them; a schema edited without regenerating fails here.
+    from platformxe.terraform.answers import ANSWERS_PATH
+    from platformxe.terraform.provider import PlatformXeProvider
+    from platformxe.tfplugin.precomputed import METHODS, compute, load
+
+    stored, live = load(ANSWERS_PATH), compute(PlatformXeProvider())
+    assert sorted(stored) == sorted(METHODS)
+    for method in METHODS:
+        response = getattr(pb, method).Response
+        assert response.FromString(stored[method]) == response.FromString(live[method]), method
+
+
+def test_the_real_provider_answers_schema_and_metadata_like_the_live_provider(tmp_path):
+    from platformxe.terraform.provider import PlatformXeProvider
+    from platformxe.tfplugin.precomputed import compute
+
+    live = compute(PlatformXeProvider())
+    started = Plugin(tmp_path, code=REAL_PLUGIN_CODE)
+    try:
+        for method in ("GetProviderSchema", "GetMetadata", "GetResourceIdentitySchemas"):
+            answer = started.provider(method, getattr(pb, method).Request())
+            assert answer == getattr(pb, method).Response.FromString(live[method]), method
+        schema = started.provider("GetProviderSchema", pb.GetProviderSchema.Request())
+        assert "platformxe_custom_event" in schema.resource_schemas
+        assert not schema.diagnostics
+        # the provider loads behind the stored answers and then serves every other RPC
+        valid = started.provider(
+            "ValidateResourceConfig",
+            pb.ValidateResourceConfig.Request(type_name="nope", config=pb.DynamicValue(msgpack=b"\xc0")),
+        )
+        assert "unknown resource type" in valid.diagnostics[0].detail
+    finally:
+        started.close()
+
+
+def test_a_stale_stored_answer_is_dropped_once_the_provider_has_loaded():
+    import threading
+
+    from platformxe.tfplugin.server import PluginServices
+
+    sys.path.insert(0, str(ACCEPTANCE))
+    from tfplugin_testprovider.provider import TestProvider
+
+    stale = pb.GetProviderSchema.Response(resource_schemas={"gone": pb.Schema()}).SerializeToString()
+    services = PluginServices(TestProvider, threading.Event(), {"GetProviderSchema": stale})
+
+    class Details:
+        method = "/tfplugin6.Provider/GetProviderSchema"
+
+    assert services.service(Details()).unary_unary(b"", None) == stale  # before the provider loads
+    services.prepare()
+    fresh = services.service(Details())
+    assert fresh.unary_unary is not None and fresh.response_serializer is not None  # the live servicer
+
+
+def test_debug_mode_prints_the_reattach_line_and_serves_plaintext_until_ctrl_c(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "PLUGIN_"))}
+    env["PLUGIN_UNIX_SOCKET_DIR"] = str(tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", REAL_PLUGIN_CODE.replace("main()", "main(['--debug'])")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline() for _ in range(3)]
+        line = next(x for x in lines if "TF_REATTACH_PROVIDERS=" in x)
+        config = json.loads(line.split("TF_REATTACH_PROVIDERS=", 1)[1].strip().strip("'"))
+        entry = config["registry.terraform.io/calderax/platformxe"]
+        assert entry["Pid"] == proc.pid and entry["ProtocolVersion"] == 6 and entry["Protocol"] == "grpc"
+        socket = entry["Addr"]["String"]
+        assert entry["Addr"]["Network"] == "unix"
+        assert stat.S_IMODE(os.stat(os.path.dirname(socket)).st_mode) == 0o700
+        channel = grpc.insecure_channel(f"unix:{socket}")
+        call = channel.unary_unary(
+            "/tfplugin6.Provider/GetProviderSchema",
+            request_serializer=pb.GetProviderSchema.Request.SerializeToString,
+            response_deserializer=pb.GetProviderSchema.Response.FromString,
+        )
+        assert "platformxe_custom_event" in call(pb.GetProviderSchema.Request(), timeout=10).resource_schemas
+        # Terraform's controller Shutdown does not stop a reattached server: its owner does
+        shut = channel.unary_unary("/plugin.GRPCController/Shutdown")
+        shut(b"", timeout=10)
+        time.sleep(0.5)
+        assert proc.poll() is None
+        channel.close()
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+        assert not os.path.exists(os.path.dirname(socket))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()

@@ -122,6 +122,28 @@ def run(args: argparse.Namespace) -> int:
             f"platformxe terraform: {reason}; install the embedded one with: {INSTALL_HINT}", file=sys.stderr
         )
         return NOT_FOUND
+    from platformxe.cli import reattach
+
+    # One provider server for the whole command (docs/provider.md, "Reattach mode"). The server
+    # stops when this process exits, so the process keeps its pid from here on: Terraform from
+    # PATH replaces it (exec, as always), and so does a fresh `platformxe terraform` for the
+    # embedded one, whose Go runtime only sees the environment the process started with.
+    server = reattach.start_for(argv, os.environ)
+    before = dict(os.environ)
+    if server is not None:
+        os.environ.update(server.environment(os.environ))
+        if target == "embedded":
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.environ[ENV_SELECT] = "embedded"
+            again = [sys.executable, "-m", "platformxe.cli.main", "terraform", *argv]
+            try:
+                os.execv(sys.executable, again)
+            except OSError:
+                server.stop()  # run it without the server below
+                server = None
+                os.environ.clear()
+                os.environ.update(before)
     if target == "embedded":
         try:
             return run_embedded(argv)
@@ -135,8 +157,12 @@ def run(args: argparse.Namespace) -> int:
     sys.stderr.flush()
     os.environ[ENV_GUARD] = "1"
     try:
+        # The server outlives this exec: Terraform keeps our pid, and the server stops (and removes
+        # its socket directory) when that process exits.
         os.execv(target, [target, *argv])
     except OSError as exc:
+        if server is not None:
+            server.stop()
         print(f"platformxe terraform: cannot run {target}: {exc.strerror or exc}", file=sys.stderr)
         return 126
     return 0  # pragma: no cover - execv does not return

@@ -1,23 +1,47 @@
 """Entry point of the ``terraform-provider-platformxe`` executable (console script ``main``).
 
 Terraform starts this program several times per run (3 per plan, 4 per apply), so it imports as
-little as it can before the handshake: the protocol layer loads gRPC, and everything heavy
-(httpx, jsonschema, the compatibility checker) waits until a request needs it.
+little as it can before its first answers: the protocol layer loads gRPC, the schema answers
+are precomputed bytes (``precomputed_answers.json``, see :mod:`platformxe.terraform.answers`), and
+everything heavy (protobuf, httpx, jsonschema, the compatibility checker) loads after the
+handshake, while Terraform connects and reads the schema.
+
+``terraform-provider-platformxe --debug`` serves the provider for Terraform's reattach mode
+instead and prints the ``TF_REATTACH_PROVIDERS`` line to set (for people debugging the provider);
+``platformxe terraform`` uses the same mode for a whole command (docs/provider.md, "Performance").
 """
 
 from __future__ import annotations
 
-from platformxe.tfplugin.server import serve
+import os
+import sys
 
-__all__ = ["main"]
+from platformxe.tfplugin.server import serve, serve_reattach
+
+__all__ = ["ANSWERS_FILE", "SOURCE_ADDRESS", "main"]
+
+SOURCE = "calderax/platformxe"
+#: The provider's full source address: the key of its entry in ``TF_REATTACH_PROVIDERS``.
+SOURCE_ADDRESS = f"registry.terraform.io/{SOURCE}"
+ANSWERS_FILE = os.path.join(os.path.dirname(__file__), "precomputed_answers.json")
+#: ``--serve-reattach``: how ``platformxe terraform`` starts its one server per command.
+SERVE_REATTACH_FLAG = "--serve-reattach"
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Serve the provider to Terraform (or explain how to use it when run by hand)."""
+    from platformxe.tfplugin.precomputed import load
+
+    args = sys.argv[1:] if argv is None else argv
+    answers = load(ANSWERS_FILE)
+    if "--debug" in args or SERVE_REATTACH_FLAG in args:
+        serve_reattach(
+            _make_provider, source_address=SOURCE_ADDRESS, answers=answers, debug="--debug" in args
+        )
     # A factory, not the class: serve() calls it only after the handshake line is printed, so
     # the provider's own modules (and the rules engine they use) load while Terraform connects
     # instead of delaying every one of the three starts per plan.
-    serve(_make_provider, type_name="platformxe", source="calderax/platformxe")
+    serve(_make_provider, type_name="platformxe", source=SOURCE, answers=answers)
 
 
 def _make_provider() -> object:

@@ -20,16 +20,19 @@ protobuf modules and the servicer are only imported when the first RPC arrives.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
 import grpc
 
 from platformxe.tfplugin.hclog import configure_logging
+
+log = logging.getLogger("platformxe.tfplugin")
 
 MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE"
 MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
@@ -77,37 +80,83 @@ def run_by_hand_message(provider_type: str, source: str) -> str:
     )
 
 
+#: The health service's SERVING answer, serialized (HealthCheckResponse{status: SERVING}).
+_HEALTH_SERVING = b"\x08\x01"
+
+
+def _health_service_name(request: bytes) -> str:
+    """The ``service`` field of a serialized HealthCheckRequest (field 1, a short string)."""
+    if not request:
+        return ""
+    if request[0] == 0x0A and len(request) >= 2 and request[1] < 0x80:
+        return request[2 : 2 + request[1]].decode("utf-8", "replace")
+    return "?"  # not a name we serve
+
+
 class PluginServices(grpc.GenericRpcHandler):  # type: ignore[misc]  # grpc ships no type hints
     """Routes every RPC to its handler.
 
-    :meth:`prepare` imports protobuf and the servicer and creates the provider. ``serve`` calls
-    it right after printing the handshake, so that work overlaps with Terraform connecting;
-    an RPC arriving earlier waits for it.
+    The go-plugin plumbing (health, controller, stdio) and the *precomputed* answers (serialized
+    GetProviderSchema / GetMetadata / GetResourceIdentitySchemas responses, see
+    :mod:`platformxe.tfplugin.precomputed`) are served as raw bytes: no protobuf import, no
+    provider. :meth:`prepare` imports protobuf and the servicer and creates the provider; ``serve``
+    calls it right after printing the handshake, so that work overlaps with Terraform connecting;
+    an RPC needing the provider that arrives earlier waits for it.
     """
 
-    def __init__(self, provider: Any, shutdown: threading.Event) -> None:
+    def __init__(
+        self,
+        provider: Any,
+        shutdown: threading.Event,
+        answers: Mapping[str, bytes] | None = None,
+        *,
+        ignore_shutdown: bool = False,
+    ) -> None:
         self._provider = provider
         self._shutdown = shutdown
+        self._ignore_shutdown = ignore_shutdown
         self._handlers: dict[str, grpc.RpcMethodHandler] | None = None
         self._lock = threading.Lock()
         self.servicer: Any = None
+        self._plumbing = self._build_plumbing()
+        self._answers: dict[str, grpc.RpcMethodHandler] = {}
+        self._answer_bytes = dict(answers or {})
+        for method, answer in self._answer_bytes.items():
+            self._answers[f"/tfplugin6.Provider/{method}"] = grpc.unary_unary_rpc_method_handler(
+                lambda request, context, answer=answer: answer
+            )
 
     def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
         """The handler of one method, or None (gRPC answers UNIMPLEMENTED)."""
+        method = handler_call_details.method
+        fixed = self._plumbing.get(method) or self._answers.get(method)
+        if fixed is not None:
+            return fixed
         handlers = self._handlers if self._handlers is not None else self.prepare()
-        return handlers.get(handler_call_details.method)
+        return handlers.get(method)
 
     def prepare(self) -> dict[str, grpc.RpcMethodHandler]:
-        """Build the handlers and load the provider (once; load errors surface in every RPC)."""
+        """Build the handlers and load the provider (once; load errors surface in every RPC).
+
+        Precomputed answers that differ from what the loaded provider says (a schema edited
+        without ``make generate``) are dropped and logged: later calls get the live answer.
+        """
         with self._lock:
             if self._handlers is None:
                 handlers = self._build()
-                self.servicer.load()
+                if self.servicer.load() and self._answer_bytes:
+                    from platformxe.tfplugin.precomputed import stale_answers
+
+                    for method in stale_answers(self.servicer, self._answer_bytes):
+                        log.error(
+                            "precomputed answer is stale; regenerate it (make generate)",
+                            extra={"tf": {"tf_rpc": method}},
+                        )
+                        self._answers.pop(f"/tfplugin6.Provider/{method}", None)
                 self._handlers = handlers
             return self._handlers
 
     def _build(self) -> dict[str, grpc.RpcMethodHandler]:
-        from platformxe.tfplugin._generated import grpc_controller_pb2, grpc_stdio_pb2, health_pb2
         from platformxe.tfplugin._generated import tfplugin6_pb2 as pb
         from platformxe.tfplugin.servicer import ProviderServicer
 
@@ -120,49 +169,40 @@ class PluginServices(grpc.GenericRpcHandler):  # type: ignore[misc]  # grpc ship
                 request_deserializer=messages.Request.FromString,
                 response_serializer=messages.Response.SerializeToString,
             )
-        serving = health_pb2.HealthCheckResponse(status=health_pb2.HealthCheckResponse.SERVING)
+        return handlers
 
-        def check(request: Any, context: grpc.ServicerContext) -> Any:
-            if request.service not in ("", "plugin"):
-                context.abort(grpc.StatusCode.NOT_FOUND, f"unknown service {request.service!r}")
-            return serving
+    def _build_plumbing(self) -> dict[str, grpc.RpcMethodHandler]:
+        """Health, controller and stdio, on raw bytes (their messages are one field or none)."""
 
-        def watch(request: Any, context: grpc.ServicerContext) -> Any:
-            yield serving
+        def check(request: bytes, context: grpc.ServicerContext) -> bytes:
+            service = _health_service_name(request)
+            if service not in ("", "plugin"):
+                context.abort(grpc.StatusCode.NOT_FOUND, f"unknown service {service!r}")
+            return _HEALTH_SERVING
+
+        def watch(request: bytes, context: grpc.ServicerContext) -> Any:
+            yield _HEALTH_SERVING
             self._wait_for_shutdown(context)
 
-        def shutdown(request: Any, context: grpc.ServicerContext) -> Any:
-            self._shutdown.set()
-            return grpc_controller_pb2.Empty()
+        def shutdown(request: bytes, context: grpc.ServicerContext) -> bytes:
+            # Reattached, the server outlives each Terraform walk: its owner stops it.
+            if not self._ignore_shutdown:
+                self._shutdown.set()
+            return b""  # plugin.Empty
 
-        def stdio(request: Any, context: grpc.ServicerContext) -> Any:
+        def stdio(request: bytes, context: grpc.ServicerContext) -> Any:
             # Logs go to stderr directly (go-plugin parses them there); nothing is forwarded
             # here, but the stream stays open until shutdown as go-plugin expects.
             self._wait_for_shutdown(context)
             return
             yield  # a generator that ends without sending anything
 
-        handlers["/grpc.health.v1.Health/Check"] = grpc.unary_unary_rpc_method_handler(
-            check,
-            request_deserializer=health_pb2.HealthCheckRequest.FromString,
-            response_serializer=health_pb2.HealthCheckResponse.SerializeToString,
-        )
-        handlers["/grpc.health.v1.Health/Watch"] = grpc.unary_stream_rpc_method_handler(
-            watch,
-            request_deserializer=health_pb2.HealthCheckRequest.FromString,
-            response_serializer=health_pb2.HealthCheckResponse.SerializeToString,
-        )
-        handlers["/plugin.GRPCController/Shutdown"] = grpc.unary_unary_rpc_method_handler(
-            shutdown,
-            request_deserializer=grpc_controller_pb2.Empty.FromString,
-            response_serializer=grpc_controller_pb2.Empty.SerializeToString,
-        )
-        handlers["/plugin.GRPCStdio/StreamStdio"] = grpc.unary_stream_rpc_method_handler(
-            stdio,
-            request_deserializer=lambda data: data,  # google.protobuf.Empty: nothing to read
-            response_serializer=grpc_stdio_pb2.StdioData.SerializeToString,
-        )
-        return handlers
+        return {
+            "/grpc.health.v1.Health/Check": grpc.unary_unary_rpc_method_handler(check),
+            "/grpc.health.v1.Health/Watch": grpc.unary_stream_rpc_method_handler(watch),
+            "/plugin.GRPCController/Shutdown": grpc.unary_unary_rpc_method_handler(shutdown),
+            "/plugin.GRPCStdio/StreamStdio": grpc.unary_stream_rpc_method_handler(stdio),
+        }
 
     def _wait_for_shutdown(self, context: grpc.ServicerContext) -> None:
         while context.is_active() and not self._shutdown.wait(0.5):
@@ -175,6 +215,7 @@ def serve(
     type_name: str = "",
     source: str = "",
     env: Mapping[str, str] | None = None,
+    answers: Mapping[str, bytes] | None = None,
 ) -> NoReturn:
     """Run the plugin until Terraform shuts it down; exits the process (never returns).
 
@@ -182,7 +223,8 @@ def serve(
     class, or a zero-argument factory returning one. A class or factory is only called after
     the handshake line is printed, so the provider's imports do not delay it; ``type_name``
     and ``source`` (taken from a Provider class or instance when not given) feed the message
-    shown when the plugin is run by hand.
+    shown when the plugin is run by hand. ``answers`` are precomputed serialized responses
+    (:mod:`platformxe.tfplugin.precomputed`), served before the provider is loaded.
     """
     env = os.environ if env is None else env
     described = provider if isinstance(provider, type) else type(provider)
@@ -201,7 +243,70 @@ def serve(
         sys.stderr.flush()
         raise SystemExit(1)
     configure_logging(env)
-    code = _run(provider, env)
+
+    def handshake(socket_path: str, cert: str) -> None:
+        sys.stdout.write(f"{CORE_PROTOCOL_VERSION}|{APP_PROTOCOL_VERSION}|unix|{socket_path}|grpc|{cert}\n")
+
+    code = _run(provider, env, answers, announce=handshake, tls=True, reattached=False)
+    _exit(code)
+
+
+def reattach_config(source_address: str, socket_path: str, pid: int) -> str:
+    """The ``TF_REATTACH_PROVIDERS`` value for one provider served on ``socket_path`` (JSON)."""
+    import json
+
+    return json.dumps(
+        {
+            source_address: {
+                "Protocol": "grpc",
+                "ProtocolVersion": APP_PROTOCOL_VERSION,
+                "Pid": pid,
+                "Test": True,
+                "Addr": {"Network": "unix", "String": socket_path},
+            }
+        },
+        separators=(",", ":"),
+    )
+
+
+def serve_reattach(
+    provider: Any,
+    *,
+    source_address: str,
+    env: Mapping[str, str] | None = None,
+    answers: Mapping[str, bytes] | None = None,
+    debug: bool = False,
+) -> NoReturn:
+    """Serve the provider for Terraform's reattach mode (``TF_REATTACH_PROVIDERS``); never returns.
+
+    Plaintext gRPC on a unix socket in a fresh 0700 directory (removed at exit), as
+    terraform-plugin-go's debug mode does: Terraform connects to it instead of starting the
+    provider, and never stops it (a controller Shutdown is ignored). The first line on stdout is
+    ``TF_REATTACH_PROVIDERS=<json>``, printed once the server listens.
+
+    ``debug`` (``terraform-provider-NAME --debug``, for a person): also say how to use it, and stop
+    on Ctrl-C. Otherwise (``platformxe terraform``): Ctrl-C is left to Terraform, which finishes
+    its operations first, and the server stops when its parent process exits or on SIGTERM.
+    """
+    env = os.environ if env is None else env
+    configure_logging(env)
+
+    def announce(socket_path: str, cert: str) -> None:
+        value = reattach_config(source_address, socket_path, os.getpid())
+        if debug:
+            sys.stdout.write(
+                "Provider started in debug mode. To attach Terraform, set this in the shell running it:\n\n"
+            )
+            sys.stdout.write(f"\texport TF_REATTACH_PROVIDERS='{value}'\n\n")
+            sys.stdout.write("Stop the provider with Ctrl-C.\n")
+        else:
+            sys.stdout.write(f"TF_REATTACH_PROVIDERS={value}\n")
+
+    code = _run(provider, env, answers, announce=announce, tls=False, reattached=True, sigint_stops=debug)
+    _exit(code)
+
+
+def _exit(code: int) -> NoReturn:
     sys.stdout.flush()
     sys.stderr.flush()
     # Worker threads may still sit in provider code (a request Terraform gave up on); do not
@@ -229,17 +334,23 @@ def _remove_socket_dir(path: str, socket_path: str) -> None:
             remove(target)
 
 
-def _run(provider: Any, env: Mapping[str, str]) -> int:
+def _run(
+    provider: Any,
+    env: Mapping[str, str],
+    answers: Mapping[str, bytes] | None,
+    *,
+    announce: Callable[[str, str], None],
+    tls: bool,
+    reattached: bool,
+    sigint_stops: bool = False,
+) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
-    from platformxe.tfplugin.tls import make_server_identity
-
-    identity = make_server_identity()
     socket_dir = make_socket_dir(env)
     socket_path = os.path.join(socket_dir, "plugin.sock")
     shutdown = threading.Event()
     try:
-        services = PluginServices(provider, shutdown)
+        services = PluginServices(provider, shutdown, answers, ignore_shutdown=reattached)
         server = grpc.server(
             ThreadPoolExecutor(max_workers=MAX_WORKERS, thread_name_prefix="tfplugin"),
             handlers=[services],
@@ -248,21 +359,28 @@ def _run(provider: Any, env: Mapping[str, str]) -> int:
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
             ],
         )
-        credentials = grpc.ssl_server_credentials([(identity.key_pem, identity.cert_pem)])
-        server.add_secure_port(f"unix:{socket_path}", credentials)
+        cert = ""
+        if tls:
+            from platformxe.tfplugin.tls import make_server_identity
+
+            identity = make_server_identity()
+            credentials = grpc.ssl_server_credentials([(identity.key_pem, identity.cert_pem)])
+            server.add_secure_port(f"unix:{socket_path}", credentials)
+            cert = identity.handshake_cert
+        else:
+            # Reattach mode: Terraform dials without TLS; the 0700 directory keeps others out.
+            server.add_insecure_port(f"unix:{socket_path}")
         server.start()
-        _install_signal_handlers(shutdown)
+        _install_signal_handlers(shutdown, sigint_stops=sigint_stops)
         real_stdout = sys.stdout
-        real_stdout.write(
-            f"{CORE_PROTOCOL_VERSION}|{APP_PROTOCOL_VERSION}|unix|{socket_path}|grpc|{identity.handshake_cert}\n"
-        )
+        announce(socket_path, cert)
         real_stdout.flush()
         # Anything printed later (a stray print in provider code) must not reach go-plugin's stdout.
         sys.stdout = sys.stderr
         services.prepare()
         parent = os.getppid()
-        while not shutdown.wait(1.0):
-            if os.getppid() != parent:  # Terraform died without shutting us down
+        while not shutdown.wait(0.2 if reattached else 1.0):
+            if os.getppid() != parent:  # Terraform (or whoever started us) died without shutting us down
                 break
         server.stop(SHUTDOWN_GRACE_SECONDS).wait()
         return 0
@@ -270,11 +388,14 @@ def _run(provider: Any, env: Mapping[str, str]) -> int:
         _remove_socket_dir(socket_dir, socket_path)
 
 
-def _install_signal_handlers(shutdown: threading.Event) -> None:
+def _install_signal_handlers(shutdown: threading.Event, *, sigint_stops: bool = False) -> None:
     def on_term(signum: int, frame: Any) -> None:
         shutdown.set()
 
     signal.signal(signal.SIGTERM, on_term)
+    if sigint_stops:  # --debug: a person started it and stops it with Ctrl-C
+        signal.signal(signal.SIGINT, on_term)
+        return
     # Ctrl-C reaches every process of the terminal's group, plugins included. Terraform handles
     # it by letting running operations finish and then shutting plugins down; exiting here
     # would lose the state of a create in flight. go-plugin plugins ignore it the same way.

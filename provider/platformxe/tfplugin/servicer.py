@@ -228,7 +228,13 @@ class ProviderServicer:
 
     @_rpc(pb.ConfigureProvider.Response)
     def ConfigureProvider(self, request: pb.ConfigureProvider.Request) -> pb.ConfigureProvider.Response:
-        """Provider.configure; its return value becomes ``provider_data`` of later requests."""
+        """Provider.configure; its return value becomes ``provider_data`` of later requests.
+
+        Each Terraform walk configures its provider anew; a server that serves several walks
+        (reattach mode) starts each one fresh: no stop request and no provider data carry over.
+        """
+        self.stop_requested.clear()
+        self.provider_data = None
         config = decode_value(request.config, self.catalog.provider_schema.cty_type) or {}
         req = ConfigureRequest(config=config, terraform_version=request.terraform_version)
         data = run_guarded(

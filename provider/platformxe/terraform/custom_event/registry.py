@@ -8,7 +8,8 @@ values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from platformxe.client import ApiError, CannotArchiveGenericEvent, EventNotRegistered, VersionAlreadyExists
@@ -29,6 +30,24 @@ class EventRegistry:
     def __init__(self, data: ProviderData) -> None:
         self._client = data.client
         self._endpoint = data.endpoint
+        self._snapshot = data.snapshot
+
+    def read(self, ref: EventVersion) -> dict[str, Any] | None:
+        """:meth:`get` for ReadResource: served from the process's snapshot of the organisation."""
+        served, found = self._snapshot.lookup(ref, self._list_everything)
+        return found if served else self.get(ref)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Around a write: the snapshot is dropped once it is done (or failed), never before."""
+        try:
+            yield
+        finally:
+            self._snapshot.drop()
+
+    def _list_everything(self) -> list[dict[str, Any]]:
+        with registry_call("listing the organisation's registrations", self._endpoint):
+            return [r.to_dict() for r in self._client.events.custom.iter_all(page_size=500)]
 
     def get(self, ref: EventVersion) -> dict[str, Any] | None:
         """The registration of one version (camelCase API object), or None when it does not exist."""
@@ -59,7 +78,7 @@ class EventRegistry:
 
     def register(self, planned: Mapping[str, Any]) -> dict[str, Any] | VersionAlreadyExists:
         """Register the planned version: the registration, or the refusal when it exists already."""
-        with registry_call(f"registering {EventVersion.of(planned).label}", self._endpoint):
+        with self._writing(), registry_call(f"registering {EventVersion.of(planned).label}", self._endpoint):
             try:
                 return self._client.events.custom.register(**registration_arguments(planned)).to_dict()
             except VersionAlreadyExists as exc:
@@ -67,14 +86,14 @@ class EventRegistry:
 
     def update(self, ref: EventVersion, body: Mapping[str, Any], doing: str = "updating") -> dict[str, Any]:
         """Change status and/or description (``body``); with nothing to change, read the version."""
-        with registry_call(f"{doing} {ref.label}", self._endpoint):
+        with self._writing(), registry_call(f"{doing} {ref.label}", self._endpoint):
             if not body:
                 return self._client.events.custom.get(ref.namespace, ref.name, ref.version).to_dict()
             return self._client.events.custom.update(ref.namespace, ref.name, ref.version, **body).to_dict()
 
     def archive(self, ref: EventVersion) -> bool:
         """Archive one version; False when it does not exist (nothing left to archive)."""
-        with registry_call(f"archiving {ref.label}", self._endpoint):
+        with self._writing(), registry_call(f"archiving {ref.label}", self._endpoint):
             try:
                 self._client.events.custom.archive(ref.namespace, ref.name, ref.version)
             except EventNotRegistered:

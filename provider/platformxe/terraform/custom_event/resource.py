@@ -185,7 +185,7 @@ class CustomEventResource(Resource):
     def read(self, req: ReadRequest) -> State | None:
         """Refresh from the registry; None (removed from state) when the version is gone."""
         registry = EventRegistry(configured(req.provider_data))
-        registration = registry.get(EventVersion.of(req.state))
+        registration = registry.read(EventVersion.of(req.state))
         return None if registration is None else self._state(registry, registration, req.state)
 
     def update(self, req: ApplyRequest) -> State:
