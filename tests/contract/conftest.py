@@ -99,17 +99,23 @@ def registry_server(
 
 
 @pytest.fixture
-def fresh_registry(registry_server: RegistryServer, tmp_path: Path) -> Iterator[Callable[[], RegistryServer]]:
-    """Factory: a separate server on a new empty database of ``registry_server``'s backend."""
+def fresh_registry(
+    registry_server: RegistryServer, tmp_path: Path
+) -> Iterator[Callable[..., RegistryServer]]:
+    """Factory: a separate server on a new empty database of ``registry_server``'s backend
+    (``make(*serve_args)``: extra ``platformxe serve`` options, e.g. ``--rate-limit``)."""
     started: list[RegistryServer] = []
 
-    def make() -> RegistryServer:
+    def make(*serve_args: str) -> RegistryServer:
         where = tmp_path / f"registry{len(started)}"
         where.mkdir()
         db, drop = _database(registry_server.backend, where)
         log_path = tmp_path / f"server{len(started)}.log"
         server = RegistryServer(
-            RegistryProcess(db, log_path=log_path), registry_server.backend, log_path, [drop]
+            RegistryProcess(db, log_path=log_path, extra_args=serve_args),
+            registry_server.backend,
+            log_path,
+            [drop],
         )
         started.append(server)
         server.process.start()

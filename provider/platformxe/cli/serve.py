@@ -51,6 +51,25 @@ def add_parser(subparsers: Any) -> None:
         help="worker processes judging dry-runs, registrations and large payloads "
         "(default: one per core, at most 4; 0 = judge in the server process, no isolation)",
     )
+    parser.add_argument(
+        "--rate-limit",
+        action="append",
+        default=[],
+        metavar="TIER.KIND=LIMITS",
+        help="override a per-organisation rate limit, e.g. free.emit=10/second;600/minute or "
+        "*.write=off (TIER: free, basic, pro, enterprise or *; KIND: emit or write; repeatable; "
+        "defaults in docs/limits.md)",
+    )
+    parser.add_argument(
+        "--no-rate-limits", action="store_true", help="serve without per-organisation rate limits"
+    )
+    parser.add_argument(
+        "--max-in-flight",
+        type=int,
+        default=None,
+        metavar="N",
+        help="requests of one organisation served at once (default: 16; 0 = no cap)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -91,6 +110,11 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         print(f"platformxe serve: error: --port {args.port} is not a TCP port (0-65535)", file=sys.stderr)
         return 2
+    try:
+        limiter = _limiter(args)
+    except ValueError as exc:
+        print(f"platformxe serve: error: {exc}", file=sys.stderr)
+        return 2
     new = not exists(args.db)
     try:
         store = open_store(args.db)
@@ -122,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
     host, port = sock.getsockname()[:2]
     shown_host = f"[{host}]" if ":" in host else host
     config = uvicorn.Config(
-        build_app(store, judge),
+        build_app(store, judge, limiter),
         log_config=_log_config(args.log_level),
         log_level=args.log_level,
         access_log=not args.no_access_log,
@@ -146,6 +170,20 @@ def run(args: argparse.Namespace) -> int:
         judge.close()
         store.close()
     return 0
+
+
+def _limiter(args: argparse.Namespace) -> Any:
+    """The rate limiter the options describe (ValueError naming a bad option)."""
+    from platformxe.registry.ratelimit import DEFAULT_MAX_IN_FLIGHT, RateLimiter, parse_setting
+
+    overrides = {}
+    for text in args.rate_limit:
+        tier, kind, value = parse_setting(text)
+        overrides[(tier, kind)] = value
+    in_flight = DEFAULT_MAX_IN_FLIGHT if args.max_in_flight is None else args.max_in_flight
+    if in_flight < 0:
+        raise ValueError(f"--max-in-flight {in_flight} must be 0 (no cap) or more")
+    return RateLimiter(overrides, enabled=not args.no_rate_limits, max_in_flight=in_flight)
 
 
 class _Stopped(Exception):

@@ -11,6 +11,7 @@ from starlette.routing import Route
 from platformxe.registry import routes_emit, routes_registrations
 from platformxe.registry.http import http_exception, server_error
 from platformxe.registry.judging import INLINE, Judge
+from platformxe.registry.ratelimit import UNLIMITED, RateLimiter
 from platformxe.registry.storage import Store
 
 
@@ -36,12 +37,14 @@ def api_routes() -> list[Route]:
     ]
 
 
-def build_app(store: Store, judge: Judge | None = None) -> Starlette:
-    """The application serving ``store``; CPU-heavy judging runs on ``judge`` (inline when None)."""
+def build_app(store: Store, judge: Judge | None = None, limiter: RateLimiter | None = None) -> Starlette:
+    """The application serving ``store``; CPU-heavy judging runs on ``judge`` (inline when None),
+    per-organisation rate limits are ``limiter``'s (none when None)."""
     app = Starlette(
         routes=api_routes(),
         exception_handlers={HTTPException: http_exception, 500: server_error},
     )
     app.state.store = store
     app.state.judge = judge if judge is not None else INLINE
+    app.state.limiter = limiter if limiter is not None else UNLIMITED
     return app

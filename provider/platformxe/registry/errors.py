@@ -32,6 +32,8 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.details: dict[str, Any] = dict(details or {})
+        #: Response headers the answer carries (``Retry-After`` of a 429).
+        self.headers: dict[str, str] = {}
 
     def body(self) -> dict[str, Any]:
         """The JSON error body."""

@@ -29,6 +29,7 @@ from platformxe.registry.errors import (
     unauthenticated,
 )
 from platformxe.registry.judging import INLINE, Judge
+from platformxe.registry.ratelimit import UNLIMITED, RateLimiter
 from platformxe.registry.storage import Store
 from platformxe.registry.tenancy import Org, authenticate
 
@@ -76,11 +77,18 @@ def _bearer_key(header: str | None) -> str:
 
 def error_response(error: ApiError) -> JSONResponse:
     """The JSON response of an :class:`ApiError`."""
-    return JSONResponse(error.body(), status_code=error.status)
+    return JSONResponse(error.body(), status_code=error.status, headers=error.headers or None)
 
 
-def endpoint(handler: Handler, *, status: int = 200, with_body: bool = False) -> Callable[[Request], Any]:
-    """An authenticated JSON endpoint running ``handler`` in the thread pool."""
+def endpoint(
+    handler: Handler, *, status: int = 200, with_body: bool = False, limit: str | None = None
+) -> Callable[[Request], Any]:
+    """An authenticated JSON endpoint running ``handler`` in the thread pool.
+
+    ``limit`` names the request class whose per-organisation rate limit applies (``"emit"``,
+    ``"write"``; registry/ratelimit.py); every request also counts against the organisation's
+    in-flight cap.
+    """
 
     async def asgi_endpoint(request: Request) -> Response:
         try:
@@ -90,6 +98,7 @@ def endpoint(handler: Handler, *, status: int = 200, with_body: bool = False) ->
             body = bodies.parse_body(await _read_body(request)) if with_body else {}
             store: Store = request.app.state.store
             judge: Judge = getattr(request.app.state, "judge", INLINE)
+            limiter: RateLimiter = getattr(request.app.state, "limiter", UNLIMITED)
 
             def run() -> Any:
                 org = authenticate(store, key)
@@ -103,7 +112,10 @@ def endpoint(handler: Handler, *, status: int = 200, with_body: bool = False) ->
                     query=dict(request.query_params),
                     judge=judge,
                 )
-                return handler(ctx)
+                with limiter.in_flight(org.id):
+                    if limit is not None:
+                        limiter.hit(org.id, org.plan, limit)
+                    return handler(ctx)
 
             result = await run_in_threadpool(run)
         except ApiError as error:

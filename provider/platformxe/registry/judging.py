@@ -131,6 +131,10 @@ class Judge:
         self.compare_seconds = compare_seconds
         self._pool: Any = None
         self._lock = threading.Lock()
+        #: One organisation's judgements run at most this many at a time, so another
+        #: organisation always finds a free worker (with one worker, none is reserved).
+        self.per_org = max(1, workers - 1)
+        self._org_slots: dict[str, threading.BoundedSemaphore] = {}
 
     def start(self) -> Judge:
         """Start the worker processes and wait until each has imported the rules engine."""
@@ -155,11 +159,22 @@ class Judge:
             pool.stop()
             pool.join(timeout=10)
 
-    def _run(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> Any:
+    def _slots(self, org_id: str) -> threading.BoundedSemaphore:
+        with self._lock:
+            slots = self._org_slots.get(org_id)
+            if slots is None:
+                slots = self._org_slots[org_id] = threading.BoundedSemaphore(self.per_org)
+            return slots
+
+    def _run(self, org_id: str, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> Any:
         """``fn(*args)`` in a worker; TimeoutError past ``timeout`` (the worker is replaced)."""
         pool = self._pool
         if pool is None:
             return fn(*args)
+        with self._slots(org_id):
+            return self._in_worker(pool, fn, args, timeout)
+
+    def _in_worker(self, pool: Any, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> Any:
         try:
             future = pool.schedule(fn, args=args, timeout=timeout)
         except RuntimeError as exc:  # the pool is closed (the server is stopping)
@@ -180,18 +195,19 @@ class Judge:
     ) -> Verdict:
         """The dry-run verdict; past the backstop, judged again without the checker."""
         args = (candidate, tuple(existing), org, self.compare_seconds)
+        org_id = org.organization_id if org is not None else ""
         try:
-            result: Verdict = self._run(judge_verdict, args, self.verdict_timeout)
+            result: Verdict = self._run(org_id, judge_verdict, args, self.verdict_timeout)
             return result
         except concurrent.futures.TimeoutError:
             log.warning(
                 "a verdict of organisation %s ran past %.1f s; its worker was replaced",
-                getattr(org, "organization_id", "?"),
+                org_id,
                 self.verdict_timeout,
             )
         # Deadline already passed: the checker is not run, the verdict says "not proven".
         try:
-            retry: Verdict = self._run(judge_verdict, (*args[:3], 0.0), self.verdict_timeout)
+            retry: Verdict = self._run(org_id, judge_verdict, (*args[:3], 0.0), self.verdict_timeout)
         except concurrent.futures.TimeoutError:
             raise ApiError(
                 400,
@@ -203,12 +219,12 @@ class Judge:
             ) from None
         return retry
 
-    def payload(self, schema: Any, payload: Any, size: int) -> list[Problem]:
+    def payload(self, org_id: str, schema: Any, payload: Any, size: int) -> list[Problem]:
         """Validation problems of an emit's payload (large payloads in a worker)."""
         if self._pool is None or (size < POOL_PAYLOAD_BYTES and not _unbudgeted_matching(schema)):
             return judge_payload(schema, payload)
         try:
-            result: list[Problem] = self._run(judge_payload, (schema, payload), self.payload_timeout)
+            result: list[Problem] = self._run(org_id, judge_payload, (schema, payload), self.payload_timeout)
             return result
         except concurrent.futures.TimeoutError:
             log.warning("a payload validation ran past %.1f s; its worker was replaced", self.payload_timeout)

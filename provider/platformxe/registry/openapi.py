@@ -514,7 +514,7 @@ def document() -> dict[str, Any]:
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "security": [{"bearer": []}],
-        "paths": _paths(),
+        "paths": _with_rate_limits(_paths()),
         "components": {
             "schemas": _schemas(),
             "securitySchemes": {
@@ -526,3 +526,51 @@ def document() -> dict[str, Any]:
             },
         },
     }
+
+
+def _with_rate_limits(paths: dict[str, Any]) -> dict[str, Any]:
+    """Every authenticated operation may answer 429 ``rate_limited`` with ``Retry-After``
+    (registry/ratelimit.py): write operations past the plan's rate limit, any operation past the
+    organisation's in-flight cap."""
+    from platformxe.registry.ratelimit import DEFAULT_LIMITS, DEFAULT_MAX_IN_FLIGHT, EMIT, WRITE
+
+    def tiers(kind: str) -> str:
+        return "; ".join(f"{tier.value} {limits[kind]}" for tier, limits in DEFAULT_LIMITS.items())
+
+    classes = {
+        ("post", BASE + "/emit"): EMIT,
+        ("post", BASE + "/dry-run"): WRITE,
+        ("post", BASE + "/registrations"): WRITE,
+        ("patch", BASE + "/registrations/{namespace}/{name}/versions/{version}"): WRITE,
+        ("delete", BASE + "/registrations/{namespace}/{name}/versions/{version}"): WRITE,
+    }
+    in_flight = f"more than {DEFAULT_MAX_IN_FLIGHT} requests of the organisation in flight"
+    for path, item in paths.items():
+        for method, operation in item.items():
+            if (
+                not isinstance(operation, dict)
+                or operation.get("security") == []
+                or "responses" not in operation
+            ):
+                continue
+            kind = classes.get((method, path))
+            when = (
+                in_flight
+                if kind is None
+                else (
+                    f"the organisation used its {kind} rate limit (defaults per plan, operator-configurable: "
+                    f"{tiers(kind)}), or {in_flight}"
+                )
+            )
+            operation["responses"]["429"] = {
+                "description": f"{when}; retry after Retry-After seconds (code: rate_limited)",
+                "headers": {
+                    "Retry-After": {
+                        "description": "whole seconds to wait before the request would be accepted",
+                        "required": True,
+                        "schema": {"type": "integer", "minimum": 1},
+                    }
+                },
+                "content": {_JSON: {"schema": _ref("Error")}},
+            }
+    return paths

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from platformxe.registry import service_emit as service
 from platformxe.registry.http import RequestContext, endpoint
+from platformxe.registry.ratelimit import EMIT
 from platformxe.registry.routes_registrations import BASE
 
 
@@ -29,7 +30,7 @@ def lifecycle_events(ctx: RequestContext) -> Any:
 def routes() -> list[Route]:
     """The emit, health and lifecycle routes."""
     return [
-        Route(BASE + "/emit", endpoint(emit, status=202, with_body=True), methods=["POST"]),
+        Route(BASE + "/emit", endpoint(emit, status=202, with_body=True, limit=EMIT), methods=["POST"]),
         Route(BASE + "/health", endpoint(health), methods=["GET"]),
         Route(BASE + "/lifecycle-events", endpoint(lifecycle_events), methods=["GET"]),
     ]

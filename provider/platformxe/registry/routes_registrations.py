@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from platformxe.registry import service_registrations as service
 from platformxe.registry.http import RequestContext, endpoint
+from platformxe.registry.ratelimit import WRITE
 
 BASE = "/v1/events/custom"
 VERSION_PATH = BASE + "/registrations/{namespace}/{name}/versions/{version}"
@@ -54,11 +55,15 @@ def delete(ctx: RequestContext) -> Any:
 def routes() -> list[Route]:
     """The registration routes."""
     return [
-        Route(BASE + "/dry-run", endpoint(dry_run, with_body=True), methods=["POST"]),
-        Route(BASE + "/registrations", endpoint(create, status=201, with_body=True), methods=["POST"]),
+        Route(BASE + "/dry-run", endpoint(dry_run, with_body=True, limit=WRITE), methods=["POST"]),
+        Route(
+            BASE + "/registrations",
+            endpoint(create, status=201, with_body=True, limit=WRITE),
+            methods=["POST"],
+        ),
         Route(BASE + "/registrations", endpoint(list_), methods=["GET"]),
         Route(VERSION_PATH, endpoint(get), methods=["GET"]),
-        Route(VERSION_PATH, endpoint(patch, with_body=True), methods=["PATCH"]),
-        Route(VERSION_PATH, endpoint(delete), methods=["DELETE"]),
+        Route(VERSION_PATH, endpoint(patch, with_body=True, limit=WRITE), methods=["PATCH"]),
+        Route(VERSION_PATH, endpoint(delete, limit=WRITE), methods=["DELETE"]),
         Route(VERSION_PATH + "/usage", endpoint(usage), methods=["GET"]),
     ]

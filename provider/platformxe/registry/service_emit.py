@@ -204,7 +204,7 @@ def emit(store: Store, org: Org, body: dict[str, Any], judge: Judge = INLINE) ->
         problems = rules.check_payload_size(request.payload)
         if not problems:
             schema = json.loads(target["payload_schema"])
-            problems = judge.payload(schema, request.payload, payload_size(request.payload))
+            problems = judge.payload(org.id, schema, request.payload, payload_size(request.payload))
         if problems:
             raise _Refused(problem_error(problems), target["version"])
         return _accept(store, org, request, target)
