@@ -8,8 +8,11 @@ property; and an emit of 1,000 strings ``'a' * 29 + '!'`` against ``items.patter
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -70,6 +73,40 @@ def test_costly_pattern_properties_dry_run_is_not_proven(registry_server) -> Non
     assert not_proven and "too costly to compare" in not_proven[0]["message"]
     assert "too costly to compare" in verdict["errors"][0]["message"]
     assert verdict["suggestedVersion"] == "2.0.0"
+    # The worker that ran past its time was replaced: the next judgements are served as usual.
+    with registry_server.client(tenant["apiKey"]) as client:
+        for _ in range(3):
+            fine = client.post("/dry-run", json=_plain_candidate(tenant["slug"]))
+            assert fine.status_code == 200 and fine.json()["valid"] is True, fine.text
+
+
+def _plain_candidate(namespace: str) -> dict[str, Any]:
+    schema = {"type": "object", "properties": {"id": {"type": "string"}}}
+    return {"namespace": namespace, "name": "plain.event", "version": "1.0.0", "payloadSchema": schema}
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found.extend(int(child) for child in text)
+    return found
+
+
+def test_a_killed_judging_worker_is_replaced(fresh_registry) -> None:
+    server = fresh_registry("--judge-workers", "2")
+    tenant = server.new_org("basic", "budget-kill")
+    pid = server.process.pid
+    assert pid is not None
+    workers = [w for child in _children(pid) for w in _children(child)]  # forkserver -> workers
+    assert len(workers) == 2, workers
+    for worker in workers:
+        os.kill(worker, signal.SIGKILL)
+    with server.client(tenant["apiKey"]) as client:
+        for _ in range(3):
+            answer = client.post("/dry-run", json=_plain_candidate(tenant["slug"]))
+            assert answer.status_code == 200 and answer.json()["valid"] is True, answer.text
+    assert len([w for child in _children(pid) for w in _children(child)]) == 2
 
 
 def test_costly_pattern_over_many_values_is_one_clear_error(registry_server) -> None:

@@ -17,6 +17,8 @@ from platformxe.rules.types import Problem
 NOT_FOUND = "not_found"
 #: Not a seed code: a known route asked with a method it does not serve.
 METHOD_NOT_ALLOWED = "method_not_allowed"
+#: Not a seed code: the request could not be served now (a judging worker stopped); retry.
+UNAVAILABLE = "unavailable"
 #: Not a seed code: a bug on our side; the message never carries internals.
 INTERNAL_ERROR = "internal_error"
 

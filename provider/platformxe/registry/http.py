@@ -25,10 +25,11 @@ from platformxe.registry.errors import (
     INTERNAL_ERROR,
     METHOD_NOT_ALLOWED,
     NOT_FOUND,
+    UNAVAILABLE,
     ApiError,
     unauthenticated,
 )
-from platformxe.registry.judging import INLINE, Judge
+from platformxe.registry.judging import INLINE, Judge, JudgingFailed
 from platformxe.registry.ratelimit import UNLIMITED, RateLimiter
 from platformxe.registry.storage import Store
 from platformxe.registry.tenancy import Org, authenticate
@@ -120,6 +121,13 @@ def endpoint(
             result = await run_in_threadpool(run)
         except ApiError as error:
             return error_response(error)
+        except JudgingFailed:
+            log.warning("a judging worker stopped during %s %s", request.method, request.url.path)
+            unavailable = ApiError(
+                503, UNAVAILABLE, "the registry could not judge this request now (a worker stopped); retry"
+            )
+            unavailable.headers["Retry-After"] = "1"
+            return error_response(unavailable)
         except Exception:
             # The route and method are enough to find the bug; bodies and headers may hold secrets.
             log.exception("unhandled error in %s %s", request.method, request.url.path)

@@ -55,6 +55,15 @@ class JudgingFailed(Exception):
     """A worker died or the pool is closed: the request cannot be judged now (503, retry)."""
 
 
+class _PoolBroken(JudgingFailed):
+    """The pool itself is unusable; a new one is started."""
+
+
+def _discard(pool: Any) -> None:
+    pool.stop()
+    pool.join(timeout=10)
+
+
 def judge_verdict(
     candidate: Candidate,
     existing: Sequence[ExistingVersion],
@@ -135,29 +144,50 @@ class Judge:
         #: organisation always finds a free worker (with one worker, none is reserved).
         self.per_org = max(1, workers - 1)
         self._org_slots: dict[str, threading.BoundedSemaphore] = {}
+        self._closed = False
 
     def start(self) -> Judge:
         """Start the worker processes and wait until each has imported the rules engine."""
         if self.workers <= 0 or self._pool is not None:
             return self
+        self._pool = self._new_pool()
+        return self
+
+    def _new_pool(self) -> Any:
         import pebble
 
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(_PRELOAD)
-        self._pool = pebble.ProcessPool(
-            max_workers=self.workers, context=context, initializer=_worker_started
-        )
-        warm = [self._pool.schedule(_warm) for _ in range(self.workers)]
+        pool = pebble.ProcessPool(max_workers=self.workers, context=context, initializer=_worker_started)
+        warm = [pool.schedule(_warm) for _ in range(self.workers)]
         for future in warm:
             future.result(timeout=60)
-        return self
+        return pool
 
     def close(self) -> None:
         """Stop the workers (in-flight judgements are abandoned)."""
-        pool, self._pool = self._pool, None
+        with self._lock:
+            pool, self._pool = self._pool, None
+            self._closed = True
         if pool is not None:
             pool.stop()
             pool.join(timeout=10)
+
+    def _healthy_pool(self, broken: Any = None) -> Any:
+        """The pool, replaced by a new one when it is ``broken`` or no longer active.
+
+        pebble replaces a worker it kills itself (a timeout), but a worker killed from outside
+        while idle (the OOM killer, an operator) leaves the pool in its error state for good.
+        """
+        with self._lock:
+            pool = self._pool
+            if pool is None or self._closed:
+                return pool
+            if pool is broken or not pool.active:
+                log.warning("the judging pool lost its workers; starting new ones")
+                self._pool = self._new_pool()
+                threading.Thread(target=_discard, args=(pool,), daemon=True).start()
+            return self._pool
 
     def _slots(self, org_id: str) -> threading.BoundedSemaphore:
         with self._lock:
@@ -168,27 +198,35 @@ class Judge:
 
     def _run(self, org_id: str, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> Any:
         """``fn(*args)`` in a worker; TimeoutError past ``timeout`` (the worker is replaced)."""
-        pool = self._pool
+        pool = self._healthy_pool()
         if pool is None:
             return fn(*args)
         with self._slots(org_id):
-            return self._in_worker(pool, fn, args, timeout)
+            try:
+                return self._in_worker(pool, fn, args, timeout)
+            except _PoolBroken:
+                # Once, on a new pool: the request did nothing yet that a retry could repeat.
+                return self._in_worker(self._healthy_pool(broken=pool), fn, args, timeout)
 
     def _in_worker(self, pool: Any, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> Any:
+        from concurrent.futures.process import BrokenProcessPool
+
+        from pebble import ProcessExpired
+
+        if pool is None:
+            raise JudgingFailed("the judging pool is closed (the server is stopping)")
         try:
             future = pool.schedule(fn, args=args, timeout=timeout)
-        except RuntimeError as exc:  # the pool is closed (the server is stopping)
-            raise JudgingFailed(str(exc)) from exc
+        except RuntimeError as exc:  # the pool is in its error state (or stopping)
+            raise _PoolBroken(str(exc)) from exc
         try:
             return future.result()
         except concurrent.futures.TimeoutError:
             raise
-        except Exception as exc:
-            from pebble import ProcessExpired
-
-            if isinstance(exc, ProcessExpired | concurrent.futures.CancelledError):
-                raise JudgingFailed(f"a judging worker stopped ({exc})") from exc
-            raise
+        except BrokenProcessPool as exc:
+            raise _PoolBroken(str(exc)) from exc
+        except (ProcessExpired, concurrent.futures.CancelledError) as exc:
+            raise JudgingFailed(f"a judging worker stopped ({exc})") from exc
 
     def verdict(
         self, candidate: Candidate, existing: Sequence[ExistingVersion], org: OrgContext | None

@@ -573,4 +573,13 @@ def _with_rate_limits(paths: dict[str, Any]) -> dict[str, Any]:
                 },
                 "content": {_JSON: {"schema": _ref("Error")}},
             }
+            if kind is not None and method == "post":  # judged in a worker process
+                operation["responses"]["503"] = {
+                    "description": "the worker judging the request stopped (it was killed from outside); "
+                    "retry after Retry-After seconds (code: unavailable)",
+                    "headers": {
+                        "Retry-After": {"required": True, "schema": {"type": "integer", "minimum": 1}}
+                    },
+                    "content": {_JSON: {"schema": _ref("Error")}},
+                }
     return paths
