@@ -67,7 +67,7 @@ def describe_exceeded(pattern: str, budget_seconds: float) -> str:
     """The sentence a user reads when ``pattern`` used up a budget of ``budget_seconds``."""
     shown = pattern if len(pattern) <= 80 else pattern[:77] + "..."
     return (
-        f"matching the pattern {shown!r} used up this request's regular-expression budget of "
+        f"matching the pattern {shown!r} took longer than this request's regular-expression budget of "
         f"{milliseconds(budget_seconds)} ms (the total for all pattern matches of one request), so "
         "the value is refused; simplify the pattern (avoid nested or overlapping repetition such as "
         "(a+)+ or (a|a)*) or bound the string's length"

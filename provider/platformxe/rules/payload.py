@@ -92,8 +92,30 @@ def _pattern_keyword(validator: Any, pattern: Any, instance: Any, schema: Any) -
 
     if not validator.is_type(instance, "string"):
         return
-    if not budget.search(pattern, instance):
+    try:
+        found = budget.search(pattern, instance)
+    except budget.PatternBudgetExceeded as exc:
+        yield _budget_error(exc)
+        return
+    if not found:
         yield ValidationError(f"{_short(instance)} does not match {pattern!r}")
+
+
+def _budget_error(exc: budget.PatternBudgetExceeded, key: str | None = None) -> Any:
+    """The spent budget as an error at the value (or key) being matched, so the problem keeps its
+    pointer; :func:`_validate` stops at the first one (the budget is the request's, not the value's)."""
+    from jsonschema.exceptions import ValidationError
+
+    error = ValidationError(str(exc), path=() if key is None else (key,))
+    error.budget_exceeded = exc  # type: ignore[attr-defined]
+    return error
+
+
+def _matches(pattern: str, key: str) -> bool | Any:
+    try:
+        return budget.search(pattern, key)
+    except budget.PatternBudgetExceeded as exc:
+        return _budget_error(exc, key)
 
 
 def _pattern_properties_keyword(validator: Any, patterns: Any, instance: Any, schema: Any) -> Any:
@@ -101,8 +123,12 @@ def _pattern_properties_keyword(validator: Any, patterns: Any, instance: Any, sc
         return
     for pattern, subschema in patterns.items():
         for key, value in instance.items():
-            if budget.search(pattern, key):
+            found = _matches(pattern, key)
+            if found is True:
                 yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+            elif found is not False:
+                yield found
+                return
 
 
 def _additional_properties_keyword(validator: Any, extra_schema: Any, instance: Any, schema: Any) -> Any:
@@ -114,11 +140,19 @@ def _additional_properties_keyword(validator: Any, extra_schema: Any, instance: 
         return
     declared = schema.get("properties", {})
     patterns = list(schema.get("patternProperties", {}))
-    extras = [
-        key
-        for key in instance
-        if key not in declared and not any(budget.search(pattern, key) for pattern in patterns)
-    ]
+    extras = []
+    for key in instance:
+        if key in declared:
+            continue
+        for pattern in patterns:
+            found = _matches(pattern, key)
+            if found is True:
+                break
+            if found is not False:
+                yield found
+                return
+        else:
+            extras.append(key)
     if validator.is_type(extra_schema, "object"):
         for key in extras:
             yield from validator.descend(instance[key], extra_schema, path=key)
@@ -185,6 +219,20 @@ def validate_payload(
         return _validate(schema, payload, field, code)
 
 
+def _budget_problem(exc: budget.PatternBudgetExceeded, field: str, code: Code, pointer: str) -> Problem:
+    return Problem(
+        code,
+        f"{field}{pointer}: {exc}",
+        field,
+        pointer,
+        details={
+            "keyword": "pattern",
+            "pattern": exc.pattern,
+            "budgetMs": budget.milliseconds(exc.budget_seconds),
+        },
+    )
+
+
 def _validate(schema: Any, payload: Any, field: str, code: Code) -> list[Problem]:
     from jsonschema.exceptions import SchemaError
     from referencing.exceptions import Unresolvable
@@ -198,6 +246,10 @@ def _validate(schema: Any, payload: Any, field: str, code: Code) -> list[Problem
                 extra += 1
                 continue
             pointer = pointer_from_path(error.absolute_path)
+            spent = getattr(error, "budget_exceeded", None)
+            if spent is not None:
+                # One problem for the request, not one per value: the budget is the request's.
+                return [_budget_problem(spent, field, code, pointer)]
             problems.append(
                 Problem(
                     code,
@@ -218,20 +270,8 @@ def _validate(schema: Any, payload: Any, field: str, code: Code) -> list[Problem
                 "payloadSchema",
             )
         ]
-    except budget.PatternBudgetExceeded as exc:
-        # One problem for the request, not one per value: the budget is the request's.
-        return [
-            Problem(
-                code,
-                f"{field}: {exc}",
-                field,
-                details={
-                    "keyword": "pattern",
-                    "pattern": exc.pattern,
-                    "budgetMs": budget.milliseconds(exc.budget_seconds),
-                },
-            )
-        ]
+    except budget.PatternBudgetExceeded as exc:  # a match outside the keyword functions
+        return [_budget_problem(exc, field, code, "")]
     except re.error as exc:
         # Python's re cannot run this pattern (e.g. ECMA-262 \p{...}); check_schema refuses it.
         return [
