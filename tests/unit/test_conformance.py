@@ -11,7 +11,8 @@ below with a reason, and each exclusion still asserts what we *do* answer:
   expected to be *invalid* for every format we assert; ``optional/format/*.json`` (the
   assertion tests) is run as is for those formats, and formats without a checker (duration, iri,
   json-pointer, uri-template …) must accept every string (they are not asserted).
-- A few library gaps (Python's ``re`` is not ECMA-262, two URI/IDNA corner cases).
+- A few library gaps (URI/IDNA corner cases). Patterns and ``format: regex`` are ECMA-262
+  (:mod:`platformxe.rules.ecma`), so the suite's pattern and ecmascript-regex cases run as is.
 """
 
 from __future__ import annotations
@@ -32,10 +33,6 @@ _REMOTE = (
     "needs a document from the suite's remotes/ (http://localhost:1234/...); the product refuses "
     "remote $ref, so validation answers invalid_json_schema instead of fetching"
 )
-_UNICODE_PROPERTY = (
-    "library gap: Python's re has no \\p{...} property escapes; check_schema refuses such a pattern "
-    "at registration and validate_payload answers invalid_json_schema"
-)
 
 #: Whole groups we do not compare with the suite ("<file>/<group description>" or "<file>").
 EXCLUDED_GROUPS: dict[str, str] = {
@@ -45,52 +42,14 @@ EXCLUDED_GROUPS: dict[str, str] = {
     "dynamicRef.json/$ref and $dynamicAnchor are independent of order - $defs first": _REMOTE,
     "dynamicRef.json/$ref and $dynamicAnchor are independent of order - $ref first": _REMOTE,
     "dynamicRef.json/$ref to $dynamicRef finds detached $dynamicAnchor": _REMOTE,
-    "pattern.json/pattern with Unicode property escape requires unicode mode": _UNICODE_PROPERTY,
-    "patternProperties.json/patternProperties with Unicode property escape": _UNICODE_PROPERTY,
     "vocabulary.json/schema that uses custom metaschema with with no validation vocabulary": (
         "custom metaschemas/vocabularies are not supported: the product accepts only the 2020-12 and "
         "OpenAPI 3.1 dialects (check_schema refuses this $schema) and always applies the 2020-12 vocabularies"
     ),
 }
 
-_ECMA = (
-    'library gap: format "regex" is checked with Python\'s re, whose syntax differs from ECMA-262; '
-    "patterns are also evaluated with Python's re, so this keeps the check consistent with evaluation"
-)
 #: Single cases of optional/format where the underlying checker differs from the suite.
 KNOWN_GAPS: dict[str, str] = {
-    "optional/format/ecmascript-regex.json/\\a is not an ECMA 262 control escape/when used as a pattern": _ECMA,
-    **{
-        f"optional/format/ecmascript-regex.json/{group}/{case}": _ECMA
-        for group, case in [
-            (
-                "Python-specific regular expression syntax is not valid ECMA 262",
-                "Python named group (?P<name>...) is not ECMA 262",
-            ),
-            (
-                "Python-specific regular expression syntax is not valid ECMA 262",
-                "Python named backreference (?P=name) is not ECMA 262",
-            ),
-            (
-                "Python-specific regular expression syntax is not valid ECMA 262",
-                "inline comment group (?#...) is not ECMA 262",
-            ),
-            ("global inline flag groups are not valid ECMA 262", "a single global inline flag (?i)"),
-            ("global inline flag groups are not valid ECMA 262", "multiple global inline flags (?ims)"),
-            ("ECMA 262 named groups and backreferences are valid", "an ECMA 262 named group (?<name>...)"),
-            (
-                "ECMA 262 named groups and backreferences are valid",
-                "an ECMA 262 named backreference \\k<name>",
-            ),
-            (
-                "ECMA 262 lookbehind is valid, including variable width",
-                "a variable-width lookbehind (ES2018)",
-            ),
-            ("ECMA 262 character classes and escapes", "an empty character class is valid ECMA 262"),
-            ("ECMA 262 character classes and escapes", "a negated empty character class is valid ECMA 262"),
-            ("ECMA 262 character classes and escapes", "a control escape \\cA is valid ECMA 262"),
-        ]
-    },
     "optional/format/idn-hostname.json/validation of internationalized host names/"
     "Bidi domain name with a digit-first label is invalid": (
         "library gap: the idna package does not apply RFC 5893's digit-first rule to this label"
@@ -175,11 +134,11 @@ def test_suite_group(item: tuple[str, dict[str, Any]]) -> None:
 
 def _check_excluded(reason: str, group: dict[str, Any]) -> None:
     """An excluded group still gets our documented answer, never an exception."""
-    if reason in (_REMOTE, _UNICODE_PROPERTY):
+    if reason == _REMOTE:
         for case in group["tests"]:
             problems = validate_payload(group["schema"], case["data"])
             assert [p.code for p in problems] == [Code.INVALID_JSON_SCHEMA], case["description"]
-    if reason == _UNICODE_PROPERTY or "custom metaschema" in reason:
+    if "custom metaschema" in reason:
         assert any(p.code is Code.INVALID_JSON_SCHEMA for p in check_schema(group["schema"]))
 
 

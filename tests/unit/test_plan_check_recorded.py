@@ -155,8 +155,9 @@ def test_create_plans_initial_versions_with_values_known_at_plan() -> None:
             "replace_major",
             "major",
             "1.1.0",
+            # "channel" is added and required: one change, one (breaking) entry — no
+            # "added property" listed beside it as harmless
             [
-                ("property_added", "/properties/channel", False),
                 ("property_required", "/required", True),
                 ("property_required", "/required", True),
             ],
@@ -190,7 +191,7 @@ def test_breaking_witnesses_of_the_major_plan_break_for_real() -> None:
     )
     assert (
         'property "favoritedAt" is now required' in markdown
-        and 'property "channel" is now required' in markdown
+        and 'added property "channel", now required' in markdown
     )
 
 

@@ -54,8 +54,9 @@ def stub_compare(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     """Replace ``compare``: adding "channel" is compatible, requiring it is breaking."""
     calls: dict[str, Any] = {"count": 0}
 
-    def compare(old: Any, new: Any) -> CompatReport:
+    def compare(old: Any, new: Any, policy: str = "strict", deadline: float | None = None) -> CompatReport:
         calls["count"] += 1
+        calls["policy"] = policy
         if new == V1_CHANNEL_REQUIRED:
             return CompatReport(compatible=False, changes=(CHANNEL_ADDED, CHANNEL_REQUIRED))
         if new == V1_CHANNEL:
@@ -272,10 +273,11 @@ def test_minor_breaking_names_the_first_breaking_change(stub_compare: dict[str, 
     verdict = dry_run_verdict(cand("1.1.0", schema=V1_CHANNEL_REQUIRED), existing("1.0.0"))
     assert codes(verdict) == [Code.MINOR_MUST_BE_BACKWARDS_COMPATIBLE]
     assert verdict.errors[0].message == (
-        'minor bump 1.1.0 over 1.0.0 is not backwards-compatible: property "channel" is now required; '
-        "register it as 2.0.0"
+        "minor bump 1.1.0 over 1.0.0 is not backwards-compatible under the strict compatibility policy: "
+        'property "channel" is now required; register it as 2.0.0'
     )
     assert verdict.suggested_version == "2.0.0"
+    assert verdict.compatibility_policy == "strict" and verdict.to_dict()["compatibilityPolicy"] == "strict"
     assert verdict.changes == (CHANNEL_ADDED, CHANNEL_REQUIRED)
 
 
@@ -348,6 +350,7 @@ def test_registration_quota(plan: PlanTier, used: int, stored: list[ExistingVers
 def test_to_dict_is_the_api_body(stub_compare: dict[str, Any]) -> None:
     body = dry_run_verdict(cand("1.1.0", schema=V1_CHANNEL_REQUIRED), existing("1.0.0")).to_dict()
     assert set(body) == {
+        "compatibilityPolicy",
         "valid",
         "semverBump",
         "schemaHash",
@@ -367,3 +370,9 @@ def test_to_dict_is_the_api_body(stub_compare: dict[str, Any]) -> None:
         "message": 'property "channel" is now required',
     }
     json.dumps(body)  # serialisable as is
+
+
+def test_the_policy_reaches_the_checker_and_the_answer(stub_compare: dict[str, Any]) -> None:
+    verdict = dry_run_verdict(cand("1.1.0", schema=V1_CHANNEL), existing("1.0.0"), policy="lenient")
+    assert stub_compare["policy"] == "lenient"
+    assert verdict.to_dict()["compatibilityPolicy"] == "lenient"

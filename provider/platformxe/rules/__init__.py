@@ -51,6 +51,7 @@ from platformxe.rules.schema import (
 from platformxe.rules.semver import highest_version, legal_next_versions, parse_version, validate_version
 from platformxe.rules.status import legal_status_transition
 from platformxe.rules.types import (
+    COMPAT_POLICIES,
     Candidate,
     CompatReport,
     ExistingVersion,
@@ -80,6 +81,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "COMPAT_POLICIES",
     "GENERIC_DESCRIPTION",
     "GENERIC_NAME",
     "GENERIC_NAMESPACE",

@@ -20,7 +20,6 @@ block gets a fresh budget of :data:`DEFAULT_REGEX_BUDGET_SECONDS` per validation
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -124,18 +123,18 @@ def spending(seconds: float) -> Iterator[Budget]:
 def compile_pattern(pattern: str) -> Any:
     """A compiled ``regex`` pattern for a tenant's ``pattern`` (the one place patterns compile).
 
-    The dialect the registry accepts is the one check_schema and the compatibility checker
-    reason about (Python's ``re``), so a pattern ``re`` cannot compile raises ``re.error`` here too.
+    The dialect is ECMA-262, as JSON Schema means patterns and as check_schema and the
+    compatibility checker read them (:func:`platformxe.rules.ecma.compile_pattern`); a pattern
+    that is not ECMA-262 raises :class:`platformxe.rules.ecma.EcmaPatternError` here.
     """
-    import regex
+    from platformxe.rules.ecma import compile_pattern as ecma_compile
 
-    re.compile(pattern)
-    return regex.compile(pattern)
+    return ecma_compile(pattern)
 
 
 def search(pattern: str, text: str) -> bool:
     """``pattern`` found in ``text``, drawing on the current budget; raises
-    :class:`PatternBudgetExceeded` when the budget runs out, ``re.error`` when it does not compile."""
+    :class:`PatternBudgetExceeded` when the budget runs out, ``EcmaPatternError`` when it is not ECMA-262."""
     compiled = compile_pattern(pattern)
     budget = _current.get()
     if budget is None:

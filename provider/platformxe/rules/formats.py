@@ -14,8 +14,10 @@ JSON-Schema-Test-Suite's optional format tests):
 - ``email``: an RFC 5321 mailbox — dot-atom or quoted local part (≤ 64 octets) ``@`` a hostname
   or an address literal (``[192.0.2.1]``, ``[IPv6:...]``); the stock check only looks for ``@``.
 - ``idn-hostname``: the stock IDNA check, plus no trailing dot of any script.
+- ``regex``: an ECMA-262 regular expression (``u`` mode), read by :mod:`platformxe.rules.ecma`
+  (the stock check asks Python's ``re``, which accepts ``(?P<n>…)`` and refuses ``\\p{L}``).
 
-Every other format (date, ipv4, ipv6, uri, uri-reference, idn-email, regex …) uses the stock
+Every other format (date, ipv4, ipv6, uri, uri-reference, idn-email …) uses the stock
 checker; formats without a checker (duration, iri, json-pointer, uri-template …) are not asserted.
 """
 
@@ -25,7 +27,7 @@ import ipaddress
 import re
 from typing import Any
 
-__all__ = ["format_checker", "is_date_time", "is_email", "is_hostname", "is_time", "is_uuid"]
+__all__ = ["format_checker", "is_date_time", "is_email", "is_hostname", "is_regex", "is_time", "is_uuid"]
 
 _TIME = r"(\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
 _TIME_RE = re.compile(_TIME, re.ASCII)
@@ -154,6 +156,15 @@ def _idn_hostname_ok(instance: object) -> bool:
     return True
 
 
+def is_regex(instance: object) -> bool:
+    """An ECMA-262 regular expression, as JSON Schema means ``pattern``."""
+    if not isinstance(instance, str):
+        return True
+    from platformxe.rules.ecma import is_valid
+
+    return is_valid(instance)
+
+
 _checker: Any = None
 
 
@@ -172,6 +183,7 @@ def format_checker() -> Any:
             ("hostname", is_hostname),
             ("email", is_email),
             ("idn-hostname", _idn_hostname_ok),
+            ("regex", is_regex),
         ):
             checker.checkers[name] = (func, ())
         _checker = checker

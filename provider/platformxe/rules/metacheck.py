@@ -58,13 +58,9 @@ def _is_type(value: Any) -> bool:
 
 
 def _is_regex(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        re.compile(value)
-    except re.error:
-        return False
-    return True
+    from platformxe.rules.ecma import is_valid  # loads the regex module only for schemas with patterns
+
+    return isinstance(value, str) and is_valid(value)
 
 
 def _format_ok(fmt: str) -> Callable[[Any], bool]:

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import threading
 from collections import OrderedDict
 from typing import Any
 
 from platformxe.rules import budget
 from platformxe.rules.codes import Code
+from platformxe.rules.ecma import EcmaPatternError
 from platformxe.rules.types import Problem
 from platformxe.rules.walk import pointer_from_path
 
@@ -272,13 +272,12 @@ def _validate(schema: Any, payload: Any, field: str, code: Code) -> list[Problem
         ]
     except budget.PatternBudgetExceeded as exc:  # a match outside the keyword functions
         return [_budget_problem(exc, field, code, "")]
-    except re.error as exc:
-        # Python's re cannot run this pattern (e.g. ECMA-262 \p{...}); check_schema refuses it.
+    except EcmaPatternError as exc:
+        # not an ECMA-262 pattern (rules/ecma.py); check_schema refuses it at registration
         return [
             Problem(
                 Code.INVALID_JSON_SCHEMA,
-                f"the payload schema cannot be used to validate {field}: a pattern is not a regular "
-                f"expression Python can run ({exc})",
+                f"the payload schema cannot be used to validate {field}: {exc}",
                 "payloadSchema",
             )
         ]

@@ -183,10 +183,7 @@ def _metaschema_message(error: Any, pointer: str) -> str:
     where = f"at {pointer}" if pointer else "at the root"
     shown = json.dumps(error.instance, ensure_ascii=False)[:60]
     if error.validator == "format" and error.validator_value == "regex":
-        return (
-            f"{shown} {where} is not a regular expression the validator can run (Python re syntax; "
-            "ECMA-262 extras such as \\p{...} are not supported)"
-        )
+        return f"{where}: {_regex_reason(error.instance)}"
     if keyword == "type" and error.validator in ("anyOf", "enum"):
         return f'"type" {where} must be one of {_JSON_TYPES}, or an array of them (got {shown})'
     if error.validator == "type":
@@ -207,6 +204,16 @@ def _metaschema_message(error: Any, pointer: str) -> str:
     return f"{where}: {error.message} (2020-12 metaschema rule {error.validator!r})"
 
 
+def _regex_reason(pattern: Any) -> str:
+    from platformxe.rules.ecma import EcmaPatternError, compile_pattern
+
+    try:
+        compile_pattern(pattern)
+    except EcmaPatternError as err:
+        return str(err)
+    return f"{json.dumps(pattern, ensure_ascii=False)[:60]} is not a valid ECMA-262 regular expression"
+
+
 _meta_validator: Any = None
 
 
@@ -216,8 +223,11 @@ def _metaschema_problems(schema: dict[str, Any]) -> list[Problem]:
     if _meta_validator is None:
         from jsonschema import Draft202012Validator
 
+        from platformxe.rules.formats import format_checker
+
+        # our format checker: ``pattern`` values (format "regex") are read as ECMA-262
         _meta_validator = Draft202012Validator(
-            Draft202012Validator.META_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
+            Draft202012Validator.META_SCHEMA, format_checker=format_checker()
         )
     meta = _meta_validator
     problems: list[Problem] = []

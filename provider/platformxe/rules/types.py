@@ -114,12 +114,18 @@ class SchemaChange:
         return out
 
 
+#: Compatibility policies an event may have (rules/compat/policy.py); the first is the default.
+COMPAT_POLICIES: tuple[str, ...] = ("strict", "lenient")
+
+
 @dataclass(frozen=True)
 class CompatReport:
-    """Result of comparing two schemas: ``compatible`` is True only when proven."""
+    """Result of comparing two schemas: ``compatible`` is True only when proven, under the
+    compatibility ``policy`` named (``strict`` or ``lenient``, see rules/compat/policy.py)."""
 
     compatible: bool
     changes: tuple[SchemaChange, ...] = ()
+    policy: str = "strict"
 
     @property
     def breaking_changes(self) -> tuple[SchemaChange, ...]:
@@ -178,10 +184,13 @@ class Verdict:
     changes: tuple[SchemaChange, ...]
     errors: tuple[Problem, ...]
     suggested_version: str | None
+    #: the compatibility policy that judged ``changes`` (``strict`` or ``lenient``)
+    compatibility_policy: str = "strict"
 
     def to_dict(self) -> dict[str, Any]:
         """The API's camelCase dry-run body."""
         return {
+            "compatibilityPolicy": self.compatibility_policy,
             "valid": self.valid,
             "semverBump": None if self.semver_bump is None else str(self.semver_bump),
             "schemaHash": self.schema_hash,

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from platformxe.rules.budget import too_costly_report
+from platformxe.rules.budget import TOO_COSTLY, too_costly_report
 from platformxe.rules.canonical import CanonicalJsonError, canonical_json, schema_hash, strip_descriptions
 from platformxe.rules.codes import SEED_ORDER, Code
 from platformxe.rules.names import (
@@ -27,6 +28,7 @@ from platformxe.rules.plans import registration_limit
 from platformxe.rules.schema import check_schema, detect_flavour, parse_json_field, validate_payload
 from platformxe.rules.semver import bump_kind, legal_next_versions, parse_version, validate_version
 from platformxe.rules.types import (
+    COMPAT_POLICIES,
     Candidate,
     ExistingVersion,
     OrgContext,
@@ -140,15 +142,20 @@ def dry_run_verdict(
     existing: Sequence[ExistingVersion],
     org: OrgContext | None = None,
     *,
+    policy: str = "strict",
     deadline: float | None = None,
 ) -> Verdict:
     """Judge ``candidate`` against the ``existing`` versions of its (namespace, name).
 
     Every problem is reported at once. ``org=None`` skips the organisation rules (allowlist and
-    quota) for offline checks. Never raises on bad input: bad input is a problem in the verdict.
-    ``deadline`` (a ``time.monotonic()`` value) bounds the compatibility checker: once it has
-    passed, the change is "not proven: the schemas are too costly to compare" (docs/limits.md).
+    quota) for offline checks. ``policy`` is the event's compatibility policy (``strict`` or
+    ``lenient``, rules/compat/policy.py) the minor rule is judged under. ``deadline`` (a
+    ``time.monotonic()`` value) bounds the compatibility checker: once it has passed, the change
+    is "not proven: the schemas are too costly to compare" (docs/limits.md). Never raises on bad
+    input: bad input is a problem in the verdict.
     """
+    if policy not in COMPAT_POLICIES:
+        policy = "strict"
     errors = _name_problems(candidate, org)
 
     schema, parse_problems = parse_json_field(candidate.payload_schema, "payloadSchema")
@@ -194,9 +201,11 @@ def dry_run_verdict(
             from platformxe.rules.compat import compare
 
             if deadline is not None and time.monotonic() >= deadline:
-                report = too_costly_report()
+                report = replace(too_costly_report(), policy=policy)
             else:
-                report = compare(prev_schema, schema)
+                report = compare(prev_schema, schema, policy, deadline)
+                if report.changes and report.changes[0].message == TOO_COSTLY:  # ran out inside
+                    report = replace(too_costly_report(), policy=policy)
             changes = tuple(report.changes)
             equal = _stripped_equal(prev_schema, schema)
             compatible = report.compatible or equal
@@ -233,7 +242,7 @@ def dry_run_verdict(
                     )
                 elif schema_ok and not prev_problems:
                     errors += _content_problems(
-                        candidate, bump, previous, equal, compatible, changes, suggested
+                        candidate, bump, previous, equal, compatible, changes, suggested, policy
                     )
 
     if org is not None:
@@ -249,6 +258,7 @@ def dry_run_verdict(
         changes=changes,
         errors=ordered,
         suggested_version=suggested,
+        compatibility_policy=policy,
     )
 
 
@@ -282,6 +292,7 @@ def _content_problems(
     compatible: bool,
     changes: Sequence[SchemaChange],
     suggested: str | None,
+    policy: str = "strict",
 ) -> list[Problem]:
     """The bump's content rule: patch must be equal bar descriptions, minor must be compatible."""
     if bump is SemverBump.PATCH and not equal:
@@ -299,10 +310,10 @@ def _content_problems(
         return [
             Problem(
                 Code.MINOR_MUST_BE_BACKWARDS_COMPATIBLE,
-                f"minor bump {candidate.version} over {previous} is not backwards-compatible: "
-                f"{_first_breaking(changes)}; register it as {suggested}",
+                f"minor bump {candidate.version} over {previous} is not backwards-compatible under the "
+                f"{policy} compatibility policy: {_first_breaking(changes)}; register it as {suggested}",
                 "payloadSchema",
-                details={"suggestedVersion": suggested},
+                details={"suggestedVersion": suggested, "compatibilityPolicy": policy},
             )
         ]
     return []

@@ -11,6 +11,7 @@ jsonschema is imported lazily (only for exact checks of finite value sets and wi
 
 from __future__ import annotations
 
-from platformxe.rules.compat.api import compare, is_backward_compatible
+from platformxe.rules.compat.api import TOO_COSTLY, compare, is_backward_compatible
+from platformxe.rules.compat.policy import POLICIES, lenient_view
 
-__all__ = ["compare", "is_backward_compatible"]
+__all__ = ["POLICIES", "TOO_COSTLY", "compare", "is_backward_compatible", "lenient_view"]

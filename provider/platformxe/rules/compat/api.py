@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from typing import Any
 
 from platformxe.rules.compat import witness
@@ -12,10 +13,12 @@ from platformxe.rules.compat.combinators import combinator_handler
 from platformxe.rules.compat.core import Walk
 from platformxe.rules.compat.model import Doc, Finding, Node, Piece
 from platformxe.rules.compat.objects import object_handler
+from platformxe.rules.compat.policy import check_policy, closed_view
 from platformxe.rules.compat.report import Handler
 from platformxe.rules.compat.scalars import enum_handler, numeric_handler, string_handler, type_handler
 from platformxe.rules.compat.values import strict_equal
 from platformxe.rules.types import CompatReport, SchemaChange
+from platformxe.rules.walk import iter_schemas
 
 HANDLERS: list[Handler] = [
     type_handler,
@@ -30,43 +33,88 @@ HANDLERS: list[Handler] = [
 MAX_WITNESSES = 8
 
 
-def compare(old: Any, new: Any) -> CompatReport:
-    """Compare two payload schemas.
+def compare(old: Any, new: Any, policy: str = "strict", deadline: float | None = None) -> CompatReport:
+    """Compare two payload schemas under a compatibility policy.
 
     ``compatible`` is True only when it is proved that every payload valid under ``old`` is
-    valid under ``new`` (Draft 2020-12, formats asserted). ``changes`` lists every difference
-    found — breaking ones (with a verified counterexample payload when one was found) and
-    harmless ones (property added to a closed object, bound relaxed, annotation changed …).
+    valid under ``new`` (Draft 2020-12, formats asserted) — under ``policy="lenient"``, every
+    such payload carrying only declared properties (``policy.lenient_view``). ``changes`` lists
+    every difference found — breaking ones (with a verified counterexample payload when one was
+    found) and harmless ones. The report names the policy that judged it.
+
+    ``deadline`` is a ``time.monotonic()`` instant: past it the checker stops and answers "not
+    proven: the schemas are too costly to compare".
     """
+    policy = check_policy(policy)
     if strict_equal(old, new):
-        return CompatReport(compatible=True, changes=())
+        return CompatReport(compatible=True, changes=(), policy=policy)
     for label, doc in (("old", old), ("new", new)):
         if not isinstance(doc, dict | bool):
             change = SchemaChange("not_proven", "", True, f"the {label} schema is not a JSON Schema object")
-            return CompatReport(compatible=False, changes=(change,))
-    old_doc, new_doc = Doc("old", old), Doc("new", new)
+            return CompatReport(compatible=False, changes=(change,), policy=policy)
+    judged_old, view_added = closed_view(old) if policy == "lenient" else (old, set())
+    old_doc, new_doc = Doc("old", judged_old), Doc("new", new)
     for doc in (old_doc, new_doc):
         if doc.inplace_cycle():
             change = SchemaChange("not_proven", "", True, f"the {doc.label} schema refers to itself without "
                                   "descending into the payload (the validator would not terminate): could not "
                                   "prove the change compatible")  # fmt: skip
-            return CompatReport(compatible=False, changes=(change,))
-    walk = Walk(HANDLERS)
-    root_old = Node(old_doc, old, "")
+            return CompatReport(compatible=False, changes=(change,), policy=policy)
+    walk = Walk(HANDLERS, deadline=deadline)
+    root_old = Node(old_doc, judged_old, "")
     try:
         findings = walk.check(Piece((root_old,)), Node(new_doc, new, ""), (), root_old)
     except RecursionError:
         # Soundness over answers: a schema too intricate to analyse is reported as unproven.
         change = SchemaChange("not_proven", "", True, "the schemas are too intricate to compare: could not prove "
                               "the change compatible")  # fmt: skip
-        return CompatReport(compatible=False, changes=(change,))
+        return CompatReport(compatible=False, changes=(change,), policy=policy)
     except Exception as err:  # malformed schemas (the metaschema check refuses them upstream)
-        return unanalysable(err)
-    findings = _dedupe(findings)
+        return replace(unanalysable(err), policy=policy)
+    if walk.timed_out:
+        return too_costly(policy)
+    findings = [f for f in _dedupe(findings) if f.breaking or f.pointer not in view_added]
     with contextlib.suppress(Exception):  # witnesses are a courtesy; the verdict stands without them
         _attach_witnesses(walk, findings, old_doc, new_doc)
+    if walk.timed_out:
+        return too_costly(policy)
+    findings += _unmodelled(old, new)
     changes = tuple(_public(f) for f in findings)
-    return CompatReport(compatible=not any(c.breaking for c in changes), changes=changes)
+    return CompatReport(compatible=not any(c.breaking for c in changes), changes=changes, policy=policy)
+
+
+#: the same words as rules/budget.py's (the registry adds its budget); a unit test keeps them equal
+TOO_COSTLY = "not proven: the schemas are too costly to compare"
+
+
+def too_costly(policy: str = "strict") -> CompatReport:
+    """The answer past the deadline: not proven, one change saying why."""
+    change = SchemaChange("not_proven", "", True, TOO_COSTLY)
+    return CompatReport(compatible=False, changes=(change,), policy=policy)
+
+
+#: Constructs whose meaning the checker does not model: a document using one is never proved
+#: compatible (unless both schemas are equal), however the walk went.
+_UNMODELLED = ("$dynamicRef", "$dynamicAnchor")
+
+
+def _unmodelled(old: Any, new: Any) -> list[Finding]:
+    out: list[Finding] = []
+    for label, schema in (("old", old), ("new", new)):
+        for node in iter_schemas(schema):
+            sub = node.schema
+            if not isinstance(sub, dict):
+                continue
+            used = [k for k in _UNMODELLED if k in sub]
+            if node.parent is not None and "$id" in sub:
+                used.append("an embedded $id")
+            if used:
+                where = node.pointer or "the root"
+                out.append(Finding("not_proven", node.pointer, True, f"the {label} schema uses {used[0]} at {where}",
+                                   "the checker does not model dynamic references or embedded resources, so it "
+                                   "could not prove the change compatible", (), None, None, []))  # fmt: skip
+                break
+    return out
 
 
 def unanalysable(err: Exception) -> CompatReport:
@@ -80,9 +128,11 @@ def unanalysable(err: Exception) -> CompatReport:
     return CompatReport(compatible=False, changes=(change,))
 
 
-def is_backward_compatible(old_schema: dict[str, Any], new_schema: dict[str, Any]) -> bool:
+def is_backward_compatible(
+    old_schema: dict[str, Any], new_schema: dict[str, Any], policy: str = "strict"
+) -> bool:
     """True when every payload valid under ``old_schema`` is valid under ``new_schema`` (proved)."""
-    return compare(old_schema, new_schema).compatible
+    return compare(old_schema, new_schema, policy).compatible
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -104,6 +154,8 @@ def _attach_witnesses(walk: Walk, findings: list[Finding], old: Doc, new: Doc) -
     walk.visits = 0
     bases = witness.root_bases(walk, old)
     for f in breaking[:MAX_WITNESSES]:
+        if walk.past_deadline():
+            return
         found, payload = witness.find(walk, f, old, new, bases)
         if found:
             f.hints = [_Witness(payload)]

@@ -1,6 +1,9 @@
 """Regular-language reasoning about ``pattern``: inclusion and disjointness of regexes.
 
-The validator accepts a string when ``re.search(pattern, s)`` finds a match. For the common
+Patterns are ECMA-262 (:mod:`platformxe.rules.ecma`); the automaton is built from their
+translation, where ``\\d \\w \\s .`` are explicit code point ranges and ``$`` is ``\\Z``, so
+the category machinery below only serves direct callers of Python-syntax trees.
+The validator accepts a string when the pattern's search finds a match. For the common
 regex subset — literals, classes (``\\d \\w \\s``, ranges, negation), ``.``, groups,
 alternation, counted and unbounded repetition, with ``^``/``\\A`` only at the start and
 ``$``/``\\Z`` only at the end of a top-level alternative — that set of strings is a regular
@@ -26,6 +29,8 @@ import re
 from collections import deque
 from functools import cache
 from typing import Any
+
+from platformxe.rules.ecma import EcmaPatternError, translate
 
 MAX_CP = 0x10FFFF
 _ALLOWED_FLAGS = re.UNICODE | re.VERBOSE | re.DOTALL | re.ASCII
@@ -88,14 +93,15 @@ class Automaton:
 
 @cache
 def automaton(pattern: str) -> Automaton | None:
-    """The NFA of the strings ``re.search(pattern, ·)`` accepts, or None when unsupported."""
+    """The NFA of the strings the ECMA-262 ``pattern`` accepts (by search), or None when unsupported."""
     try:
-        flags = re.compile(pattern).flags
+        text = translate(pattern)
+        flags = re.compile(text).flags
         if flags & ~_ALLOWED_FLAGS:
             return None
-        tree = importlib.import_module("re._parser").parse(pattern)
+        tree = importlib.import_module("re._parser").parse(text)
         return _build(list(tree), bool(flags & re.DOTALL), bool(flags & re.ASCII))
-    except (Unsupported, re.error, RecursionError, ValueError, TypeError, AttributeError):
+    except (Unsupported, EcmaPatternError, re.error, RecursionError, ValueError, TypeError, AttributeError):
         return None
 
 

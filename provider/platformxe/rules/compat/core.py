@@ -17,6 +17,7 @@ has been descended into meanwhile (induction on the payload's size — payloads 
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from platformxe.rules.compat.knowledge import Knowledge, knowledge
@@ -34,15 +35,23 @@ class Walk:
     The one implementation of :class:`platformxe.rules.compat.report.Prover`.
     """
 
-    def __init__(self, handlers: list[Handler]) -> None:
+    def __init__(self, handlers: list[Handler], deadline: float | None = None) -> None:
         self.handlers = handlers
         self.visits = 0
         self.exhausted = False
+        self.deadline = deadline
+        self.timed_out = False
         self.in_progress: dict[tuple[Any, ...], int] = {}
         self._kcache: dict[tuple[Any, ...], Knowledge] = {}
         self._proof_cache: dict[tuple[Any, ...], bool] = {}
         self._emptiness: set[tuple[Any, ...]] = set()
         self.current: tuple[Any, ...] = ()  # payload path of the innermost check in progress
+
+    def past_deadline(self) -> bool:
+        """Whether the caller's deadline (a ``time.monotonic()`` instant) has passed."""
+        if self.deadline is not None and not self.timed_out and time.monotonic() > self.deadline:
+            self.timed_out = self.exhausted = True
+        return self.timed_out
 
     def knowledge(self, piece: Piece) -> Knowledge:
         """Cached knowledge of a piece."""
@@ -129,7 +138,7 @@ class Walk:
     def check(self, piece: Piece, new: Node, ipath: tuple[Any, ...], primary: Node | None) -> list[Finding]:
         """Findings for "piece ⊆ new" at payload path ``ipath`` (see module docstring)."""
         self.visits += 1
-        if self.visits > BUDGET:
+        if self.visits > BUDGET or (self.visits % 32 == 0 and self.past_deadline()) or self.timed_out:
             self.exhausted = True
             return [
                 self.finding(

@@ -36,9 +36,11 @@ def object_handler(
     old = OldObjects(walk, k)
     opiece = piece.restrict(OBJECT)
     out: list[Finding] = []
-    out += _named(walk, old, new, primary, ipath)
+    named = _named(walk, old, new, primary, ipath)
+    required = _required(walk, k, old, new, primary, ipath, opiece)
+    out += _one_verdict_per_added_property(new, named, required)
     out += _undeclared(walk, old, new, primary, ipath, opiece)
-    out += _required(walk, k, old, new, primary, ipath, opiece)
+    out += required
     out += _dependencies(walk, k, old, new, primary, ipath, opiece)
     out += _property_names(walk, old, new, primary, ipath, opiece)
     n = count(new.get("minProperties")) if new.has("minProperties") else None
@@ -56,6 +58,27 @@ def object_handler(
         walk, "maxProperties", new, primary, proved, ipath, opiece, "old objects may have more properties", []
     )
     return out
+
+
+def _one_verdict_per_added_property(
+    new: Node, named: list[Finding], required: list[Finding]
+) -> list[Finding]:
+    """A property both added and newly required is one change: the requirement's breaking
+    finding speaks for it (reworded "added property X, now required"), the addition's is dropped."""
+    now_required = {f.message: f for f in required if f.kind == "property_required" and f.breaking}
+    if not now_required:
+        return named
+    kept: list[Finding] = []
+    for f in named:
+        if f.kind == "property_added":
+            where = f.message.removeprefix("added optional property ").removeprefix("added property ")
+            where = where.split(" with constraints", 1)[0].split(" (old values", 1)[0]
+            req = now_required.get(f"property {where} is now required")
+            if req is not None and f.pointer == join(new.ptr, "properties", f.pointer.rsplit("/", 1)[-1]):
+                req.message = f"added property {where}, now required"
+                continue
+        kept.append(f)
+    return kept
 
 
 def _new_targets(new: Node, name: str) -> list[tuple[str, Node]]:
@@ -162,7 +185,7 @@ def _added(
     ptr = target.ptr
     if not has_breaking(inner):
         # A required addition is not called "required" here: when the requirement is new, the
-        # required list reports it as breaking, and one change must not read as both.
+        # required list's finding speaks for the change (object_handler drops this one).
         text = (
             (f"added property {where}" if required else f"added optional property {where}")
             if vp is None

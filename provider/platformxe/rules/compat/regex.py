@@ -1,9 +1,15 @@
-"""What a ``pattern`` says about string length, read from Python's own regex parser.
+"""``pattern`` as the validator runs it: ECMA-262 (:mod:`platformxe.rules.ecma`), read here through
+Python's own regex parser.
 
-The validator runs ``re.search(pattern, value)``, so a value matching the pattern contains a
-match, and its length is at least the pattern's minimum width. When the pattern is anchored at
-both ends (``^…$`` without MULTILINE, or ``\\A…\\Z``) the value *is* the match — plus, for ``$``,
-possibly one trailing newline — so the maximum width bounds the length too.
+Every analysis (length bounds, automata, sample strings) works on the *translation* of the
+ECMA-262 pattern (``ecma.translate``), which spells ``\\d``, ``\\w``, ``\\s`` and ``.`` as explicit
+code point ranges and ``$`` as ``\\Z``; constructs the translation renders with lookarounds or
+conditionals (``\\b``, backreferences) or ``\\p{…}`` are outside Python's parser and make the
+analyses answer "unknown".
+
+The validator searches (``compile_pattern(p).search(value)``), so a value matching the pattern
+contains a match, and its length is at least the pattern's minimum width. When the pattern is
+anchored at both ends (``^…$``) the value *is* the match, so the maximum width bounds the length.
 """
 
 from __future__ import annotations
@@ -13,23 +19,38 @@ import re
 from functools import cache
 from typing import Any
 
+from platformxe.rules.ecma import EcmaPatternError, compile_pattern, translate
 
-def _parser() -> Any:
-    return importlib.import_module("re._parser")  # the sre parser, without the sre_parse warning
+
+def parser() -> Any:
+    """Python's sre parser (``re._parser``), without the sre_parse deprecation warning."""
+    return importlib.import_module("re._parser")
+
+
+@cache
+def parsed(pattern: str) -> Any:
+    """The sre parse tree of the ECMA-262 pattern's translation, or None (invalid, or outside re)."""
+    try:
+        text = translate(pattern)
+        re.compile(text)
+        return parser().parse(text)
+    except (EcmaPatternError, re.error, TypeError, RecursionError, OverflowError, ValueError):
+        return None
 
 
 @cache
 def pattern_bounds(pattern: str) -> tuple[int, int | None]:
-    """(minimum, maximum or None) length of strings matching ``pattern`` under re.search."""
-    parser = _parser()
+    """(minimum, maximum or None) length of strings the pattern accepts (by search)."""
+    tree = parsed(pattern)
+    if tree is None:
+        return 0, None
+    p = parser()
     try:
-        flags = re.compile(pattern).flags
-        tree = parser.parse(pattern)
         lo, hi = tree.getwidth()
-    except Exception:  # the pattern does not compile, or the parser's API changed: no knowledge
+    except Exception:  # the parser's API changed: no knowledge
         return 0, None
     data = list(tree.data)
-    if not data or flags & re.MULTILINE or hi >= parser.MAXWIDTH:
+    if not data or hi >= p.MAXWIDTH:
         return lo, None
     first, last = data[0], data[-1]
     if str(first[0]) != "AT" or str(first[1]) not in ("AT_BEGINNING", "AT_BEGINNING_STRING"):
@@ -40,8 +61,8 @@ def pattern_bounds(pattern: str) -> tuple[int, int | None]:
 
 
 def search(pattern: str, name: str) -> bool | None:
-    """``re.search`` as the validator runs it; None when the pattern does not compile."""
+    """The validator's match (ECMA-262); None when the pattern is not valid ECMA-262."""
     try:
-        return re.search(pattern, name) is not None
-    except (re.error, TypeError):
+        return compile_pattern(pattern).search(name) is not None
+    except (EcmaPatternError, TypeError):
         return None

@@ -284,10 +284,10 @@ def _number_hints(
 
 
 def _length_pattern(k: Knowledge) -> str:
-    """A regex for the old length bounds, so regex inclusion sees them (e.g. maxLength 5)."""
+    """An ECMA-262 pattern for the old length bounds, so regex inclusion sees them (e.g. maxLength 5)."""
     lo = min(k.min_len, 200)
     hi = k.max_len if k.max_len is not None and k.max_len <= 200 else None
-    return f"(?s)^.{{{lo},{'' if hi is None else hi}}}\\Z"
+    return f"^[^]{{{lo},{'' if hi is None else hi}}}$"
 
 
 # Format pairs where jsonschema's checker for the first accepts a subset of the second: email and

@@ -12,12 +12,13 @@ found the finding stays breaking as "could not prove compatible".
 from __future__ import annotations
 
 import copy
-import importlib
-import re
 from typing import Any
 
 from platformxe.rules.compat.knowledge import effective_lower, effective_upper
 from platformxe.rules.compat.model import Doc, Finding, Node, Piece
+from platformxe.rules.compat.regex import parsed as regex_tree
+from platformxe.rules.compat.regex import parser as regex_parser
+from platformxe.rules.compat.regex import search as regex_search
 from platformxe.rules.compat.report import AnyKey, Prover
 from platformxe.rules.compat.scalars import MAX_WITNESS_TEXT
 from platformxe.rules.compat.traversal import cases
@@ -49,21 +50,21 @@ _MAX_DEPTH = 4
 
 
 def regex_samples(pattern: str) -> list[str]:
-    """A few strings matching a regex (common constructs only), each verified with re.search."""
-    try:
-        parser: Any = importlib.import_module("re._parser")
-        tree = parser.parse(pattern)
-    except Exception:
+    """A few strings matching an ECMA-262 pattern (common constructs only), each verified with the
+    validator's own match."""
+    tree = regex_tree(pattern)
+    if tree is None:
         return []
+    parser: Any = regex_parser()
     out: list[str] = []
     for extra in (0, 1, 2, 3):
         try:
             text = _gen(tree, extra, parser)
         except _Unsupported:
             continue
-        if text not in out and re.search(pattern, text):
+        if text not in out and regex_search(pattern, text):
             out.append(text)
-    if out and "$" in pattern and re.search(pattern, out[0] + "\n"):
+    if out and "$" in pattern and regex_search(pattern, out[0] + "\n"):
         out.append(out[0] + "\n")  # "$" also matches before a final newline: a name people forget
     return out
 
