@@ -59,21 +59,21 @@ def _costly_emit(client: httpx.Client, namespace: str) -> httpx.Response:
     return client.post("/emit", json=body, timeout=ANSWER_WITHIN)
 
 
-def test_costly_pattern_properties_dry_run_is_not_proven(registry_server) -> None:
+def test_costly_pattern_properties_dry_run_answers_quickly(registry_server) -> None:
+    # The checker reads patterns as ECMA-262 automata (rules/ecma.py), so the backtracking bomb
+    # costs it nothing: the dry-run answers at once with the true verdict (the added optional
+    # property cannot be on an old payload: additionalProperties is false and "note" does not match
+    # the pattern). The budget's "too costly" verdict is covered by the compat deadline tests.
     tenant = registry_server.new_org("basic", "budget-dry")
     with registry_server.client(tenant["apiKey"]) as client:
         _setup_attacker(client, tenant["slug"])
         response = _costly_dry_run(client, tenant["slug"])
     assert response.status_code == 200, response.text
     verdict = response.json()
-    assert verdict["valid"] is False
     assert verdict["semverBump"] == "minor"
-    assert [e["code"] for e in verdict["errors"]] == ["minor_must_be_backwards_compatible"]
-    not_proven = [c for c in verdict["changes"] if c["kind"] == "not_proven"]
-    assert not_proven and "too costly to compare" in not_proven[0]["message"]
-    assert "too costly to compare" in verdict["errors"][0]["message"]
-    assert verdict["suggestedVersion"] == "2.0.0"
-    # The worker that ran past its time was replaced: the next judgements are served as usual.
+    assert verdict["valid"] is True, verdict
+    assert verdict["errors"] == []
+    # The next judgements are served as usual.
     with registry_server.client(tenant["apiKey"]) as client:
         for _ in range(3):
             fine = client.post("/dry-run", json=_plain_candidate(tenant["slug"]))
