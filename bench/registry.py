@@ -39,7 +39,7 @@ from support.registry_process import (  # noqa: E402
 )
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
-#: The seed's lettings.property.favorited schema, as bundled with the examples.
+#: The product's reference schema lettings.property.favorited, as bundled with the examples.
 SCHEMA: dict[str, Any] = json.loads((ROOT / "examples/schemas/property-favorited-1.0.0.json").read_text())
 PAYLOAD = {"propertyId": "p_123", "subjectId": "sub_456", "favoritedAt": "2026-05-04T10:00:00Z"}
 

@@ -17,7 +17,7 @@ __all__ = ["registry", "terraform"]
 
 pytestmark = pytest.mark.acceptance
 
-#: The seed's example (additionalProperties false, so adding an optional property is compatible).
+#: The reference example (additionalProperties false, so adding an optional property is compatible).
 FAVORITED: dict[str, Any] = {
     "type": "object",
     "properties": {

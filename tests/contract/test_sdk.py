@@ -26,7 +26,7 @@ from platformxe.client import Client, errors
 
 pytestmark = pytest.mark.contract
 
-# The seed's "Register a typed event" schema.
+# The reference "Register a typed event" schema (examples/schemas/).
 FAVORITED = {
     "type": "object",
     "properties": {

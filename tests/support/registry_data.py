@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-#: The seed's example schema (lettings.property.favorited 1.0.0).
+#: The reference example schema (lettings.property.favorited 1.0.0).
 FAVORITED_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {

@@ -1,6 +1,6 @@
 """Argument gathering for the SDK methods: snake_case keywords, camelCase keywords, or one dict.
 
-The seed shows the Python SDK with keyword arguments and the TypeScript SDK with one object in
+The product's SDK examples show Python with keyword arguments and TypeScript with one object in
 camelCase; both styles work here, and mixing them is fine as long as no field is given twice.
 """
 

@@ -130,7 +130,7 @@ def parse_body(raw: bytes) -> dict[str, Any]:
 def _hazard_error(field: str, pointer: str, reason: str) -> ApiError:
     """400 for a document the registry refuses to process (see :func:`json_hazard`).
 
-    A schema gets the seed's ``invalid_json_schema``; anything else is a malformed request.
+    A schema gets ``invalid_json_schema`` (docs/registry.md, error codes); anything else is a malformed request.
     """
     code = Code.INVALID_JSON_SCHEMA if field == "payloadSchema" else Code.INVALID_REQUEST
     message = f"{field} has {reason} at {pointer or '/'}; send a JSON document without it"

@@ -1,4 +1,4 @@
-"""The seed's lifecycle catalog: every platform event type the registry (or the bus) records."""
+"""The lifecycle catalog (docs/registry.md): every platform event type the registry (or the bus) records."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ GENERIC_SEEDED = "CUSTOM_EVENT_GENERIC_SEEDED"
 INVALIDATED = "CUSTOM_EVENT_INVALIDATED"
 CHAIN_TRUNCATED = "CUSTOM_EVENT_CHAIN_TRUNCATED"
 
-#: Every type, in the seed's order (the OpenAPI document's enum).
+#: Every type, in the catalog's order (the OpenAPI document's enum).
 ALL_TYPES: tuple[str, ...] = (
     REQUESTED,
     VALIDATED,

@@ -48,7 +48,7 @@ __all__ = [
     "parse_setting",
 ]
 
-#: The 429 error code (not in the seed's table; docs/limits.md).
+#: The 429 error code (an addition to the error-code table of docs/registry.md; docs/limits.md).
 RATE_LIMITED = "rate_limited"
 EMIT = "emit"
 WRITE = "write"

@@ -1,9 +1,9 @@
 """Error codes of the custom-events contract and the HTTP status each one carries.
 
-The seed document's error table is binding: its codes, its statuses and its *order* (a request
-that breaks several rules answers with the first code in table order, see docs/rules.md).
+The product's error table (docs/registry.md) is binding: its codes, its statuses and its *order*
+(a request that breaks several rules answers with the first code in table order, see docs/rules.md).
 Codes that the specification does not list but the contract needs (``unauthenticated``,
-``invalid_status_transition``, ``invalid_request``, ``not_found``) come after the seed's.
+``invalid_status_transition``, ``invalid_request``, ``not_found``) come after the product's own.
 """
 
 from __future__ import annotations

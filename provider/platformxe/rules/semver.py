@@ -1,6 +1,6 @@
 """Strict ``MAJOR.MINOR.PATCH`` versions and the single-step bump rule.
 
-The seed allows no prerelease and no build metadata. Leading zeros are refused as semver.org
+Versions carry no prerelease and no build metadata (docs/rules.md). Leading zeros are refused as semver.org
 does (``01.0.0`` is not a version), so every version has exactly one spelling and string
 equality is version equality.
 """

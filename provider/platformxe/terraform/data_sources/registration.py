@@ -64,7 +64,7 @@ def check_status(req: ValidateRequest) -> None:
 
 
 def check_names(req: ValidateRequest, *, version: bool) -> None:
-    """Namespace, name (and version) shapes, offline: a bad one is its own error with the seed's
+    """Namespace, name (and version) shapes, offline: a bad one is its own error with its
     code, not a misleading "has no published version" from the registry."""
     checks = [("namespace", validate_namespace), ("name", validate_name)]
     if version:
