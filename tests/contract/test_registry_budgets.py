@@ -88,8 +88,22 @@ def _plain_candidate(namespace: str) -> dict[str, Any]:
 def _children(pid: int) -> list[int]:
     found: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
+        try:
+            text = (task / "children").read_text().split()
+        except OSError:  # the thread ended meanwhile
+            continue
         found.extend(int(child) for child in text)
+    return found
+
+
+def _workers(server_pid: int, expected: int) -> list[int]:
+    """The judging workers (children of the forkserver child), once ``expected`` of them run."""
+    found: list[int] = []
+    for _ in range(100):  # workers start asynchronously; wait for them rather than guess
+        found = [w for child in _children(server_pid) for w in _children(child)]
+        if len(found) == expected:
+            break
+        time.sleep(0.1)
     return found
 
 
@@ -98,7 +112,7 @@ def test_a_killed_judging_worker_is_replaced(fresh_registry) -> None:
     tenant = server.new_org("basic", "budget-kill")
     pid = server.process.pid
     assert pid is not None
-    workers = [w for child in _children(pid) for w in _children(child)]  # forkserver -> workers
+    workers = _workers(pid, 2)
     assert len(workers) == 2, workers
     for worker in workers:
         os.kill(worker, signal.SIGKILL)
@@ -106,7 +120,7 @@ def test_a_killed_judging_worker_is_replaced(fresh_registry) -> None:
         for _ in range(3):
             answer = client.post("/dry-run", json=_plain_candidate(tenant["slug"]))
             assert answer.status_code == 200 and answer.json()["valid"] is True, answer.text
-    assert len([w for child in _children(pid) for w in _children(child)]) == 2
+    assert len(_workers(pid, 2)) == 2
 
 
 def test_costly_pattern_over_many_values_is_one_clear_error(registry_server) -> None:
