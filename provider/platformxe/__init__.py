@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from platformxe._version import __version__
 
-__all__ = ["Client", "__version__"]
+__all__ = ["Client", "__version__", "verify_webhook"]
 
 if TYPE_CHECKING:
-    from platformxe.client import Client
+    from platformxe.client import Client, verify_webhook
 
 
 def __getattr__(name: str) -> Any:
@@ -21,4 +21,8 @@ def __getattr__(name: str) -> Any:
         from platformxe.client import Client
 
         return Client
+    if name == "verify_webhook":
+        from platformxe.client import verify_webhook
+
+        return verify_webhook
     raise AttributeError(f"module 'platformxe' has no attribute {name!r}")

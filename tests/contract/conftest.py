@@ -139,3 +139,26 @@ def api(registry_server: RegistryServer, org: dict[str, str]) -> Iterator[httpx.
     """A raw HTTP client authenticated as :func:`org`."""
     with registry_server.client(org["apiKey"]) as client:
         yield client
+
+
+#: The bus's test server: loopback receivers allowed, quick retries, a short delivery timeout.
+BUS_ARGS = ("--allow-private-webhooks", "--retry-schedule", "0,0.2,0.2", "--delivery-timeout", "1")
+
+
+@pytest.fixture(scope="session", params=_backends())
+def bus_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RegistryServer]:
+    """A server process per backend that delivers to loopback receivers (``BUS_ARGS``)."""
+    backend = str(request.param)
+    tmp = tmp_path_factory.mktemp(f"bus-{backend}")
+    db, drop = _database(backend, tmp)
+    log_path = tmp / "server.log"
+    process = RegistryProcess(db, log_path=log_path, extra_args=BUS_ARGS)
+    server = RegistryServer(process, backend, log_path, [drop])
+    process.start()
+    try:
+        yield server
+    finally:
+        process.stop()
+        drop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import httpx
 
@@ -280,11 +281,15 @@ def test_health_reports_plan_usage_and_recent_failures(org, api) -> None:
     assert body["plan"] == "PRO"
     assert body["registrations"] == {"used": 1, "limit": 25}
     assert body["emits"] == {"thisMonth": 1, "monthlyLimit": 100_000}
-    failures = body["recentFailures"]
-    assert len(failures) == 10
-    assert [f["name"] for f in failures] == [f"{ns}.unknown{i}" for i in range(11, 1, -1)]
-    assert all(f["deliveryStatus"] == "FAILED" and f["code"] == "event_not_registered" for f in failures)
-    assert all(TIMESTAMP.match(f["occurredAt"]) and f["eventId"] is None for f in failures)
+    # recentFailures lists emits whose *delivery* failed (tests/contract/test_bus_delivery.py);
+    # refused emits stay in the lifecycle log.
+    assert body["recentFailures"] == []
+    log = api.get("/lifecycle-events", params={"limit": 500}).json()["items"]
+    rejected = [e for e in log if e["type"] == "CUSTOM_EVENT_EMIT_REJECTED"]
+    assert [e["subject"] for e in rejected] == [f"{ns}.unknown{i}" for i in range(12)]
+    assert all(
+        e["data"]["code"] == "event_not_registered" and TIMESTAMP.match(e["occurredAt"]) for e in rejected
+    )
 
 
 def test_health_limits_per_plan(registry_server) -> None:
@@ -306,19 +311,30 @@ def test_lifecycle_log_tells_the_story_oldest_first(org, api) -> None:
     ns = org["slug"]
     register(api, ns)
     api.post("/registrations", json=registration_body(ns, version="9.9"))  # refused
-    api.post("/emit", json={"name": f"{ns}.property.favorited", "payload": FAVORITED_PAYLOAD})
+    accepted = api.post("/emit", json={"name": f"{ns}.property.favorited", "payload": FAVORITED_PAYLOAD})
     api.post("/emit", json={"name": f"{ns}.property.favorited", "payload": {}})  # refused
     api.delete(f"/registrations/{ns}/property.favorited/versions/1.0.0")
+    # The bus settles the accepted emit (no subscriber: delivered at once) on its own thread.
+    event_path = f"/emits/{accepted.json()['eventId']}"
+    deadline = time.monotonic() + 30
+    while api.get(event_path).json()["deliveryStatus"] != "DELIVERED":
+        assert time.monotonic() < deadline, "the bus never settled the emit"
+        time.sleep(0.05)
 
-    items = []
+    everything = []
     cursor = None
     while True:
         params = {"limit": 3, **({"cursor": cursor} if cursor else {})}
         page = api.get("/lifecycle-events", params=params).json()
-        items += page["items"]
+        everything += page["items"]
         cursor = page["nextCursor"]
         if cursor is None:
             break
+    # The bus's events come when its thread gets to them: in order among themselves, after the request.
+    bus = [e for e in everything if e["type"] in ("CUSTOM_EVENT_EMIT_RELAYED", "CUSTOM_EVENT_EMIT_DELIVERED")]
+    assert [e["type"] for e in bus] == ["CUSTOM_EVENT_EMIT_RELAYED", "CUSTOM_EVENT_EMIT_DELIVERED"]
+    assert all(e["data"]["eventId"] == accepted.json()["eventId"] for e in bus)
+    items = [e for e in everything if e not in bus]
     types = [e["type"] for e in items]
     assert types == [
         "CUSTOM_EVENT_GENERIC_SEEDED",
@@ -333,8 +349,9 @@ def test_lifecycle_log_tells_the_story_oldest_first(org, api) -> None:
         "CUSTOM_EVENT_EMIT_REJECTED",
         "CUSTOM_EVENT_INVALIDATED",
     ]
-    ids = [e["id"] for e in items]
+    ids = [e["id"] for e in everything]
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert bus[0]["id"] > items[8]["id"]  # relayed after it was requested
     assert all(e["organizationId"] == org["organizationId"] for e in items)
     assert items[5]["subject"] == f"TENANT_CUSTOM:{org['organizationId']}:{ns}.property.favorited@1.0.0"
     assert items[7]["data"]["code"] == "invalid_version_format"

@@ -224,11 +224,13 @@ def test_nul_and_lone_surrogates_in_text_are_refused_on_every_backend(org, api: 
     # ... but NUL inside payload strings is ordinary JSON text, accepted and stored.
     payload = {**FAVORITED_PAYLOAD, "subjectId": "a\x00b"}
     assert _send(api, "POST", "/emit", {"name": emit_name, "payload": payload}).status_code == 202
-    # A refused payload whose message quotes a NUL is recorded and shown by health.
+    # A refused payload whose message quotes a NUL is recorded in the lifecycle log.
     refused = _send(api, "POST", "/emit", {"name": emit_name, "payload": {**FAVORITED_PAYLOAD, "x\x00": 1}})
     assert refused.status_code == 400 and error_of(refused)["code"] == "payload_invalid", refused.text
-    health = api.get("/health")
-    assert health.status_code == 200 and health.json()["recentFailures"][0]["code"] == "payload_invalid"
+    log = api.get("/lifecycle-events", params={"limit": 500})
+    assert log.status_code == 200
+    assert log.json()["items"][-1]["type"] == "CUSTOM_EVENT_EMIT_REJECTED"
+    assert log.json()["items"][-1]["data"]["code"] == "payload_invalid"
     example = registration_body(ns, "x.z", payloadSchema={"type": "object"}, payloadExample={"k": "a\x00"})
     assert _send(api, "POST", "/registrations", example).status_code == 201
 

@@ -87,7 +87,8 @@ def test_concurrent_emits_with_one_idempotency_key(registry_server) -> None:
     finally:
         store.close()
     assert [row["event_id"] for row in audit] == [answers[0]["eventId"]]
-    assert [row["status"] for row in outbox] == ["queued"]
+    # One outbox row: queued, or already taken by the bus (relayed), never two.
+    assert [row["status"] for row in outbox] in (["queued"], ["relayed"])
 
 
 def test_concurrent_registrations_cannot_overrun_the_quota(registry_server) -> None:

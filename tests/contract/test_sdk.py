@@ -362,8 +362,10 @@ def test_emit_errors(pro: Org) -> None:
     register(pro, draft_name, status="draft")
     with pytest.raises(errors.EventNotPublished):
         pro.custom.emit(name=f"{pro.slug}.{draft_name}", payload=GOOD_PAYLOAD)
-    failures = pro.custom.health().recent_failures
-    assert failures[0].delivery_status == "FAILED" and failures[0].code == "event_not_published"
+    # Refused emits are in the lifecycle log, not in health.recent_failures (failed deliveries).
+    assert pro.custom.health().recent_failures == []
+    rejected = [e for e in pro.custom.iter_lifecycle_events() if e.type == "CUSTOM_EVENT_EMIT_REJECTED"]
+    assert rejected[-1].data["code"] == "event_not_published"
 
 
 def test_basic_plan_pins_only_the_latest_version(new_org: Callable[[str], Org]) -> None:

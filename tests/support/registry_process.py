@@ -172,6 +172,18 @@ class RegistryProcess:
             self._log = None
         return code
 
+    def kill(self) -> None:
+        """SIGKILL the server (a crash: nothing is flushed or drained) and reap it."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            proc.kill()
+            proc.wait()
+            if proc.stdout is not None:
+                proc.stdout.close()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
     def restart(self) -> RegistryProcess:
         """Stop and start again on the same database (the URL changes: a new free port)."""
         self.stop()

@@ -39,6 +39,8 @@ SEED_CLASSES = {
     "invalid_status_transition": "InvalidStatusTransition",
     "unauthenticated": "Unauthenticated",
     "invalid_request": "InvalidRequest",
+    "invalid_webhook_url": "InvalidWebhookUrl",
+    "subscription_quota_exceeded": "SubscriptionQuotaExceeded",
     "not_found": "NotFound",
 }
 

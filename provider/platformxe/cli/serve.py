@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import os
 import signal
 import socket
 import sys
@@ -70,7 +71,49 @@ def add_parser(subparsers: Any) -> None:
         metavar="N",
         help="requests of one organisation served at once (default: 16; 0 = no cap)",
     )
+    add_bus_arguments(parser)
     parser.set_defaults(func=run)
+
+
+def add_bus_arguments(parser: Any) -> None:
+    """The delivery flags ``serve`` and ``worker`` share (docs/bus.md)."""
+    parser.add_argument(
+        "--allow-private-webhooks",
+        action="store_true",
+        default=os.environ.get("PLATFORMXE_ALLOW_PRIVATE_WEBHOOKS", "") in ("1", "true", "yes"),
+        help="accept http:// webhook URLs and ones resolving to private, loopback or link-local addresses "
+        "(development and tests; also PLATFORMXE_ALLOW_PRIVATE_WEBHOOKS=1)",
+    )
+    parser.add_argument(
+        "--retry-schedule",
+        default=None,
+        metavar="SECONDS,...",
+        help="seconds to wait before each delivery attempt (default: 0,5,300,1800,7200,18000,36000,36000)",
+    )
+    parser.add_argument(
+        "--delivery-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="seconds a receiver has to answer (default: 15)",
+    )
+
+
+def bus_settings(args: argparse.Namespace) -> Any:
+    """The :class:`BusSettings` of the parsed flags; ValueError with a message for the user."""
+    from platformxe.registry.bus.settings import DEFAULT_DELIVERY_TIMEOUT, BusSettings, parse_retry_schedule
+
+    timeout = DEFAULT_DELIVERY_TIMEOUT if args.delivery_timeout is None else float(args.delivery_timeout)
+    if not 0 < timeout <= 300:
+        raise ValueError(f"--delivery-timeout {args.delivery_timeout} must be between 0 and 300 seconds")
+    settings = BusSettings(allow_private_webhooks=bool(args.allow_private_webhooks), delivery_timeout=timeout)
+    if args.retry_schedule is not None:
+        settings = BusSettings(
+            allow_private_webhooks=settings.allow_private_webhooks,
+            delivery_timeout=timeout,
+            retry_schedule=parse_retry_schedule(args.retry_schedule),
+        )
+    return settings
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -105,6 +148,8 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from platformxe.registry.app import build_app
+    from platformxe.registry.bus import BusHandle
+    from platformxe.registry.bus.embedded import EmbeddedBus
     from platformxe.registry.storage import StorageError, open_store
 
     if not 0 <= args.port <= 65535:
@@ -116,6 +161,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"platformxe serve: error: {exc}", file=sys.stderr)
         return 2
     new = not exists(args.db)
+    try:
+        settings = bus_settings(args)
+    except ValueError as exc:
+        print(f"platformxe serve: error: {exc}", file=sys.stderr)
+        return 2
     try:
         store = open_store(args.db)
     except StorageError as exc:
@@ -145,8 +195,9 @@ def run(args: argparse.Namespace) -> int:
     judge = Judge(workers).start()
     host, port = sock.getsockname()[:2]
     shown_host = f"[{host}]" if ":" in host else host
+    bus = EmbeddedBus(store, settings).start()
     config = uvicorn.Config(
-        build_app(store, judge, limiter),
+        build_app(store, judge, limiter, BusHandle(settings=settings, notify=bus.notify)),
         log_config=_log_config(args.log_level),
         log_level=args.log_level,
         access_log=not args.no_access_log,
@@ -168,6 +219,7 @@ def run(args: argparse.Namespace) -> int:
             signal.signal(sig, handler)
         sock.close()
         judge.close()
+        bus.stop()
         store.close()
     return 0
 

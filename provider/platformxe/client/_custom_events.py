@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from platformxe.client._arguments import MISSING, Field, gather
 from platformxe.client._objects import ApiObject, Page
+from platformxe.client._subscriptions import Subscriptions
 from platformxe.client.errors import VersionAlreadyExists
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ _EMIT = (
     Field("payload", required=True, none_is_absent=False),
     Field("version"),
     Field("idempotency_key"),
+    Field("causation_id"),
 )
 _PAGING = (Field("cursor"), Field("limit"))
 
@@ -59,6 +61,8 @@ class CustomEvents:
 
     def __init__(self, client: Client) -> None:
         self._client = client
+        #: ``client.events.custom.subscriptions``: webhooks and workflows (docs/bus.md).
+        self.subscriptions = Subscriptions(client)
 
     def __repr__(self) -> str:
         return f"<CustomEvents of {self._client!r}>"
@@ -280,6 +284,7 @@ class CustomEvents:
         *,
         version: str | None = None,
         idempotency_key: str | None = None,
+        causation_id: str | None = None,
         **camel_case: Any,
     ) -> ApiObject:
         """Emit a payload to ``<namespace>.<name>``; returns ``{event_id, canonical_name, status,
@@ -287,18 +292,42 @@ class CustomEvents:
 
         Without ``version`` the latest published version receives it. With ``idempotency_key`` a replay
         returns the first answer (``duplicate`` True) and failed sends are retried; without a key, only
-        sends that never reached the server are retried, so an emit is never doubled.
+        sends that never reached the server are retried, so an emit is never doubled. ``causation_id``
+        (the ``eventId`` of a delivery being reacted to) continues a chain: depth + 1, capped at 50
+        (``ChainDepthExceeded``).
         """
         spec, name = (name, None) if isinstance(name, Mapping) else (None, name)
         body = gather(
             "emit",
             _EMIT,
             spec,
-            {"name": name, "payload": payload, "version": version, "idempotency_key": idempotency_key},
+            {
+                "name": name,
+                "payload": payload,
+                "version": version,
+                "idempotency_key": idempotency_key,
+                "causation_id": causation_id,
+            },
             camel_case,
         )
         retry_safe = bool(body.get("idempotencyKey"))
         return ApiObject(self._client.request("POST", f"{BASE}/emit", json=body, idempotent=retry_safe))
+
+    def get_emit(self, event_id: str) -> ApiObject:
+        """One emitted event: ``delivery_status``, ``chain_depth`` and every delivery with every attempt."""
+        if not isinstance(event_id, str) or not event_id:
+            raise TypeError(f"event_id must be a non-empty string, not {event_id!r}")
+        return ApiObject(self._client.request("GET", f"{BASE}/emits/{quote(event_id, safe='')}"))
+
+    getEmit = get_emit  # the TypeScript SDK's spelling
+
+    def replay_emit(self, event_id: str) -> ApiObject:
+        """Try an emitted event's failed deliveries again; returns ``{event_id, queued}``."""
+        if not isinstance(event_id, str) or not event_id:
+            raise TypeError(f"event_id must be a non-empty string, not {event_id!r}")
+        return ApiObject(self._client.request("POST", f"{BASE}/emits/{quote(event_id, safe='')}/replay"))
+
+    replayEmit = replay_emit  # the TypeScript SDK's spelling
 
     def health(self) -> ApiObject:
         """Plan, usage and limits: ``plan``, ``registrations.used/limit``, ``emits.this_month/monthly_limit``,

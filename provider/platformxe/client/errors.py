@@ -13,6 +13,7 @@ catch together::
         ├── UnexpectedResponse              the answer is not the API's JSON (e.g. a proxy's HTML page)
         ├── BadRequestError                 400
         │   ├── InvalidRequest                  invalid_request (malformed JSON, missing field, wrong type)
+        │   ├── InvalidWebhookUrl               invalid_webhook_url (not https, or a private address)
         │   └── ValidationError                 a registration or emit rule is broken
         │       ├── NamingError
         │       │   ├── InvalidNamespace            invalid_namespace
@@ -36,7 +37,8 @@ catch together::
         ├── Unauthenticated                 401 unauthenticated
         ├── QuotaError                      402
         │   ├── RegistrationQuotaExceeded       registration_quota_exceeded
-        │   └── MonthlyEmitQuotaExceeded        monthly_emit_quota_exceeded
+        │   ├── MonthlyEmitQuotaExceeded        monthly_emit_quota_exceeded
+        │   └── SubscriptionQuotaExceeded       subscription_quota_exceeded
         ├── PermissionDeniedError           403
         │   └── CannotArchiveGenericEvent       cannot_archive_generic_event
         ├── NotFoundError                   404
@@ -84,6 +86,7 @@ __all__ = [
     "InvalidRequest",
     "InvalidStatusTransition",
     "InvalidVersionFormat",
+    "InvalidWebhookUrl",
     "MethodNotAllowed",
     "MinorMustBeBackwardsCompatible",
     "MonthlyEmitQuotaExceeded",
@@ -107,6 +110,7 @@ __all__ = [
     "SchemaTooWide",
     "SemverError",
     "ServerError",
+    "SubscriptionQuotaExceeded",
     "TransportError",
     "Unauthenticated",
     "UnexpectedResponse",
@@ -245,6 +249,12 @@ class InvalidRequest(BadRequestError):
     code_value = "invalid_request"
 
 
+class InvalidWebhookUrl(BadRequestError):
+    """A subscription's url is not https, or resolves to a private, loopback or link-local address."""
+
+    code_value = "invalid_webhook_url"
+
+
 class ValidationError(BadRequestError):
     """A registration or emit rule (docs/rules.md) is broken; ``errors`` lists every broken rule."""
 
@@ -381,6 +391,12 @@ class MonthlyEmitQuotaExceeded(QuotaError):
     """The plan's monthly emit ceiling is reached."""
 
     code_value = "monthly_emit_quota_exceeded"
+
+
+class SubscriptionQuotaExceeded(QuotaError):
+    """The plan's cap on subscriptions is reached."""
+
+    code_value = "subscription_quota_exceeded"
 
 
 class PermissionDeniedError(ApiError):

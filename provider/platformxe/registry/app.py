@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from platformxe.registry import routes_emit, routes_registrations
+from platformxe.registry import routes_emit, routes_registrations, routes_subscriptions
 from platformxe.registry.http import http_exception, server_error
 from platformxe.registry.judging import INLINE, Judge
 from platformxe.registry.ratelimit import UNLIMITED, RateLimiter
@@ -34,12 +36,16 @@ def api_routes() -> list[Route]:
         Route("/v1/openapi.json", openapi_document, methods=["GET"]),
         *routes_registrations.routes(),
         *routes_emit.routes(),
+        *routes_subscriptions.routes(),
     ]
 
 
-def build_app(store: Store, judge: Judge | None = None, limiter: RateLimiter | None = None) -> Starlette:
+def build_app(
+    store: Store, judge: Judge | None = None, limiter: RateLimiter | None = None, bus: Any = None
+) -> Starlette:
     """The application serving ``store``; CPU-heavy judging runs on ``judge`` (inline when None),
-    per-organisation rate limits are ``limiter``'s (none when None)."""
+    per-organisation rate limits are ``limiter``'s (none when None); ``bus`` (a
+    ``registry.bus.BusHandle``) carries the bus's settings and is told about accepted emits."""
     app = Starlette(
         routes=api_routes(),
         exception_handlers={HTTPException: http_exception, 500: server_error},
@@ -47,4 +53,5 @@ def build_app(store: Store, judge: Judge | None = None, limiter: RateLimiter | N
     app.state.store = store
     app.state.judge = judge if judge is not None else INLINE
     app.state.limiter = limiter if limiter is not None else UNLIMITED
+    app.state.bus = bus
     return app

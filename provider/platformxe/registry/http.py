@@ -48,6 +48,9 @@ class RequestContext:
     query: dict[str, str] = field(default_factory=dict)
     #: Where CPU-heavy judging runs (the server's worker pool; inline when not served).
     judge: Judge = INLINE
+    #: The app's bus handle (``registry.bus.BusHandle``): its settings and ``notify()``; None in
+    #: apps built without one.
+    bus: Any = None
 
 
 Handler = Callable[[RequestContext], Any]
@@ -112,6 +115,7 @@ def endpoint(
                     path=dict(request.path_params),
                     query=dict(request.query_params),
                     judge=judge,
+                    bus=getattr(request.app.state, "bus", None),
                 )
                 with limiter.in_flight(org.id):
                     if limit is not None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from platformxe import __version__
 from platformxe.registry.lifecycle_types import ALL_TYPES
+from platformxe.registry.openapi_bus import bus_paths, bus_schemas
 from platformxe.rules.codes import HTTP_STATUS
 
 BASE = "/v1/events/custom"
@@ -236,6 +237,10 @@ def _schemas() -> dict[str, Any]:
                     "anyOf": [{"type": "string", "minLength": 1, "maxLength": 255}, {"type": "null"}],
                     "description": "a replay with the same key returns the first answer (duplicate: true)",
                 },
+                "causationId": {
+                    "anyOf": [{"type": "string", "minLength": 1, "maxLength": 255}, {"type": "null"}],
+                    "description": "eventId of the delivered event this emit reacts to (chain depth + 1, cap 50)",
+                },
             },
         ),
         "EmitAnswer": _obj(
@@ -249,15 +254,29 @@ def _schemas() -> dict[str, Any]:
             },
         ),
         "Failure": _obj(
-            ["name", "version", "code", "message", "occurredAt", "deliveryStatus", "eventId"],
+            [
+                "eventId",
+                "name",
+                "version",
+                "canonicalName",
+                "deliveryStatus",
+                "failedAt",
+                "lastError",
+                "code",
+                "message",
+                "occurredAt",
+            ],
             {
+                "eventId": {"type": "string"},
                 "name": {"type": "string"},
-                "version": {"type": ["string", "null"]},
-                "code": {"type": "string"},
-                "message": {"type": "string"},
-                "occurredAt": _TIMESTAMP,
+                "version": {"type": "string"},
+                "canonicalName": {"type": "string"},
                 "deliveryStatus": {"const": "FAILED"},
-                "eventId": {"type": ["string", "null"]},
+                "failedAt": _TIMESTAMP,
+                "lastError": {"type": "string"},
+                "code": {"const": "delivery_failed", "description": "the earlier shape's field"},
+                "message": {"type": "string", "description": "the same as lastError"},
+                "occurredAt": {**_TIMESTAMP, "description": "the same as failedAt"},
             },
         ),
         "Health": _obj(
@@ -476,13 +495,23 @@ def _paths() -> dict[str, Any]:
                         409, ["event_not_published"], "draft/archived target, or the plan forbids it"
                     ),
                     "413": _error(413, ["payload_too_large"], "the payload exceeds 262,144 bytes"),
+                    "422": _error(
+                        422,
+                        ["chain_depth_exceeded"],
+                        "causationId is at depth 50: the chain would pass the cap",
+                    ),
+                    "502": _error(
+                        502,
+                        ["bus_relay_failed"],
+                        "--bus nats: the audit row is written, the push failed; details.eventId, relayed later",
+                    ),
                 },
             }
         },
         BASE + "/health": {
             "get": {
                 "operationId": "health",
-                "summary": "Plan, usage against limits and the last 10 refused emits",
+                "summary": "Plan, usage against limits and the last 10 emits whose delivery failed",
                 "responses": {"200": _ok("usage", _ref("Health")), "401": _UNAUTHENTICATED},
             }
         },
@@ -514,9 +543,9 @@ def document() -> dict[str, Any]:
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "security": [{"bearer": []}],
-        "paths": _with_rate_limits(_paths()),
+        "paths": _with_rate_limits({**_paths(), **bus_paths()}),
         "components": {
-            "schemas": _schemas(),
+            "schemas": {**_schemas(), **bus_schemas()},
             "securitySchemes": {
                 "bearer": {
                     "type": "http",

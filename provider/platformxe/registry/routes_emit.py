@@ -13,8 +13,11 @@ from platformxe.registry.routes_registrations import BASE
 
 
 def emit(ctx: RequestContext) -> Any:
-    """POST /emit: accept a payload (202 queued)."""
-    return service.emit(ctx.store, ctx.org, ctx.body, ctx.judge)
+    """POST /emit: accept a payload (202 queued); the bus is told at once."""
+    answer = service.emit(ctx.store, ctx.org, ctx.body, ctx.judge)
+    if ctx.bus is not None and not answer.get("duplicate"):
+        ctx.bus.notify()
+    return answer
 
 
 def health(ctx: RequestContext) -> Any:

@@ -5,8 +5,10 @@ slow part), then written in the organisation's write transaction, which re-check
 idempotency key and the monthly ceiling so that neither can be raced past: concurrent emits
 with one key produce one audit row and every caller gets its ``eventId``; the ceiling allows
 exactly the tier's number. Accepted emits get an audit row, an outbox row (``queued``, for the
-bus) and a ``CUSTOM_EVENT_EMIT_REQUESTED`` event; refused ones a failure row (shown by health)
-and ``CUSTOM_EVENT_EMIT_REJECTED`` / ``CUSTOM_EVENT_QUOTA_EXCEEDED``.
+bus) and a ``CUSTOM_EVENT_EMIT_REQUESTED`` event; refused ones a failure row and
+``CUSTOM_EVENT_EMIT_REJECTED`` / ``CUSTOM_EVENT_QUOTA_EXCEEDED`` / ``CUSTOM_EVENT_CHAIN_TRUNCATED``.
+An emit with ``causationId`` continues a chain: its depth is its cause's + 1, capped at 50.
+``health.recentFailures`` lists emits whose *delivery* failed (docs/bus.md).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from platformxe.registry.errors import ApiError, coded_error, invalid_request, p
 from platformxe.registry.judging import INLINE, Judge
 from platformxe.registry.service_registrations import GENERIC
 from platformxe.registry.storage import Store
+from platformxe.registry.storage import deliveries as delivery_rows
 from platformxe.registry.storage import emits as emit_rows
 from platformxe.registry.storage import lifecycle as lifecycle_log
 from platformxe.registry.storage import orgs as org_rows
@@ -36,7 +39,9 @@ MAX_IDEMPOTENCY_KEY = 255
 #: Longest event name kept in a failure row (refused names are untrusted input).
 _NAME_MAX = 200
 #: Fields of an emit body (the OpenAPI EmitRequest schema, closed).
-EMIT_FIELDS = ("name", "payload", "version", "idempotencyKey")
+EMIT_FIELDS = ("name", "payload", "version", "idempotencyKey", "causationId")
+#: Depth of the deepest event a chain may reach (the seed's cap); an emit past it is refused.
+MAX_CHAIN_DEPTH = 50
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class EmitRequest:
     payload: Any
     version: str | None
     idempotency_key: str | None
+    causation_id: str | None = None
 
 
 def parse_emit(body: dict[str, Any]) -> EmitRequest:
@@ -57,6 +63,7 @@ def parse_emit(body: dict[str, Any]) -> EmitRequest:
         payload=bodies.require_present(body, "payload", "the event's JSON payload"),
         version=bodies.optional_str(body, "version"),
         idempotency_key=bodies.optional_str(body, "idempotencyKey", max_length=MAX_IDEMPOTENCY_KEY),
+        causation_id=bodies.optional_str(body, "causationId", max_length=MAX_IDEMPOTENCY_KEY),
     )
 
 
@@ -158,6 +165,7 @@ def _record_failure(
     name = request.name[:_NAME_MAX]
     version = None if version is None else version[:_NAME_MAX]
     quota = error.code == str(Code.MONTHLY_EMIT_QUOTA_EXCEEDED)
+    truncated = error.code == str(Code.CHAIN_DEPTH_EXCEEDED)
     with store.write(org.id) as tx:
         emit_rows.insert_failure(
             tx,
@@ -176,10 +184,19 @@ def _record_failure(
         lifecycle_log.append(
             tx,
             org.id,
-            lifecycle_types.QUOTA_EXCEEDED if quota else lifecycle_types.EMIT_REJECTED,
+            lifecycle_types.QUOTA_EXCEEDED
+            if quota
+            else lifecycle_types.CHAIN_TRUNCATED
+            if truncated
+            else lifecycle_types.EMIT_REJECTED,
             subject,
             now,
-            {"code": error.code, "message": error.message, **({"quota": "monthlyEmits"} if quota else {})},
+            {
+                "code": error.code,
+                "message": error.message,
+                **({"quota": "monthlyEmits"} if quota else {}),
+                **({"causationId": request.causation_id} if truncated else {}),
+            },
         )
 
 
@@ -199,7 +216,11 @@ def emit(store: Store, org: Org, body: dict[str, Any], judge: Judge = INLINE) ->
         except ValueError:
             namespace, name = "", ""
         rows = registration_rows.versions_of(tx, org.id, namespace, name) if namespace else []
+        cause = (
+            None if request.causation_id is None else emit_rows.find_event(tx, org.id, request.causation_id)
+        )
     try:
+        depth = _chain_depth(request, cause)
         target = _resolve_target(org, plan, request, rows)
         problems = rules.check_payload_size(request.payload)
         if not problems:
@@ -207,13 +228,47 @@ def emit(store: Store, org: Org, body: dict[str, Any], judge: Judge = INLINE) ->
             problems = judge.payload(org.id, schema, request.payload, payload_size(request.payload))
         if problems:
             raise _Refused(problem_error(problems), target["version"])
-        return _accept(store, org, request, target)
+        return _accept(store, org, request, target, depth)
     except _Refused as refused:
         _record_failure(store, org, request, refused.version, refused.error)
         raise refused.error from None
 
 
-def _accept(store: Store, org: Org, request: EmitRequest, target: dict[str, Any]) -> dict[str, Any]:
+def _chain_depth(request: EmitRequest, cause: dict[str, Any] | None) -> int:
+    """The depth of the event an emit makes: 0, or its cause's + 1 (refused past the cap)."""
+    if request.causation_id is None:
+        return 0
+    if cause is None:
+        # Another organisation's event id is answered exactly like an unknown one.
+        raise _Refused(
+            coded_error(
+                Code.EVENT_NOT_REGISTERED,
+                f"causationId {request.causation_id} is not an event of this organisation; pass the "
+                "eventId of a delivery you received, or omit causationId",
+                "causationId",
+            ),
+            request.version,
+        )
+    depth = int(cause["chain_depth"]) + 1
+    if depth > MAX_CHAIN_DEPTH:
+        raise _Refused(
+            coded_error(
+                Code.CHAIN_DEPTH_EXCEEDED,
+                f"this emit would be {depth} deep in a chain (causationId {request.causation_id} is at depth "
+                f"{depth - 1}); the platform caps chains at {MAX_CHAIN_DEPTH}, so nothing is emitted or "
+                "delivered — end the chain or start a new one without causationId",
+                "causationId",
+                chainDepth=depth,
+                maxChainDepth=MAX_CHAIN_DEPTH,
+            ),
+            request.version,
+        )
+    return depth
+
+
+def _accept(
+    store: Store, org: Org, request: EmitRequest, target: dict[str, Any], depth: int = 0
+) -> dict[str, Any]:
     now = now_text()
     month = month_of(now)
     canonical = rules.canonical_name(org.id, target["namespace"], target["name"], target["version"])
@@ -228,6 +283,8 @@ def _accept(store: Store, org: Org, request: EmitRequest, target: dict[str, Any]
         "idempotency_key": request.idempotency_key,
         "created_at": now,
         "month": month,
+        "chain_depth": depth,
+        "causation_id": request.causation_id,
     }
     with store.write(org.id) as tx:
         if request.idempotency_key is not None:
@@ -266,19 +323,22 @@ def _accept(store: Store, org: Org, request: EmitRequest, target: dict[str, Any]
                 "eventId": row["event_id"],
                 "version": target["version"],
                 "idempotencyKey": request.idempotency_key,
+                **(
+                    {"causationId": request.causation_id, "chainDepth": depth} if request.causation_id else {}
+                ),
             },
         )
     return views.emit_answer(row, duplicate=False)
 
 
 def health(store: Store, org: Org) -> dict[str, Any]:
-    """Plan, usage against limits and the last 10 refused emits."""
+    """Plan, usage against limits and the last 10 emits whose delivery failed."""
     with store.read() as tx:
         org_row = org_rows.get_org(tx, org.id)
         plan = org_from_row(org_row).plan if org_row is not None else org.plan
         used = registration_rows.count_registrations(tx, org.id, GENERIC)
         this_month = emit_rows.count_month(tx, org.id, month_of(now_text()))
-        failures = emit_rows.recent_failures(tx, org.id, 10)
+        failures = delivery_rows.recent_failed_emits(tx, org.id, 10)
     return {
         "plan": plan.value.upper(),
         "registrations": {"used": used, "limit": rules.registration_limit(plan)},

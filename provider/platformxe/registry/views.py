@@ -42,15 +42,22 @@ def emit_answer(row: dict[str, Any], duplicate: bool) -> dict[str, Any]:
 
 
 def failure(row: dict[str, Any]) -> dict[str, Any]:
-    """One ``health.recentFailures`` item."""
+    """One ``health.recentFailures`` item: an emit whose delivery failed for good.
+
+    ``code``, ``message`` and ``occurredAt`` repeat ``lastError`` and ``failedAt`` for clients of
+    the earlier shape (docs/bus.md).
+    """
     return {
-        "name": row["name"],
-        "version": row["version"],
-        "code": row["code"],
-        "message": row["message"],
-        "occurredAt": row["occurred_at"],
-        "deliveryStatus": "FAILED",
         "eventId": row["event_id"],
+        "name": f"{row['namespace']}.{row['name']}",
+        "version": row["version"],
+        "canonicalName": row["canonical_name"],
+        "deliveryStatus": "FAILED",
+        "failedAt": row["failed_at"],
+        "lastError": row["last_error"],
+        "code": "delivery_failed",
+        "message": row["last_error"],
+        "occurredAt": row["failed_at"],
     }
 
 

@@ -42,6 +42,9 @@ class Code(StrEnum):
     INVALID_STATUS_TRANSITION = "invalid_status_transition"
     UNAUTHENTICATED = "unauthenticated"
     INVALID_REQUEST = "invalid_request"
+    # The bus (docs/bus.md): a refused webhook URL; the plan's cap on subscriptions.
+    INVALID_WEBHOOK_URL = "invalid_webhook_url"
+    SUBSCRIPTION_QUOTA_EXCEEDED = "subscription_quota_exceeded"
 
 
 #: HTTP status of each code (the error-code table, then our additions, docs/rules.md).
@@ -73,6 +76,8 @@ HTTP_STATUS: dict[Code, int] = {
     Code.INVALID_STATUS_TRANSITION: 409,
     Code.UNAUTHENTICATED: 401,
     Code.INVALID_REQUEST: 400,
+    Code.INVALID_WEBHOOK_URL: 400,
+    Code.SUBSCRIPTION_QUOTA_EXCEEDED: 402,
 }
 
 #: Position of each code in the error-code table: the first broken rule in this order decides

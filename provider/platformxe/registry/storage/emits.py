@@ -23,8 +23,8 @@ def insert_emit(tx: Tx, row: dict[str, Any]) -> bool:
     """
     inserted = tx.one(
         """INSERT INTO emits (event_id, organization_id, namespace, name, version, canonical_name,
-                              payload, idempotency_key, created_at, month)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              payload, idempotency_key, created_at, month, chain_depth, causation_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (organization_id, idempotency_key) WHERE idempotency_key IS NOT NULL
            DO NOTHING RETURNING event_id""",
         (
@@ -38,6 +38,8 @@ def insert_emit(tx: Tx, row: dict[str, Any]) -> bool:
             row["idempotency_key"],
             row["created_at"],
             row["month"],
+            row.get("chain_depth", 0),
+            row.get("causation_id"),
         ),
     )
     if inserted is None:
@@ -56,6 +58,11 @@ def insert_emit(tx: Tx, row: dict[str, Any]) -> bool:
         ),
     )
     return True
+
+
+def find_event(tx: Tx, org_id: str, event_id: str) -> dict[str, Any] | None:
+    """One accepted emit of one organisation (another organisation's id finds nothing)."""
+    return tx.one("SELECT * FROM emits WHERE organization_id = ? AND event_id = ?", (org_id, event_id))
 
 
 def count_month(tx: Tx, org_id: str, month: str) -> int:

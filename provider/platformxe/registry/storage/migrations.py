@@ -129,6 +129,68 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX lifecycle_events_org ON lifecycle_events (organization_id, id)",
         ),
     ),
+    Migration(
+        2,
+        "the bus: subscriptions, deliveries and their attempts; delivery status and chains on emits",
+        (
+            # A webhook (url) or built-in workflow (workflow: what to emit) subscriber. ``events``
+            # and ``canonical_names`` are JSON arrays in the same order; ``secret`` is kept in
+            # clear because the service signs with it (HMAC needs the key), and
+            # ``previous_secret`` keeps signing until ``previous_secret_until`` after a rotation.
+            """CREATE TABLE subscriptions (
+                id TEXT PRIMARY KEY,
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                kind TEXT NOT NULL,
+                url TEXT,
+                events TEXT NOT NULL,
+                canonical_names TEXT NOT NULL,
+                kinds TEXT NOT NULL,
+                workflow TEXT,
+                description TEXT,
+                enabled INTEGER NOT NULL,
+                disabled_reason TEXT,
+                secret TEXT NOT NULL,
+                previous_secret TEXT,
+                previous_secret_until TEXT,
+                created_at {text_c} NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX subscriptions_org ON subscriptions (organization_id, created_at, id)",
+            # One row per (event, subscription) that must be delivered. ``lease_until`` is when a
+            # deliverer's claim lapses (a crashed process's claims are taken over afterwards).
+            """CREATE TABLE deliveries (
+                id {id_pk},
+                event_id TEXT NOT NULL REFERENCES emits(event_id),
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                subscription_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                attempt_count INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT,
+                lease_until TEXT,
+                last_error TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                UNIQUE (event_id, subscription_id)
+            )""",
+            "CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at)",
+            "CREATE INDEX deliveries_subscription ON deliveries (subscription_id, status, updated_at)",
+            """CREATE TABLE delivery_attempts (
+                id {id_pk},
+                delivery_id BIGINT NOT NULL REFERENCES deliveries(id),
+                at TEXT NOT NULL,
+                status_code INTEGER,
+                error TEXT,
+                duration_ms INTEGER NOT NULL
+            )""",
+            "CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id, id)",
+            "ALTER TABLE emits ADD COLUMN delivery_status TEXT NOT NULL DEFAULT 'QUEUED'",
+            "ALTER TABLE emits ADD COLUMN chain_depth INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE emits ADD COLUMN causation_id TEXT",
+            "ALTER TABLE emits ADD COLUMN failed_at TEXT",
+            "ALTER TABLE emits ADD COLUMN last_error TEXT",
+            "CREATE INDEX emits_failed ON emits (organization_id, delivery_status, failed_at)",
+        ),
+    ),
 )
 
 

@@ -56,8 +56,9 @@ class CustomEventsHealthDataSource(DataSource):
                     List(_FAILURE_TYPE),
                     computed=True,
                     description=(
-                        "The last 10 refused emits, newest first: `name`, `version`, `code` (the error "
-                        "code), `message`, `occurred_at`, `delivery_status` and `event_id`."
+                        "The last 10 emits whose delivery failed, newest first: `name`, `version`, `code` "
+                        "(`delivery_failed`), `message` (the last delivery error), `occurred_at` (when it "
+                        "failed), `delivery_status` (`FAILED`) and `event_id`."
                     ),
                 ),
             },
