@@ -182,3 +182,70 @@ def test_one_tenants_costly_requests_do_not_stall_another(registry_server) -> No
     # wait for the attacker's work (a second is ten times the p99 target).
     assert max(waits) < 1.0, sorted(waits)[-5:]
     assert attack_answers and set(attack_answers) <= {200, 400, 429}, attack_answers
+
+
+_CLOSED = {"type": "object", "properties": {"id": {"type": "string"}}, "additionalProperties": False}
+
+
+def test_past_the_checker_budget_a_minor_bump_is_not_proven(fresh_registry) -> None:
+    server = fresh_registry("--compare-budget", "0")
+    tenant = server.new_org("basic", "budget-compare")
+    ns = tenant["slug"]
+    grown = {**_CLOSED, "properties": {"id": {"type": "string"}, "note": {"type": "string"}}}
+    with server.client(tenant["apiKey"]) as client:
+        first = {"namespace": ns, "name": "thing.done", "version": "1.0.0", "payloadSchema": _CLOSED}
+        assert client.post("/registrations", json=first).status_code == 201
+        minor = {**first, "version": "1.1.0", "payloadSchema": grown}
+        verdict = client.post("/dry-run", json=minor).json()
+        assert verdict["valid"] is False and verdict["semverBump"] == "minor"
+        [change] = verdict["changes"]
+        assert change["kind"] == "not_proven" and "too costly to compare" in change["message"]
+        assert [e["code"] for e in verdict["errors"]] == ["minor_must_be_backwards_compatible"]
+        assert verdict["suggestedVersion"] == "2.0.0"
+        refused = client.post("/registrations", json=minor)
+        assert refused.status_code == 400
+        assert "too costly to compare" in error_of(refused)["message"]
+        # A patch (equal bar descriptions) and a major need no comparison: still accepted.
+        patch = {**first, "version": "1.0.1", "payloadSchema": {**_CLOSED, "description": "v1"}}
+        assert client.post("/registrations", json=patch).status_code == 201
+        major = {**minor, "version": "2.0.0"}
+        assert client.post("/registrations", json=major).status_code == 201
+
+
+def test_past_the_wall_clock_backstop_the_answer_is_clear_and_workers_are_replaced(fresh_registry) -> None:
+    server = fresh_registry()
+    tenant = server.new_org("pro", "budget-backstop")
+    ns = tenant["slug"]
+    body = {
+        "namespace": ns,
+        "name": "evil.tags",
+        "version": "1.0.0",
+        "payloadSchema": _ARRAY_SCHEMA,
+        "payloadExample": _ARRAY_PAYLOAD,
+    }
+    with server.client(tenant["apiKey"]) as client:
+        registered = client.post("/registrations", json={**body, "payloadExample": None})
+        assert registered.status_code == 201, registered.text
+    # Patterns now get 30 s of regex time, a judgement 1 ms of wall clock: only the backstop can
+    # stop the costly example and payload below (pebble checks its timeouts every 0.1 s).
+    server.process.extra_args = ("--judge-workers", "2", "--judge-timeout", "0.001", "--regex-budget", "30")
+    server.process.restart()
+    with server.client(tenant["apiKey"]) as client:
+        body["version"] = "2.0.0"
+        refused = client.post("/dry-run", json=body, timeout=ANSWER_WITHIN)
+        assert refused.status_code == 400, refused.text
+        error = error_of(refused)
+        assert error["code"] == "invalid_json_schema"
+        assert error["details"] == {"field": "payloadSchema", "budgetMs": 1}
+        assert "budget of 1 ms" in error["message"]
+        # A large payload is validated in a worker too: past the backstop, payload_invalid.
+        too_slow = client.post("/emit", json={"name": f"{ns}.evil.tags", "payload": _ARRAY_PAYLOAD})
+        assert too_slow.status_code == 400, too_slow.text
+        assert error_of(too_slow)["code"] == "payload_invalid"
+        assert "budget of 1 ms" in error_of(too_slow)["message"]
+        # Small emits are validated in the request's thread and unaffected; the server is fine.
+        small = {"name": "platformxe.generic", "payload": {"kind": "small"}}
+        assert client.post("/emit", json=small).status_code == 202
+    pid = server.process.pid
+    assert pid is not None
+    assert len(_workers(pid, 2)) == 2

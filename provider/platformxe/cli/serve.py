@@ -53,6 +53,30 @@ def add_parser(subparsers: Any) -> None:
         "(default: one per core, at most 4; 0 = judge in the server process, no isolation)",
     )
     parser.add_argument(
+        "--compare-budget",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="time the compatibility checker may take per dry-run or registration; past it the change "
+        "is 'not proven: the schemas are too costly to compare' (default: 1.0)",
+    )
+    parser.add_argument(
+        "--regex-budget",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="regular-expression time one request may spend on tenant patterns, all matches "
+        "together (default: 0.1 per emit, 0.25 per dry-run or registration)",
+    )
+    parser.add_argument(
+        "--judge-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="wall-clock backstop of one judgement in a worker; past it the worker is replaced "
+        "(default: 3.0 for dry-runs and registrations, 2.0 for payloads)",
+    )
+    parser.add_argument(
         "--rate-limit",
         action="append",
         default=[],
@@ -192,7 +216,22 @@ def run(args: argparse.Namespace) -> int:
         store.close()
         print(f"platformxe serve: error: --judge-workers {workers} must be 0 or more", file=sys.stderr)
         return 2
-    judge = Judge(workers).start()
+    timings = {}
+    if args.compare_budget is not None:
+        timings["compare_seconds"] = args.compare_budget
+    if args.regex_budget is not None:
+        timings["emit_regex_seconds"] = timings["verdict_regex_seconds"] = args.regex_budget
+    if args.judge_timeout is not None:
+        timings["verdict_timeout"] = timings["payload_timeout"] = args.judge_timeout
+    if any(value < 0 for value in timings.values()):
+        sock.close()
+        store.close()
+        print(
+            "platformxe serve: error: --compare-budget, --regex-budget and --judge-timeout must be 0 or more",
+            file=sys.stderr,
+        )
+        return 2
+    judge = Judge(workers, **timings).start()
     host, port = sock.getsockname()[:2]
     shown_host = f"[{host}]" if ":" in host else host
     bus = EmbeddedBus(store, settings).start()

@@ -69,20 +69,23 @@ def judge_verdict(
     existing: Sequence[ExistingVersion],
     org: OrgContext | None,
     compare_seconds: float | None,
+    regex_seconds: float = budget.DRY_RUN_REGEX_BUDGET_SECONDS,
 ) -> Verdict:
     """The dry-run verdict on the request's budgets (runs in a worker, or inline)."""
     from platformxe.rules.verdict import dry_run_verdict
 
     deadline = None if compare_seconds is None else time.monotonic() + compare_seconds
-    with budget.spending(budget.DRY_RUN_REGEX_BUDGET_SECONDS):
+    with budget.spending(regex_seconds):
         return dry_run_verdict(candidate, existing, org, deadline=deadline)
 
 
-def judge_payload(schema: Any, payload: Any) -> list[Problem]:
+def judge_payload(
+    schema: Any, payload: Any, regex_seconds: float = budget.DEFAULT_REGEX_BUDGET_SECONDS
+) -> list[Problem]:
     """Every way ``payload`` fails ``schema`` on the emit's regex budget."""
     from platformxe.rules.payload import validate_payload
 
-    with budget.spending(budget.DEFAULT_REGEX_BUDGET_SECONDS):
+    with budget.spending(regex_seconds):
         return validate_payload(schema, payload)
 
 
@@ -133,11 +136,15 @@ class Judge:
         verdict_timeout: float = VERDICT_TIMEOUT_SECONDS,
         payload_timeout: float = PAYLOAD_TIMEOUT_SECONDS,
         compare_seconds: float = budget.COMPARE_BUDGET_SECONDS,
+        emit_regex_seconds: float = budget.DEFAULT_REGEX_BUDGET_SECONDS,
+        verdict_regex_seconds: float = budget.DRY_RUN_REGEX_BUDGET_SECONDS,
     ) -> None:
         self.workers = workers
         self.verdict_timeout = verdict_timeout
         self.payload_timeout = payload_timeout
         self.compare_seconds = compare_seconds
+        self.emit_regex_seconds = emit_regex_seconds
+        self.verdict_regex_seconds = verdict_regex_seconds
         self._pool: Any = None
         self._lock = threading.Lock()
         #: One organisation's judgements run at most this many at a time, so another
@@ -232,7 +239,7 @@ class Judge:
         self, candidate: Candidate, existing: Sequence[ExistingVersion], org: OrgContext | None
     ) -> Verdict:
         """The dry-run verdict; past the backstop, judged again without the checker."""
-        args = (candidate, tuple(existing), org, self.compare_seconds)
+        args = (candidate, tuple(existing), org, self.compare_seconds, self.verdict_regex_seconds)
         org_id = org.organization_id if org is not None else ""
         try:
             result: Verdict = self._run(org_id, judge_verdict, args, self.verdict_timeout)
@@ -245,7 +252,9 @@ class Judge:
             )
         # Deadline already passed: the checker is not run, the verdict says "not proven".
         try:
-            retry: Verdict = self._run(org_id, judge_verdict, (*args[:3], 0.0), self.verdict_timeout)
+            retry: Verdict = self._run(
+                org_id, judge_verdict, (*args[:3], 0.0, self.verdict_regex_seconds), self.verdict_timeout
+            )
         except concurrent.futures.TimeoutError:
             raise ApiError(
                 400,
@@ -260,9 +269,11 @@ class Judge:
     def payload(self, org_id: str, schema: Any, payload: Any, size: int) -> list[Problem]:
         """Validation problems of an emit's payload (large payloads in a worker)."""
         if self._pool is None or (size < POOL_PAYLOAD_BYTES and not _unbudgeted_matching(schema)):
-            return judge_payload(schema, payload)
+            return judge_payload(schema, payload, self.emit_regex_seconds)
         try:
-            result: list[Problem] = self._run(org_id, judge_payload, (schema, payload), self.payload_timeout)
+            result: list[Problem] = self._run(
+                org_id, judge_payload, (schema, payload, self.emit_regex_seconds), self.payload_timeout
+            )
             return result
         except concurrent.futures.TimeoutError:
             log.warning("a payload validation ran past %.1f s; its worker was replaced", self.payload_timeout)
