@@ -99,17 +99,18 @@ def test_the_sdk_waits_out_429_and_succeeds(fresh_registry) -> None:
 
 
 def test_in_flight_cap_refuses_parallel_requests_of_one_organisation(fresh_registry) -> None:
-    server = fresh_registry("--max-in-flight", "1")
+    # A dry-run whose example spends a 0.8 s regex budget keeps one request in flight that long
+    # (at least: one match may overrun its timeout, so the backstop is moved out of the way).
+    server = fresh_registry("--max-in-flight", "1", "--regex-budget", "0.8", "--judge-timeout", "30")
     busy, other = server.new_org("basic", "rl-busy"), server.new_org("basic", "rl-other")
-    evil = {
-        "type": "object",
-        "properties": {"a" * 26 + "!": {"type": "string"}},
-        "patternProperties": {"^(a+)+$": {"type": "string"}},
+    tags = {"type": "array", "items": {"type": "string", "pattern": "^(a|a)*$"}}
+    slow = {
+        "namespace": busy["slug"],
+        "name": "slow.event",
+        "version": "1.0.0",
+        "payloadSchema": {"type": "object", "properties": {"tags": tags}},
+        "payloadExample": {"tags": ["a" * 29 + "!"]},
     }
-    with server.client(busy["apiKey"]) as client:
-        base = {"namespace": busy["slug"], "name": "slow.event", "version": "1.0.0", "payloadSchema": evil}
-        assert client.post("/registrations", json=base).status_code == 201
-    slow = {**base, "version": "1.1.0", "payloadSchema": {**evil, "required": []}}
     started = threading.Event()
     answers: list[int] = []
 
@@ -121,7 +122,7 @@ def test_in_flight_cap_refuses_parallel_requests_of_one_organisation(fresh_regis
     thread = threading.Thread(target=costly)
     thread.start()
     started.wait()
-    time.sleep(0.5)  # the costly dry-run is being judged (it takes seconds, see test_registry_budgets)
+    time.sleep(0.5)  # the costly dry-run is being judged (its example spends ≥ 0.8 s matching)
     with server.client(busy["apiKey"]) as client:
         refused = client.get("/health")
     with server.client(other["apiKey"]) as client:
