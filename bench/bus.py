@@ -43,7 +43,15 @@ from support.registry_process import (  # noqa: E402
 BURST = int(os.environ.get("BUS_BENCH_BURST", "3000"))
 RATE = 100
 SECONDS = 10
-ARGS = ("--allow-private-webhooks", "--no-access-log", "--log-level", "warning", "--retry-schedule", "0")
+ARGS = (
+    "--allow-private-webhooks",
+    "--no-access-log",
+    "--log-level",
+    "warning",
+    "--retry-schedule",
+    "0",
+    "--no-rate-limits",
+)
 
 
 # -- the receiver (its own process) ---------------------------------------------------------------

@@ -48,8 +48,10 @@ def test_committed_docs_are_what_make_docs_generates(tmp_path: Path) -> None:
         "data-sources/custom_event.md",
         "data-sources/custom_events.md",
         "data-sources/custom_events_health.md",
+        "data-sources/webhook_subscriptions.md",
         "index.md",
         "resources/custom_event.md",
+        "resources/webhook_subscription.md",
     ]
     stale = [
         name
