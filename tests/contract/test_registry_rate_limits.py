@@ -42,6 +42,8 @@ def test_write_limit_answers_429_with_retry_after_per_organisation(fresh_registr
         # The same organisation's registrations share the write limit ...
         again = client.post("/registrations", json=_dry_run_body(first["slug"]))
         assert again.status_code == 429
+        # ... and so do the bus's writes (every method but GET is a write).
+        assert client.post("/subscriptions", json={}).status_code == 429
         # ... reads are not limited, and nothing was registered by the refused request.
         listed = client.get("/registrations", params={"namespace": first["slug"]})
         assert listed.status_code == 200 and listed.json()["items"] == []

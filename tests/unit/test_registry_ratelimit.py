@@ -64,3 +64,18 @@ def test_in_flight_cap_is_per_organisation_and_released() -> None:
             pass
     with limiter.in_flight("org_a"):
         pass
+
+
+def test_every_method_but_reads_is_a_write_and_emit_its_own_class() -> None:
+    from platformxe.registry.ratelimit import rate_limit_kind
+
+    assert rate_limit_kind("POST", "/v1/events/custom/emit") == "emit"
+    for method, path in (
+        ("POST", "/v1/events/custom/dry-run"),
+        ("POST", "/v1/events/custom/registrations"),
+        ("PATCH", "/v1/events/custom/registrations/a/b/versions/1.0.0"),
+        ("DELETE", "/v1/events/custom/subscriptions/sub_1"),
+        ("POST", "/v1/events/custom/emits/evt_1/replay"),
+    ):
+        assert rate_limit_kind(method, path) == "write", (method, path)
+    assert rate_limit_kind("GET", "/v1/events/custom/registrations") is None

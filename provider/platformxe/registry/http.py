@@ -30,7 +30,7 @@ from platformxe.registry.errors import (
     unauthenticated,
 )
 from platformxe.registry.judging import INLINE, Judge, JudgingFailed
-from platformxe.registry.ratelimit import UNLIMITED, RateLimiter
+from platformxe.registry.ratelimit import UNLIMITED, RateLimiter, rate_limit_kind
 from platformxe.registry.storage import Store
 from platformxe.registry.tenancy import Org, authenticate
 
@@ -90,8 +90,9 @@ def endpoint(
     """An authenticated JSON endpoint running ``handler`` in the thread pool.
 
     ``limit`` names the request class whose per-organisation rate limit applies (``"emit"``,
-    ``"write"``; registry/ratelimit.py); every request also counts against the organisation's
-    in-flight cap.
+    ``"write"``; registry/ratelimit.py). Without it, every method other than GET/HEAD is a
+    ``"write"`` and reads are not rate limited. Every request also counts against the
+    organisation's in-flight cap.
     """
 
     async def asgi_endpoint(request: Request) -> Response:
@@ -118,8 +119,9 @@ def endpoint(
                     bus=getattr(request.app.state, "bus", None),
                 )
                 with limiter.in_flight(org.id):
-                    if limit is not None:
-                        limiter.hit(org.id, org.plan, limit)
+                    kind = limit if limit is not None else rate_limit_kind(request.method, request.url.path)
+                    if kind is not None:
+                        limiter.hit(org.id, org.plan, kind)
                     return handler(ctx)
 
             result = await run_in_threadpool(run)

@@ -561,18 +561,11 @@ def _with_rate_limits(paths: dict[str, Any]) -> dict[str, Any]:
     """Every authenticated operation may answer 429 ``rate_limited`` with ``Retry-After``
     (registry/ratelimit.py): write operations past the plan's rate limit, any operation past the
     organisation's in-flight cap."""
-    from platformxe.registry.ratelimit import DEFAULT_LIMITS, DEFAULT_MAX_IN_FLIGHT, EMIT, WRITE
+    from platformxe.registry.ratelimit import DEFAULT_LIMITS, DEFAULT_MAX_IN_FLIGHT, rate_limit_kind
 
     def tiers(kind: str) -> str:
         return "; ".join(f"{tier.value} {limits[kind]}" for tier, limits in DEFAULT_LIMITS.items())
 
-    classes = {
-        ("post", BASE + "/emit"): EMIT,
-        ("post", BASE + "/dry-run"): WRITE,
-        ("post", BASE + "/registrations"): WRITE,
-        ("patch", BASE + "/registrations/{namespace}/{name}/versions/{version}"): WRITE,
-        ("delete", BASE + "/registrations/{namespace}/{name}/versions/{version}"): WRITE,
-    }
     in_flight = f"more than {DEFAULT_MAX_IN_FLIGHT} requests of the organisation in flight"
     for path, item in paths.items():
         for method, operation in item.items():
@@ -582,7 +575,7 @@ def _with_rate_limits(paths: dict[str, Any]) -> dict[str, Any]:
                 or "responses" not in operation
             ):
                 continue
-            kind = classes.get((method, path))
+            kind = rate_limit_kind(method, path)
             when = (
                 in_flight
                 if kind is None
@@ -602,7 +595,8 @@ def _with_rate_limits(paths: dict[str, Any]) -> dict[str, Any]:
                 },
                 "content": {_JSON: {"schema": _ref("Error")}},
             }
-            if kind is not None and method == "post":  # judged in a worker process
+            if method == "post" and path in (BASE + "/dry-run", BASE + "/registrations", BASE + "/emit"):
+                # judged in a worker process
                 operation["responses"]["503"] = {
                     "description": "the worker judging the request stopped (it was killed from outside); "
                     "retry after Retry-After seconds (code: unavailable)",

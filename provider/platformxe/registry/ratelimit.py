@@ -3,8 +3,9 @@
 Two request classes (docs/limits.md):
 
 - ``emit``: ``POST /emit``;
-- ``write``: every other request that changes or judges something — ``POST /registrations``,
-  ``POST /dry-run``, ``PATCH`` and ``DELETE`` of a version (endpoints opt in with ``limit=``).
+- ``write``: every other request that changes or judges something, i.e. every method but GET
+  and HEAD — ``POST /registrations``, ``POST /dry-run``, ``PATCH`` and ``DELETE`` of a version,
+  subscriptions and replays (:func:`rate_limit_kind`).
 
 Each class has one or more limits per plan tier in the ``limits`` notation (``"10/second;600/minute"``),
 counted per organisation over a moving window. Past a limit the answer is 429 ``rate_limited``
@@ -46,6 +47,7 @@ __all__ = [
     "WRITE",
     "RateLimiter",
     "parse_setting",
+    "rate_limit_kind",
 ]
 
 #: The 429 error code (an addition to the error-code table of docs/registry.md; docs/limits.md).
@@ -93,6 +95,16 @@ def parse_setting(text: str) -> tuple[PlanTier | None, str, str]:
     if value != "off":
         _parse_limits(value, f"--rate-limit {text!r}")
     return (None if tier_text == "*" else PlanTier(tier_text)), kind, value
+
+
+def rate_limit_kind(method: str, path: str = "") -> str | None:
+    """The request class of ``method`` (and ``path``): ``emit`` for POST /emit, ``write`` for any
+    other method but GET/HEAD, None (not rate limited) for reads."""
+    if method.upper() in ("GET", "HEAD", "OPTIONS"):
+        return None
+    if method.upper() == "POST" and path.endswith("/events/custom/emit"):
+        return EMIT
+    return WRITE
 
 
 class RateLimiter:
