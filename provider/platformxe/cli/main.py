@@ -17,6 +17,7 @@ from collections.abc import Sequence
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "serve",
+    "worker",
     "admin",
     "plan_check",
     "provider_install",

@@ -99,8 +99,16 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def add_bus_arguments(parser: Any) -> None:
+def add_bus_arguments(parser: Any, bus_required: bool = False) -> None:
     """The delivery flags ``serve`` and ``worker`` share (docs/bus.md)."""
+    parser.add_argument(
+        "--bus",
+        default=None,
+        required=bus_required,
+        metavar="nats://HOST:PORT",
+        help="NATS JetStream to relay to (scale-out: `platformxe worker` processes deliver); "
+        "default for serve: the embedded bus (this process delivers)",
+    )
     parser.add_argument(
         "--allow-private-webhooks",
         action="store_true",
@@ -234,9 +242,21 @@ def run(args: argparse.Namespace) -> int:
     judge = Judge(workers, **timings).start()
     host, port = sock.getsockname()[:2]
     shown_host = f"[{host}]" if ":" in host else host
-    bus = EmbeddedBus(store, settings).start()
+    bus: Any
+    if args.bus:
+        try:
+            bus, handle = _nats_bus(args.bus, store, settings)
+        except Exception as exc:
+            sock.close()
+            judge.close()
+            store.close()
+            print(f"platformxe serve: error: cannot reach the bus at {args.bus}: {exc}", file=sys.stderr)
+            return 2
+    else:
+        embedded = EmbeddedBus(store, settings).start()
+        bus, handle = embedded, BusHandle(settings=settings, notify=embedded.notify)
     config = uvicorn.Config(
-        build_app(store, judge, limiter, BusHandle(settings=settings, notify=bus.notify)),
+        build_app(store, judge, limiter, handle),
         log_config=_log_config(args.log_level),
         log_level=args.log_level,
         access_log=not args.no_access_log,
@@ -275,6 +295,34 @@ def _limiter(args: argparse.Namespace) -> Any:
     if in_flight < 0:
         raise ValueError(f"--max-in-flight {in_flight} must be 0 (no cap) or more")
     return RateLimiter(overrides, enabled=not args.no_rate_limits, max_in_flight=in_flight)
+
+
+class _NatsBus:
+    """The server's side of ``--bus nats``: the link and the outbox publisher, stopped together."""
+
+    def __init__(self, link: Any, publisher: Any) -> None:
+        self.link, self.publisher = link, publisher
+
+    def stop(self) -> None:
+        self.publisher.stop()
+        self.link.close()
+
+
+def _nats_bus(url: str, store: Any, settings: Any) -> tuple[_NatsBus, Any]:
+    from platformxe.registry.bus import BusHandle
+    from platformxe.registry.bus.nats_bus import NatsLink, OutboxPublisher, mark_published
+
+    if not url.startswith(("nats://", "tls://")):
+        raise ValueError("--bus must be a nats:// URL")
+    link = NatsLink(url)
+    link.connect()
+    publisher = OutboxPublisher(store, link).start()
+
+    def push(event_id: str, canonical_name: str, org_id: str) -> None:
+        link.publish(event_id, canonical_name, org_id)
+        mark_published(store, event_id)
+
+    return _NatsBus(link, publisher), BusHandle(settings=settings, push=push)
 
 
 class _Stopped(Exception):

@@ -7,15 +7,32 @@ from typing import Any
 from starlette.routing import Route
 
 from platformxe.registry import service_emit as service
+from platformxe.registry.errors import coded_error
 from platformxe.registry.http import RequestContext, endpoint
 from platformxe.registry.ratelimit import EMIT
 from platformxe.registry.routes_registrations import BASE
+from platformxe.rules.codes import Code
 
 
 def emit(ctx: RequestContext) -> Any:
     """POST /emit: accept a payload (202 queued); the bus is told at once."""
     answer = service.emit(ctx.store, ctx.org, ctx.body, ctx.judge)
     if ctx.bus is not None and not answer.get("duplicate"):
+        if ctx.bus.push is not None:
+            try:
+                ctx.bus.push(answer["eventId"], answer["canonicalName"], ctx.org.id)
+            except Exception as exc:
+                # The audit row is written: the outbox relays it when the bus is back, and the
+                # same idempotencyKey answers with this event, never a second one.
+                raise coded_error(
+                    Code.BUS_RELAY_FAILED,
+                    f"the emit was recorded as {answer['eventId']} but the bus did not take it "
+                    f"({type(exc).__name__}); it is relayed once the bus answers again — retry with the same "
+                    "idempotencyKey to read the same event",
+                    "bus",
+                    eventId=answer["eventId"],
+                    canonicalName=answer["canonicalName"],
+                ) from None
         ctx.bus.notify()
     return answer
 

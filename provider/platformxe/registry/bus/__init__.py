@@ -24,5 +24,6 @@ class BusHandle:
 
     settings: BusSettings = field(default_factory=BusSettings)
     notify: Callable[[], None] = _nothing
-    #: ``push(event_id) -> None`` in ``--bus nats`` mode: the emit's synchronous push; raises on failure.
-    push: Callable[[str], None] | None = None
+    #: ``push(event_id, canonical_name, organization_id)`` in ``--bus nats`` mode: the emit's
+    #: synchronous push to JetStream; raises when it failed.
+    push: Callable[[str, str, str], None] | None = None

@@ -30,9 +30,10 @@ def queued_outbox(tx: Tx, limit: int) -> list[dict[str, Any]]:
 
 
 def mark_relayed(tx: Tx, event_id: str, now: str) -> bool:
-    """Move one outbox row from queued to relayed; False when another relay already did."""
+    """Move one outbox row from queued (or published to NATS) to relayed; False when another relay
+    already did."""
     changed = tx.execute(
-        "UPDATE outbox SET status = 'relayed', updated_at = ? WHERE event_id = ? AND status = 'queued'",
+        "UPDATE outbox SET status = 'relayed', updated_at = ? WHERE event_id = ? AND status IN ('queued', 'published')",
         (now, event_id),
     )
     return changed == 1
