@@ -330,3 +330,40 @@ def test_a_refresh_reads_every_event_with_one_list_call_and_still_sees_drift(
     assert re.search(r'status\s+= "archived" -> "published"', plan.stdout)
     assert "platformxe_custom_event.e2 will be created" in plan.stdout
     assert "1 to add, 1 to change, 0 to destroy" in plan.stdout
+
+
+def test_concurrent_plans_share_batched_dry_runs_with_the_verdicts_of_one_by_one(
+    terraform: TerraformDir, registry: Registry
+) -> None:
+    base = "batched.base"
+    assert (
+        registry.http(
+            "POST",
+            "/registrations",
+            json={"namespace": registry.slug, "name": base, "version": "1.0.0", "payloadSchema": FAVORITED},
+        ).status_code
+        == 201
+    )
+    wanted = {f"n{i}": (f"batched.n{i}", "1.0.0", FAVORITED) for i in range(12)}
+    wanted["bump"] = (base, "1.1.0", WITH_NOTE)
+    terraform.write("".join(event(registry, n, v, s, label=label) for label, (n, v, s) in wanted.items()))
+    log = registry.process.log_path
+    assert log is not None
+    before = len(log.read_text().splitlines())
+    changes = terraform.planned()
+    lines = log.read_text().splitlines()[before:]
+    batches = [line for line in lines if '"POST /v1/events/custom/dry-run/batch' in line]
+    singles = [line for line in lines if '"POST /v1/events/custom/dry-run ' in line]
+    assert batches, "no dry-runs were coalesced"
+    assert len(batches) + len(singles) < len(wanted)  # fewer round trips than resources
+
+    for label, (name, version, schema) in wanted.items():
+        planned = changes[f"platformxe_custom_event.{label}"]["change"]["after"]
+        alone = registry.http(
+            "POST",
+            "/dry-run",
+            json={"namespace": registry.slug, "name": name, "version": version, "payloadSchema": schema},
+        ).json()
+        assert planned["semver_bump"] == alone["semverBump"], label
+        assert planned["previous_version"] == alone["previousVersion"], label
+        assert planned["schema_hash"] == alone["schemaHash"], label

@@ -85,7 +85,12 @@ def error_response(error: ApiError) -> JSONResponse:
 
 
 def endpoint(
-    handler: Handler, *, status: int = 200, with_body: bool = False, limit: str | None = None
+    handler: Handler,
+    *,
+    status: int = 200,
+    with_body: bool = False,
+    limit: str | None = None,
+    cost: Callable[[dict[str, Any]], int] | None = None,
 ) -> Callable[[Request], Any]:
     """An authenticated JSON endpoint running ``handler`` in the thread pool.
 
@@ -119,7 +124,7 @@ def endpoint(
                 )
                 with limiter.in_flight(org.id):
                     if limit is not None:
-                        limiter.hit(org.id, org.plan, limit)
+                        limiter.hit(org.id, org.plan, limit, cost(body) if cost else 1)
                     return handler(ctx)
 
             result = await run_in_threadpool(run)
