@@ -82,7 +82,13 @@ class TerraformDir:
         # Empty so a developer's own settings never leak into a test (the provider treats "" as unset).
         env = provider_env(cli_config, root / "home", {"PLATFORMXE_ENDPOINT": "", "PLATFORMXE_API_KEY": ""})
         self.tf = Terraform(root / "config", env, via_cli=via_cli)
+        self.via_cli = via_cli
         self.dir = self.tf.workdir
+
+    def unique(self, name: str) -> str:
+        """``name``, told apart for the reattach run of a ``@BOTH_WAYS`` test (the registry and its
+        organisation are shared by the whole module, so the two runs must not share events)."""
+        return f"{name}.via-cli" if self.via_cli else name
 
     def provider_block(self, **settings: Any) -> str:
         """``terraform {}`` + ``provider "platformxe" {}`` for the registry, with overrides."""

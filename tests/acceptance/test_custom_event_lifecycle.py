@@ -199,7 +199,7 @@ def test_status_and_description_change_in_place_and_draft_is_unreachable(
 def test_drift_archived_out_of_band_is_planned_back_and_a_deleted_version_is_recreated(
     terraform: TerraformDir, registry: Registry
 ) -> None:
-    name = "drift.favorited"
+    name = terraform.unique("drift.favorited")
     terraform.write(event(registry, name, "1.0.0", FAVORITED))
     terraform.apply()
 
@@ -224,10 +224,10 @@ def test_destroy_archives_and_retain_leaves_the_version_published(
     terraform: TerraformDir, registry: Registry
 ) -> None:
     terraform.write(
-        event(registry, "destroy.archived", "1.0.0", FAVORITED, label="archived")
+        event(registry, terraform.unique("destroy.archived"), "1.0.0", FAVORITED, label="archived")
         + event(
             registry,
-            "destroy.retained",
+            terraform.unique("destroy.retained"),
             "1.0.0",
             FAVORITED,
             label="retained",
@@ -236,19 +236,22 @@ def test_destroy_archives_and_retain_leaves_the_version_published(
     )
     terraform.apply()
     terraform.ok("destroy", "-auto-approve")
-    assert registry.get("destroy.archived", "1.0.0")["status"] == "archived"
-    assert registry.get("destroy.retained", "1.0.0")["status"] == "published"
+    assert registry.get(terraform.unique("destroy.archived"), "1.0.0")["status"] == "archived"
+    assert registry.get(terraform.unique("destroy.retained"), "1.0.0")["status"] == "published"
 
 
 @BOTH_WAYS
 def test_a_schema_known_only_at_apply_under_the_same_version_warns_and_a_refusal_restores_the_version(
     terraform: TerraformDir, registry: Registry
 ) -> None:
+    name = terraform.unique("later.schema")
+
     def config(label: str) -> str:
         return (
             f'resource "terraform_data" "later" {{\n  input = {tf_string(label)}\n}}\n'
             f'resource "platformxe_custom_event" "ev" {{\n  namespace = {tf_string(registry.slug)}\n'
-            '  name = "later.schema"\n  version = "1.0.0"\n'
+            f"  name = {tf_string(name)}\n"
+            '  version = "1.0.0"\n'
             '  payload_schema = jsonencode({type = "object", description = terraform_data.later.id})\n}\n'
         )
 
@@ -256,14 +259,14 @@ def test_a_schema_known_only_at_apply_under_the_same_version_warns_and_a_refusal
     terraform.apply()
     plan = terraform.run("plan", "-replace=terraform_data.later")
     assert plan.returncode == 0
-    assert f"{registry.slug}.later.schema 1.0.0: payload_schema is only known at apply" in flat(plan.output)
+    assert f"{registry.slug}.{name} 1.0.0: payload_schema is only known at apply" in flat(plan.output)
 
     applied = terraform.run("apply", "-auto-approve", "-replace=terraform_data.later")
     assert applied.returncode == 1
     assert "Traceback" not in applied.output
     assert "version_already_exists" in applied.output
     assert "restored it to published" in flat(applied.output)
-    stored = registry.get("later.schema", "1.0.0")
+    stored = registry.get(name, "1.0.0")
     assert stored is not None and stored["status"] == "published"  # the archive was undone
 
 
@@ -295,7 +298,7 @@ def test_two_versions_of_one_event_with_depends_on_plan_and_apply_in_order(
 def test_a_refresh_reads_every_event_with_one_list_call_and_still_sees_drift(
     terraform: TerraformDir, registry: Registry
 ) -> None:
-    names = [f"snapshot.e{i}" for i in range(4)]
+    names = [terraform.unique(f"snapshot.e{i}") for i in range(4)]
     terraform.write(
         "".join(event(registry, n, "1.0.0", FAVORITED, label=f"e{i}") for i, n in enumerate(names))
     )
@@ -330,3 +333,40 @@ def test_a_refresh_reads_every_event_with_one_list_call_and_still_sees_drift(
     assert re.search(r'status\s+= "archived" -> "published"', plan.stdout)
     assert "platformxe_custom_event.e2 will be created" in plan.stdout
     assert "1 to add, 1 to change, 0 to destroy" in plan.stdout
+
+
+def test_concurrent_plans_share_batched_dry_runs_with_the_verdicts_of_one_by_one(
+    terraform: TerraformDir, registry: Registry
+) -> None:
+    base = "batched.base"
+    assert (
+        registry.http(
+            "POST",
+            "/registrations",
+            json={"namespace": registry.slug, "name": base, "version": "1.0.0", "payloadSchema": FAVORITED},
+        ).status_code
+        == 201
+    )
+    wanted = {f"n{i}": (f"batched.n{i}", "1.0.0", FAVORITED) for i in range(12)}
+    wanted["bump"] = (base, "1.1.0", WITH_NOTE)
+    terraform.write("".join(event(registry, n, v, s, label=label) for label, (n, v, s) in wanted.items()))
+    log = registry.process.log_path
+    assert log is not None
+    before = len(log.read_text().splitlines())
+    changes = terraform.planned()
+    lines = log.read_text().splitlines()[before:]
+    batches = [line for line in lines if '"POST /v1/events/custom/dry-run/batch' in line]
+    singles = [line for line in lines if '"POST /v1/events/custom/dry-run ' in line]
+    assert batches, "no dry-runs were coalesced"
+    assert len(batches) + len(singles) < len(wanted)  # fewer round trips than resources
+
+    for label, (name, version, schema) in wanted.items():
+        planned = changes[f"platformxe_custom_event.{label}"]["change"]["after"]
+        alone = registry.http(
+            "POST",
+            "/dry-run",
+            json={"namespace": registry.slug, "name": name, "version": version, "payloadSchema": schema},
+        ).json()
+        assert planned["semver_bump"] == alone["semverBump"], label
+        assert planned["previous_version"] == alone["previousVersion"], label
+        assert planned["schema_hash"] == alone["schemaHash"], label

@@ -105,7 +105,7 @@ def destroy_with_a_refused_configuration(
     terraform: TerraformDir, registry: Registry, binary: str | None
 ) -> None:
     """State at 1.1.0, configuration at a 1.2.0 the registry refuses; destroy archives 1.1.0."""
-    name = f"destroy{'path' if binary else ''}.favorited"
+    name = terraform.unique(f"destroy{'path' if binary else ''}.favorited")
     for version, schema in (("1.0.0", SCHEMA), ("1.1.0", WITH_NOTE)):
         terraform.write(event(registry, name, version, schema))
         run(terraform, binary, "apply", "-auto-approve").check()

@@ -97,6 +97,9 @@ def test_real_responses_match_the_document(openapi, registry_server, org, api) -
     check(base + "/dry-run", "post", api.post("/dry-run", json=registration_body(ns)))
     check(base + "/dry-run", "post", api.post("/dry-run", json=registration_body("auth", version="x")))
     check(base + "/dry-run", "post", api.post("/dry-run", json={"namespace": ns}))
+    batch = {"candidates": [registration_body(ns), registration_body("auth", version="x"), {"namespace": ns}]}
+    check(base + "/dry-run/batch", "post", api.post("/dry-run/batch", json=batch))
+    check(base + "/dry-run/batch", "post", api.post("/dry-run/batch", json={"candidates": []}))
     check(
         base + "/registrations",
         "post",

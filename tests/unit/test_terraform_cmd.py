@@ -162,13 +162,26 @@ def test_argparse_leaves_terraform_flags_alone() -> None:
         (["plan"], {"PLATFORMXE_TERRAFORM_REATTACH": "off"}, False),
         (["plan"], {"TF_REATTACH_PROVIDERS": '{"registry.terraform.io/calderax/platformxe": {}}'}, False),
         (["plan"], {"TF_REATTACH_PROVIDERS": '{"registry.terraform.io/hashicorp/null": {}}'}, True),
+        (["-chdir=other", "plan"], {}, False),  # a configuration without the provider
+        (["-chdir=withmodule", "plan"], {}, True),  # it is used in a module init fetched
     ],
 )
 def test_which_commands_get_one_shared_provider_server(
-    argv: list[str], extra: dict[str, str], expected: bool
+    argv: list[str], extra: dict[str, str], expected: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from platformxe.cli import reattach
 
+    uses = 'resource "platformxe_custom_event" "e" {}\n'
+    for where, text in (
+        (".", uses),
+        ("infra", uses),
+        ("other", 'resource "terraform_data" "d" {}\n'),
+        ("withmodule", 'module "m" { source = "./m" }\n'),
+        ("withmodule/.terraform/modules/m", uses),
+    ):
+        (tmp_path / where).mkdir(parents=True, exist_ok=True)
+        (tmp_path / where / "main.tf").write_text(text)
+    monkeypatch.chdir(tmp_path)
     assert reattach.wanted(argv, extra) is expected
 
 

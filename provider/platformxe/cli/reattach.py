@@ -18,7 +18,9 @@ command:
 - its logs go where Terraform's are asked to go: with ``TF_LOG`` set, JSON lines on stderr, or
   appended to ``TF_LOG_PATH``; without it, nothing.
 
-Only commands that use providers are served this way (``plan``, ``apply``, ``destroy``, ...):
+Only commands that use providers are served this way (``plan``, ``apply``, ``destroy``, ...), and
+only for a configuration that mentions the provider (its ``*.tf`` files, or the modules ``init``
+fetched):
 ``init`` installs the provider and writes the lock file as always (Terraform does not record a
 reattached provider). ``PLATFORMXE_TERRAFORM_REATTACH=0`` turns the mode off; a
 ``TF_REATTACH_PROVIDERS`` that already names the provider is used as it is.
@@ -31,6 +33,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import IO, Any
 
 __all__ = ["ENV_REATTACH", "PROVIDER_COMMANDS", "ProviderServer", "start_for", "wanted"]
@@ -61,7 +64,29 @@ def wanted(argv: Sequence[str], env: Mapping[str, str]) -> bool:
     if any(a in ("-help", "--help", "-h", "-version", "--version", "-v") for a in argv):
         return False
     command = next((a for a in argv if a in _COMMANDS), None)
-    return command in PROVIDER_COMMANDS
+    return command in PROVIDER_COMMANDS and uses_the_provider(argv)
+
+
+def uses_the_provider(argv: Sequence[str]) -> bool:
+    """Whether the configuration (``-chdir=`` or the current directory, and the modules ``init``
+    fetched) mentions the provider at all: a configuration without it gets no server."""
+    root = Path(".")
+    for arg in argv:
+        if arg.startswith("-chdir="):
+            root = Path(arg.split("=", 1)[1])
+    if not root.is_dir():
+        return False
+    files = [*root.glob("*.tf"), *root.glob("*.tf.json")]
+    modules = root / ".terraform" / "modules"
+    if modules.is_dir():
+        files += [*modules.rglob("*.tf"), *modules.rglob("*.tf.json")]
+    for path in files:
+        try:
+            if "platformxe" in path.read_text(encoding="utf-8", errors="replace"):
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _reattached(env: Mapping[str, str]) -> dict[str, Any]:

@@ -7,14 +7,14 @@ Each method accepts its fields as snake_case keywords (``payload_schema=``), cam
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from platformxe.client._arguments import MISSING, Field, gather
 from platformxe.client._objects import ApiObject, Page
 from platformxe.client._subscriptions import Subscriptions
-from platformxe.client.errors import VersionAlreadyExists
+from platformxe.client.errors import ApiError, VersionAlreadyExists, error_from_response
 
 if TYPE_CHECKING:
     from platformxe.client._client import Client
@@ -152,6 +152,40 @@ class CustomEvents:
         return ApiObject(self._client.request("POST", f"{BASE}/dry-run", json=body, idempotent=True))
 
     dryRun = dry_run  # the TypeScript SDK's spelling
+
+    def dry_run_batch(self, candidates: Sequence[Mapping[str, Any]]) -> list[ApiObject | ApiError]:
+        """Judge many candidates in one request (``POST /dry-run/batch``, at most 100).
+
+        Each candidate is a dict of :meth:`dry_run`'s arguments (snake_case or camelCase) and is
+        judged exactly as :meth:`dry_run` would judge it. Returns one entry per candidate, in
+        order: the verdict, or the exception :meth:`dry_run` would have raised for that candidate
+        (returned, not raised, so one malformed candidate does not hide the others' verdicts).
+        """
+        body = {"candidates": [gather("dry_run", _DEFINITION, dict(c), {}, {}) for c in candidates]}
+        path = f"{BASE}/dry-run/batch"
+        answer = self._client.request("POST", path, json=body, idempotent=True)
+        results: list[ApiObject | ApiError] = []
+        for item in answer.get("results") or []:
+            if isinstance(item, dict) and isinstance(item.get("verdict"), dict):
+                results.append(ApiObject(item["verdict"]))
+            else:
+                status = item.get("status") if isinstance(item, dict) else None
+                results.append(
+                    error_from_response(
+                        status if isinstance(status, int) else 400, item, method="POST", path=path
+                    )
+                )
+        if len(results) != len(body["candidates"]):
+            raise error_from_response(
+                502,
+                None,
+                text="the dry-run batch answer has the wrong number of results",
+                method="POST",
+                path=path,
+            )
+        return results
+
+    dryRunBatch = dry_run_batch
 
     def get(
         self,

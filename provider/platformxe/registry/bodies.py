@@ -118,6 +118,11 @@ def parse_body(raw: bytes) -> dict[str, Any]:
         raise invalid_request(
             "body", f"the request body is not valid JSON ({exc}); send a JSON object"
         ) from None
+    return require_object(value)
+
+
+def require_object(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object (a request body, or one candidate of a batch), else 400."""
     if not isinstance(value, dict):
         raise invalid_request("body", f"the request body must be a JSON object, not {_json_type(value)}")
     for field, item in value.items():

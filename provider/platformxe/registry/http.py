@@ -85,7 +85,12 @@ def error_response(error: ApiError) -> JSONResponse:
 
 
 def endpoint(
-    handler: Handler, *, status: int = 200, with_body: bool = False, limit: str | None = None
+    handler: Handler,
+    *,
+    status: int = 200,
+    with_body: bool = False,
+    limit: str | None = None,
+    cost: Callable[[dict[str, Any]], int] | None = None,
 ) -> Callable[[Request], Any]:
     """An authenticated JSON endpoint running ``handler`` in the thread pool.
 
@@ -121,7 +126,7 @@ def endpoint(
                 with limiter.in_flight(org.id):
                     kind = limit if limit is not None else rate_limit_kind(request.method, request.url.path)
                     if kind is not None:
-                        limiter.hit(org.id, org.plan, kind)
+                        limiter.hit(org.id, org.plan, kind, cost(body) if cost else 1)
                     return handler(ctx)
 
             result = await run_in_threadpool(run)

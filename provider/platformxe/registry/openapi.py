@@ -212,6 +212,40 @@ def _schemas() -> dict[str, Any]:
             },
         ),
         "CandidateRequest": _obj(["namespace", "name", "version", "payloadSchema"], candidate_properties),
+        "DryRunBatchRequest": _obj(
+            ["candidates"],
+            {
+                "candidates": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 100,
+                    "items": _ref("CandidateRequest"),
+                    "description": "each judged exactly as POST /dry-run judges its body",
+                }
+            },
+        ),
+        "DryRunBatchResult": _obj(
+            ["results"],
+            {
+                "results": {
+                    "type": "array",
+                    "description": "one per candidate, in order: its verdict, or the error POST /dry-run "
+                    "would have answered for it (with that answer's HTTP status)",
+                    "items": {
+                        "oneOf": [
+                            _obj(["verdict"], {"verdict": _ref("Verdict")}),
+                            _obj(
+                                ["status", "error"],
+                                {
+                                    "status": {"type": "integer"},
+                                    "error": {"$ref": "#/components/schemas/Error/properties/error"},
+                                },
+                            ),
+                        ]
+                    },
+                }
+            },
+        ),
         "Registration": registration,
         "RegistrationList": _obj(
             ["items", "nextCursor"],
@@ -413,6 +447,21 @@ def _paths() -> dict[str, Any]:
                 "requestBody": _body("CandidateRequest"),
                 "responses": {
                     "200": _ok("the verdict", _ref("Verdict")),
+                    "400": _BAD_REQUEST,
+                    "401": _UNAUTHENTICATED,
+                    "413": _error(413, ["payload_too_large"], "the request body exceeds 2 MiB"),
+                },
+            }
+        },
+        BASE + "/dry-run/batch": {
+            "post": {
+                "operationId": "dryRunBatch",
+                "summary": "Judge up to 100 candidates in one call, each exactly as POST /dry-run would; nothing stored",
+                "description": "200 for a well-formed list; a candidate /dry-run would refuse gets its error "
+                "in its place (the Terraform provider batches its plan-time dry-runs this way).",
+                "requestBody": _body("DryRunBatchRequest"),
+                "responses": {
+                    "200": _ok("one result per candidate, in order", _ref("DryRunBatchResult")),
                     "400": _BAD_REQUEST,
                     "401": _UNAUTHENTICATED,
                     "413": _error(413, ["payload_too_large"], "the request body exceeds 2 MiB"),

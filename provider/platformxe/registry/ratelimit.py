@@ -137,18 +137,19 @@ class RateLimiter:
         """The limits in force, ``{tier: {kind: "10/second;600/minute" or "off"}}``."""
         return {tier.value: dict(kinds) for tier, kinds in self.table.items()}
 
-    def hit(self, org_id: str, plan: PlanTier, kind: str) -> None:
-        """Count one request of ``kind``, or raise the 429 when a limit is used up."""
+    def hit(self, org_id: str, plan: PlanTier, kind: str, cost: int = 1) -> None:
+        """Count ``cost`` requests of ``kind`` (one, or a batch's size), or raise the 429 when a
+        limit is used up."""
         if not self.enabled:
             return
         items = self._items.get((plan, kind), ())
         if not items:
             return
         with self._lock:  # test-then-hit atomically: a refused request consumes nothing
-            refused = [item for item in items if not self._limiter.test(item, kind, org_id)]
+            refused = [item for item in items if not self._limiter.test(item, kind, org_id, cost=cost)]
             if not refused:
                 for item in items:
-                    self._limiter.hit(item, kind, org_id)
+                    self._limiter.hit(item, kind, org_id, cost=cost)
                 return
             now = time.time()
             waits = [self._limiter.get_window_stats(item, kind, org_id).reset_time - now for item in refused]

@@ -19,6 +19,11 @@ def dry_run(ctx: RequestContext) -> Any:
     return service.dry_run(ctx.store, ctx.org, ctx.body, ctx.judge)
 
 
+def dry_run_batch(ctx: RequestContext) -> Any:
+    """POST /dry-run/batch: many verdicts, each as POST /dry-run would give it; nothing stored."""
+    return service.dry_run_batch(ctx.store, ctx.org, ctx.body, ctx.judge)
+
+
 def create(ctx: RequestContext) -> Any:
     """POST /registrations: register a version."""
     return service.register(ctx.store, ctx.org, ctx.body, ctx.judge)
@@ -56,6 +61,12 @@ def routes() -> list[Route]:
     """The registration routes."""
     return [
         Route(BASE + "/dry-run", endpoint(dry_run, with_body=True, limit=WRITE), methods=["POST"]),
+        Route(
+            BASE + "/dry-run/batch",
+            # a batch of N candidates counts as N write requests: batching saves round trips, not quota
+            endpoint(dry_run_batch, with_body=True, limit=WRITE, cost=service.dry_run_batch_cost),
+            methods=["POST"],
+        ),
         Route(
             BASE + "/registrations",
             endpoint(create, status=201, with_body=True, limit=WRITE),

@@ -20,7 +20,7 @@ from typing import Any
 from platformxe import rules
 from platformxe.registry import bodies, lifecycle_types, views
 from platformxe.registry.clock import days_ago_text, now_text
-from platformxe.registry.errors import ApiError, coded_error, problem_error
+from platformxe.registry.errors import ApiError, coded_error, invalid_request, problem_error
 from platformxe.registry.judging import INLINE, Judge
 from platformxe.registry.storage import Store, Tx
 from platformxe.registry.storage import emits as emit_rows
@@ -115,6 +115,40 @@ def dry_run(store: Store, org: Org, body: dict[str, Any], judge: Judge = INLINE)
     with store.read() as tx:
         snapshot = read_snapshot(tx, org.id, candidate.namespace, candidate.name)
     return judge.verdict(candidate, snapshot.existing, snapshot.org).to_dict()
+
+
+#: Most candidates one ``POST /dry-run/batch`` judges (the 2 MiB body limit applies as well).
+MAX_BATCH = 100
+
+
+def dry_run_batch_cost(body: dict[str, Any]) -> int:
+    """How many write requests a batch counts for in the rate limit: one per candidate."""
+    candidates = body.get("candidates")
+    return min(len(candidates), MAX_BATCH) if isinstance(candidates, list) and candidates else 1
+
+
+def dry_run_batch(store: Store, org: Org, body: dict[str, Any], judge: Judge = INLINE) -> dict[str, Any]:
+    """Verdicts for many candidates, each exactly as ``POST /dry-run`` would answer it.
+
+    ``{"candidates": [...]}`` → ``{"results": [...]}`` in the same order: ``{"verdict": ...}``
+    where ``/dry-run`` answers 200, ``{"status": 400, "error": {...}}`` where it would refuse the
+    request (that candidate's error body). Nothing is stored. Each candidate reads its own
+    snapshot of the event's versions, as separate ``/dry-run`` calls would.
+    """
+    bodies.reject_unknown_fields(body, ("candidates",))
+    candidates = body.get("candidates")
+    if not isinstance(candidates, list) or not 1 <= len(candidates) <= MAX_BATCH:
+        raise invalid_request(
+            "candidates",
+            f"candidates must be a list of 1 to {MAX_BATCH} dry-run bodies (each as POST /dry-run takes)",
+        )
+    results: list[dict[str, Any]] = []
+    for item in candidates:
+        try:
+            results.append({"verdict": dry_run(store, org, bodies.require_object(item), judge)})
+        except ApiError as error:
+            results.append({"status": error.status, **error.body()})
+    return {"results": results}
 
 
 def _subject(candidate: Candidate) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from platformxe.rules.budget import TOO_COSTLY, too_costly_report
@@ -137,6 +138,26 @@ def _first_breaking(changes: Sequence[SchemaChange]) -> str:
     return "the checker could not prove the change compatible"
 
 
+SchemaFacts = tuple[Any, tuple[Problem, ...], tuple[Problem, ...], SchemaFlavour | None, str | None]
+
+
+def _schema_facts(value: Any) -> SchemaFacts:
+    """``(parsed, parse problems, schema problems, flavour, hash)``: what depends on the schema alone."""
+    schema, parse_problems = parse_json_field(value, "payloadSchema")
+    if parse_problems:
+        return None, tuple(parse_problems), (), None, None
+    flavour = detect_flavour(schema) if isinstance(schema, dict | bool) else None
+    return schema, (), tuple(check_schema(schema)), flavour, _hash_or_none(schema)
+
+
+@lru_cache(maxsize=256)
+def _schema_facts_of_text(text: str) -> SchemaFacts:
+    """:func:`_schema_facts` of JSON text, cached: a configuration repeats one schema text across
+    many resources and Terraform asks about each several times per run (validate, plan, apply).
+    The parsed document is shared between callers, which only read it."""
+    return _schema_facts(text)
+
+
 def dry_run_verdict(
     candidate: Candidate,
     existing: Sequence[ExistingVersion],
@@ -158,18 +179,12 @@ def dry_run_verdict(
         policy = "strict"
     errors = _name_problems(candidate, org)
 
-    schema, parse_problems = parse_json_field(candidate.payload_schema, "payloadSchema")
+    text = candidate.payload_schema
+    facts = _schema_facts_of_text(text) if isinstance(text, str) else _schema_facts(text)
+    schema, parse_problems, schema_problems, flavour, digest = facts
     errors += parse_problems
-    schema_ok = False
-    flavour: SchemaFlavour | None = None
-    digest: str | None = None
-    if not parse_problems:
-        schema_problems = check_schema(schema)
-        errors += schema_problems
-        schema_ok = not schema_problems
-        if isinstance(schema, dict | bool):
-            flavour = detect_flavour(schema)
-        digest = _hash_or_none(schema)
+    errors += schema_problems
+    schema_ok = not parse_problems and not schema_problems
 
     if candidate.has_example:
         example, example_problems = parse_json_field(candidate.payload_example, "payloadExample")

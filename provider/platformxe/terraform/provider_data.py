@@ -18,7 +18,14 @@ from platformxe.client import Client, PlatformXeError
 from platformxe.model.custom_event import EventVersion
 from platformxe.tfplugin.diagnostics import DiagnosticError
 
-__all__ = ["PlanChecks", "PlannedVersions", "ProviderData", "RegistrationSnapshot", "configured"]
+__all__ = [
+    "DryRunBatcher",
+    "PlanChecks",
+    "PlannedVersions",
+    "ProviderData",
+    "RegistrationSnapshot",
+    "configured",
+]
 
 
 class PlanChecks(StrEnum):
@@ -102,6 +109,100 @@ class RegistrationSnapshot:
             self._rows = None
 
 
+class _Pending:
+    __slots__ = ("body", "done", "error", "verdict")
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        self.body = body
+        self.done = threading.Event()
+        self.verdict: Any = None
+        self.error: BaseException | None = None
+
+
+class DryRunBatcher:
+    """Coalesces the dry-runs of concurrent PlanResourceChange calls into batch requests.
+
+    Terraform plans up to 10 resources at once. The first dry-run goes out at once, alone; the
+    candidates arriving while a request is in flight wait and then go together in one
+    ``POST /dry-run/batch`` (at most :data:`BATCH_MAX`), so no call waits for a timer and a plan
+    of N new events makes far fewer than N round trips. Each candidate is judged by the registry
+    exactly as ``POST /dry-run`` would judge it, and each caller gets its own verdict or its own
+    exception. A registry without the batch route (404) is asked one by one from then on.
+    """
+
+    BATCH_MAX = 100
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+        self._lock = threading.Lock()
+        self._queue: list[_Pending] = []
+        self._sending = False
+        self._batch_route = True
+        self.requests = 0  # dry-run requests sent (single or batch), for tests and the bench
+
+    def judge(self, body: Mapping[str, Any]) -> Any:
+        """The verdict (SDK ``ApiObject``) for one dry-run body; raises what ``dry_run`` raises."""
+        pending = _Pending(dict(body))
+        with self._lock:
+            self._queue.append(pending)
+            lead = not self._sending
+            self._sending = True
+        if lead:
+            self._drain()
+        pending.done.wait()
+        if pending.error is not None:
+            raise pending.error
+        return pending.verdict
+
+    def _drain(self) -> None:
+        while True:
+            with self._lock:
+                batch = self._queue[: self.BATCH_MAX]
+                del self._queue[: self.BATCH_MAX]
+                if not batch:
+                    self._sending = False
+                    return
+            self._send(batch)
+
+    def _send(self, batch: list[_Pending]) -> None:
+        custom = self._client.events.custom
+        try:
+            self.requests += 1
+            if len(batch) == 1 or not self._batch_route:
+                for item in batch:
+                    self._one(item)
+                return
+            try:
+                results: list[Any] = custom.dry_run_batch([item.body for item in batch])
+            except PlatformXeError as exc:
+                if getattr(exc, "status", None) != 404:
+                    raise
+                self._batch_route = False  # an older registry: one by one
+                for item in batch:
+                    self._one(item)
+                return
+            for item, result in zip(batch, results, strict=True):
+                if isinstance(result, BaseException):
+                    item.error = result
+                else:
+                    item.verdict = result
+                item.done.set()
+        except BaseException as exc:  # the whole request failed: every caller gets the failure
+            for item in batch:
+                if not item.done.is_set():
+                    item.error = exc
+                    item.done.set()
+            if not isinstance(exc, Exception):
+                raise
+
+    def _one(self, item: _Pending) -> None:
+        try:
+            item.verdict = self._client.events.custom.dry_run(item.body)
+        except Exception as exc:
+            item.error = exc
+        item.done.set()
+
+
 @dataclass
 class ProviderData:
     """The configured provider: SDK client, settings, and this process's memory."""
@@ -113,10 +214,15 @@ class ProviderData:
     planned_alongside: PlannedVersions = field(default_factory=PlannedVersions)
     #: What ReadResource reads (see :class:`RegistrationSnapshot`).
     snapshot: RegistrationSnapshot = field(default_factory=RegistrationSnapshot)
+    #: How the plan's dry-runs reach the registry (see :class:`DryRunBatcher`).
+    dry_runs: DryRunBatcher = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     #: Versions this process archived (a destroy, or the delete half of a replacement) → the status
     #: they had, so a refused re-registration of the same version can put it back.
     _archived: dict[EventVersion, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.dry_runs = DryRunBatcher(self.client)
 
     def record_archived(self, ref: EventVersion, previous_status: str) -> None:
         """Remember that this process archived a version that had ``previous_status``."""

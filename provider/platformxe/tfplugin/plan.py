@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,7 +54,7 @@ def plan_resource_change(
     if proposed is None:
         return PlanOutcome(planned=None, private=prior_private, identity=prior_identity)
     diagnostics = Diagnostics()
-    planned: State = copy.deepcopy(proposed)
+    planned: State = _copy(proposed)
     config = config or {}
     if prior is not None:
         _keep_semantically_equal(schema, prior, planned, diagnostics)
@@ -199,8 +198,18 @@ def _set(value: Any, path: AttributePath, new: Any) -> None:
     target[last.key if isinstance(last, ElementKey) else last] = new
 
 
+def _copy(value: Any) -> Any:
+    """A deep copy of a decoded value: only dicts and lists are mutable in it (strings, numbers,
+    bools, None and UNKNOWN are shared), so this is ``copy.deepcopy`` without its bookkeeping."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
 def _revert_if_only_marks_differ(planned: State, prior: State, marked: list[AttributePath]) -> State:
-    candidate = copy.deepcopy(planned)
+    candidate = _copy(planned)
     for path in marked:
         if _get(candidate, path) is UNKNOWN:
             old = _get(prior, path)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from platformxe.model.custom_event import (
@@ -80,10 +81,12 @@ Siblings = Callable[[str, str, str | None], Sequence[str | None]]
 Registered = Callable[[str, str, str], Mapping[str, Any] | None]
 
 
+@lru_cache(maxsize=256)
 def local_schema_facts(schema_text: str) -> tuple[str | None, str | None]:
     """``(schema_hash, schema_flavour)`` of a schema, or Nones when it is not a valid document.
 
-    These are pure functions of the text, so the plan can show them without the registry.
+    These are pure functions of the text, so the plan can show them without the registry (and
+    they are cached: many resources share one schema text, each planned more than once).
     """
 
     parsed, problems = parse_json_field(schema_text, "payloadSchema")

@@ -31,6 +31,7 @@ class EventRegistry:
         self._client = data.client
         self._endpoint = data.endpoint
         self._snapshot = data.snapshot
+        self._dry_runs = data.dry_runs
 
     def read(self, ref: EventVersion) -> dict[str, Any] | None:
         """:meth:`get` for ReadResource: served from the process's snapshot of the organisation."""
@@ -73,7 +74,7 @@ class EventRegistry:
             "status": str(candidate.status),
         }
         with registry_call(f"checking {EventVersion.of(values).label}", self._endpoint):
-            answer = self._client.events.custom.dry_run(**registration_arguments(values))
+            answer = self._dry_runs.judge(registration_arguments(values))
         return verdict_from_body(answer.to_dict())
 
     def register(self, planned: Mapping[str, Any]) -> dict[str, Any] | VersionAlreadyExists:

@@ -15,11 +15,12 @@ checked as far as it is known, never refused for what it may turn out to be.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from platformxe.model.custom_event import ON_DESTROY_VALUES, STATUS_VALUES
 from platformxe.rules.codes import Code
-from platformxe.rules.lint import lint_schema
+from platformxe.rules.lint import LintFinding, lint_schema
 from platformxe.rules.types import Candidate, Status
 from platformxe.rules.verdict import dry_run_verdict
 from platformxe.terraform.diagnostics import FIELD_ATTRIBUTES, error, problem_diagnostic, warning
@@ -100,16 +101,21 @@ def _not_json(attribute: str, text: Any) -> Diagnostic | None:
     return None
 
 
+@lru_cache(maxsize=256)
+def _lint_findings(text: str) -> tuple[LintFinding, ...]:
+    """The lint of one schema text (cached: a configuration repeats its schema texts)."""
+    try:
+        return tuple(lint_schema(parse_json_text(text)))
+    except ValueError:
+        return ()
+
+
 def _lint_warnings(text: Any) -> list[Diagnostic]:
     """The schema lint's advice as warnings on payload_schema (none when the text is not JSON)."""
     if not isinstance(text, str):
         return []
-    try:
-        schema = parse_json_text(text)
-    except ValueError:
-        return []
     out = []
-    for finding in lint_schema(schema):
+    for finding in _lint_findings(text):
         where = f'"{finding.keyword}" at {finding.pointer} in payload_schema'
         summary = (
             f'Unknown keyword {where}: did you mean "{finding.meant}"?'
