@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     if name == "Client":
+        # deferred (PEP 562): every platformxe.* import runs this file, the plugin's before its
+        # handshake too; the SDK (~40 ms, bench/deferred_imports.py) loads on first use
         from platformxe.client import Client
 
         return Client

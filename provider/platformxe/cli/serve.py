@@ -159,7 +159,7 @@ def _bind(host: str, port: int) -> socket.socket:
 
 def _log_config(level: str) -> dict[str, Any]:
     """uvicorn's logging with every handler on stderr: stdout is reserved for the URL line."""
-    from uvicorn.config import LOGGING_CONFIG
+    from uvicorn.config import LOGGING_CONFIG  # deferred with uvicorn in run()
 
     config = copy.deepcopy(LOGGING_CONFIG)
     config["handlers"]["access"]["stream"] = "ext://sys.stderr"
@@ -169,6 +169,8 @@ def _log_config(level: str) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Open (and migrate) the database, bind, print the URL and serve until a signal."""
+    # deferred: uvicorn, starlette and the registry (~200 ms, bench/deferred_imports.py); every
+    # CLI start loads this module to build its parser (cli/main.py)
     import uvicorn
 
     from platformxe.registry.app import build_app

