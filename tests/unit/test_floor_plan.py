@@ -87,3 +87,33 @@ def test_a_deferred_import_without_a_reason_is_reported(
     assert "m.py:14: deferred import of json without a reason" in out
     assert "m.py:19: deferred import of json without a reason" in out
     assert "m.py:3:" not in out and "m.py:10:" not in out
+
+
+def test_the_checker_applies_in_place_exactly_the_keywords_of_the_one_table() -> None:
+    # rules/walk.py's table says which keywords apply to the same instance; the compatibility
+    # checker's applicator traversal follows those (all but `not`, which only ever applies to
+    # instances the enclosing schema refuses) and no others.
+    from platformxe.rules.compat.model import Doc
+    from platformxe.rules.compat.traversal import inplace
+    from platformxe.rules.walk import (
+        DESCENDING_KEYWORDS,
+        IN_PLACE_KEYWORDS,
+        SCHEMA_LIST_KEYWORDS,
+        SCHEMA_MAP_KEYWORDS,
+    )
+
+    def holding(keyword: str) -> dict[str, object]:
+        sub = {"minimum": 1}
+        if keyword in SCHEMA_LIST_KEYWORDS:
+            return {keyword: [sub]}
+        if keyword in SCHEMA_MAP_KEYWORDS:
+            return {keyword: {"a": sub}}
+        return {keyword: sub}
+
+    followed = set()
+    for keyword in IN_PLACE_KEYWORDS | DESCENDING_KEYWORDS:
+        root = Doc("old", holding(keyword)).at("")
+        assert root is not None
+        if any(n.schema == {"minimum": 1} for n in inplace(root)):
+            followed.add(keyword)
+    assert followed == IN_PLACE_KEYWORDS - {"not"}
