@@ -210,7 +210,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    from platformxe.registry.judging import DEFAULT_WORKERS, Judge
+    from platformxe.registry.judging import DEFAULT_WORKERS, Judge  # deferred: see run()
 
     workers = DEFAULT_WORKERS if args.judge_workers is None else args.judge_workers
     if workers < 0:
@@ -267,6 +267,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _limiter(args: argparse.Namespace) -> Any:
     """The rate limiter the options describe (ValueError naming a bad option)."""
+    # deferred: the rate limiter and the limits library (~100 ms, bench/deferred_imports.py);
+    # every CLI start loads this module to build its parser (cli/main.py)
     from platformxe.registry.ratelimit import DEFAULT_MAX_IN_FLIGHT, RateLimiter, parse_setting
 
     overrides = {}

@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
             f"platformxe terraform: {reason}; install the embedded one with: {INSTALL_HINT}", file=sys.stderr
         )
         return NOT_FOUND
-    from platformxe.cli import reattach
+    from platformxe.cli import reattach  # deferred: ~20 ms that every CLI start would pay (cli/main.py)
 
     # One provider server for the whole command (docs/provider.md, "Reattach mode"). The server
     # stops when this process exits, so the process keeps its pid from here on: Terraform from

@@ -152,7 +152,7 @@ def render_table(verdict: Any, title: str, note: str | None, out: TextIO) -> Non
 
 def lint_messages(schema_text: str) -> list[str]:
     """The schema lint's advice (unknown keywords close to real ones, draft-07 forms), one line each."""
-    from platformxe.rules.lint import lint_schema
+    from platformxe.rules.lint import lint_schema  # deferred: see _judge
 
     try:
         schema = json.loads(schema_text)

@@ -135,7 +135,7 @@ def _pattern_properties_keyword(validator: Any, patterns: Any, instance: Any, sc
 def _additional_properties_keyword(validator: Any, extra_schema: Any, instance: Any, schema: Any) -> Any:
     """jsonschema's ``additionalProperties``, with the keys matched against ``patternProperties``
     on the budget (jsonschema's own uses ``re.search``, unbounded and holding the GIL)."""
-    from jsonschema.exceptions import ValidationError
+    from jsonschema.exceptions import ValidationError  # loaded already: jsonschema calls this keyword
 
     if not validator.is_type(instance, "object"):
         return

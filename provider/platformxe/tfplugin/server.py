@@ -20,6 +20,7 @@ protobuf modules and the servicer are only imported when the first RPC arrives.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import signal
@@ -146,6 +147,7 @@ class PluginServices(grpc.GenericRpcHandler):  # type: ignore[misc]  # grpc ship
             if self._handlers is None:
                 handlers = self._build()
                 if self.servicer.load() and self._answer_bytes:
+                    # deferred: only a provider served with stored answers checks them
                     from platformxe.tfplugin.precomputed import stale_answers
 
                     for method in stale_answers(self.servicer, self._answer_bytes):
@@ -256,8 +258,6 @@ def serve(
 
 def reattach_config(source_address: str, socket_path: str, pid: int) -> str:
     """The ``TF_REATTACH_PROVIDERS`` value for one provider served on ``socket_path`` (JSON)."""
-    import json
-
     return json.dumps(
         {
             source_address: {
