@@ -29,6 +29,8 @@ from typing import Any
 
 import idna
 
+from platformxe.rules.ecma import is_valid
+
 __all__ = ["format_checker", "is_date_time", "is_email", "is_hostname", "is_regex", "is_time", "is_uuid"]
 
 _TIME = r"(\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
@@ -158,8 +160,6 @@ def is_regex(instance: object) -> bool:
     """An ECMA-262 regular expression, as JSON Schema means ``pattern``."""
     if not isinstance(instance, str):
         return True
-    from platformxe.rules.ecma import is_valid
-
     return is_valid(instance)
 
 

@@ -105,7 +105,7 @@ def _pattern_keyword(validator: Any, pattern: Any, instance: Any, schema: Any) -
 def _budget_error(exc: budget.PatternBudgetExceeded, key: str | None = None) -> Any:
     """The spent budget as an error at the value (or key) being matched, so the problem keeps its
     pointer; :func:`_validate` stops at the first one (the budget is the request's, not the value's)."""
-    from jsonschema.exceptions import ValidationError
+    from jsonschema.exceptions import ValidationError  # loaded already: only a keyword of ours gets here
 
     error = ValidationError(str(exc), path=() if key is None else (key,))
     error.budget_exceeded = exc  # type: ignore[attr-defined]
