@@ -24,7 +24,7 @@ def __getattr__(name: str) -> Any:
 
         return Client
     if name == "verify_webhook":
-        from platformxe.client import verify_webhook
+        from platformxe.client import verify_webhook  # deferred: as Client above
 
         return verify_webhook
     raise AttributeError(f"module 'platformxe' has no attribute {name!r}")

@@ -125,6 +125,8 @@ def add_bus_arguments(parser: Any) -> None:
 
 def bus_settings(args: argparse.Namespace) -> Any:
     """The :class:`BusSettings` of the parsed flags; ValueError with a message for the user."""
+    # deferred: the bus package (~30 ms, bench/deferred_imports.py); every CLI start loads this
+    # module to build its parser (cli/main.py)
     from platformxe.registry.bus.settings import DEFAULT_DELIVERY_TIMEOUT, BusSettings, parse_retry_schedule
 
     timeout = DEFAULT_DELIVERY_TIMEOUT if args.delivery_timeout is None else float(args.delivery_timeout)
