@@ -17,13 +17,14 @@ install: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# ruff, mypy strict over the whole package, and no import circle anywhere in platformxe
-# (tools/check_imports.py reads the source with ast; function-local imports count too).
+# ruff, mypy strict over the whole package, no import circle anywhere in platformxe, and every
+# function-local import says why it is deferred (tools/check_imports.py reads the source with ast;
+# bench/deferred_imports.py measures what each deferred import saves).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check provider tests bench tools
 	$(VENV)/bin/ruff format --check provider tests bench tools
 	$(VENV)/bin/mypy
-	$(PY) tools/check_imports.py --src provider platformxe
+	$(PY) tools/check_imports.py --src provider --reasons platformxe
 
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -18,11 +18,13 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     if name == "Client":
+        # deferred (PEP 562): every platformxe.* import runs this file, the plugin's before its
+        # handshake too; the SDK (~40 ms, bench/deferred_imports.py) loads on first use
         from platformxe.client import Client
 
         return Client
     if name == "verify_webhook":
-        from platformxe.client import verify_webhook
+        from platformxe.client import verify_webhook  # deferred: as Client above
 
         return verify_webhook
     raise AttributeError(f"module 'platformxe' has no attribute {name!r}")

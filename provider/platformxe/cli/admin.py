@@ -101,6 +101,8 @@ def _with_store(
     The database used is named on stderr; a SQLite file that is not there is created only when
     ``may_create`` (``org create``), otherwise the command stops before creating an empty file.
     """
+    # deferred: the registry's storage and tenancy code (~100 ms, bench/deferred_imports.py);
+    # every CLI start loads this module to build its parser (cli/main.py)
     from platformxe.registry.storage import StorageError, open_store
     from platformxe.registry.tenancy import TenancyError
 
@@ -137,7 +139,7 @@ def _with_store(
 
 
 def _org_create(args: argparse.Namespace) -> int:
-    from platformxe.registry.tenancy import create_org
+    from platformxe.registry.tenancy import create_org  # deferred: see _with_store
 
     def action(store: Any) -> dict[str, Any]:
         created = create_org(store, args.slug, args.plan)
@@ -155,7 +157,7 @@ def _org_create(args: argparse.Namespace) -> int:
 
 
 def _org_show(args: argparse.Namespace) -> int:
-    from platformxe.registry.tenancy import describe_org
+    from platformxe.registry.tenancy import describe_org  # deferred: see _with_store
 
     def action(store: Any) -> dict[str, Any]:
         info = describe_org(store, args.org)
@@ -172,7 +174,7 @@ def _org_show(args: argparse.Namespace) -> int:
 
 
 def _key_create(args: argparse.Namespace) -> int:
-    from platformxe.registry.tenancy import create_key
+    from platformxe.registry.tenancy import create_key  # deferred: see _with_store
 
     def action(store: Any) -> dict[str, Any]:
         created = create_key(store, args.org)
@@ -187,7 +189,7 @@ def _key_create(args: argparse.Namespace) -> int:
 
 
 def _key_revoke(args: argparse.Namespace) -> int:
-    from platformxe.registry.tenancy import revoke_key
+    from platformxe.registry.tenancy import revoke_key  # deferred: see _with_store
 
     def action(store: Any) -> None:
         revoke_key(store, args.org, args.key_id)
@@ -197,7 +199,7 @@ def _key_revoke(args: argparse.Namespace) -> int:
 
 
 def _namespace_grant(args: argparse.Namespace) -> int:
-    from platformxe.registry.tenancy import grant_namespace
+    from platformxe.registry.tenancy import grant_namespace  # deferred: see _with_store
 
     def action(store: Any) -> dict[str, Any]:
         granted = grant_namespace(store, args.org, args.namespace)
@@ -210,7 +212,7 @@ def _namespace_grant(args: argparse.Namespace) -> int:
 
 
 def _plan_set(args: argparse.Namespace) -> int:
-    from platformxe.registry.tenancy import set_plan
+    from platformxe.registry.tenancy import set_plan  # deferred: see _with_store
 
     def action(store: Any) -> dict[str, Any]:
         changed = set_plan(store, args.org, args.plan)

@@ -13,6 +13,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from platformxe._version import __version__
+
 #: Modules under ``platformxe.cli`` that contribute subcommands, in help order.
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "validate",
@@ -31,8 +33,6 @@ def build_parser() -> argparse.ArgumentParser:
         prog="platformxe",
         description="PlatformXe custom events: event schemas as code.",
     )
-    from platformxe._version import __version__
-
     parser.add_argument("--version", action="version", version=f"platformxe {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in SUBCOMMAND_MODULES:

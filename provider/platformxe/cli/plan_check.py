@@ -50,6 +50,8 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read the plan, evaluate the policies, print the report; returns the exit code."""
+    # deferred: the plan checker and the rules engine (~75 ms, bench/deferred_imports.py); every
+    # CLI start loads this module to build its parser (cli/main.py)
     from platformxe.plancheck import PlanInputError, evaluate, load_plan, render
 
     try:

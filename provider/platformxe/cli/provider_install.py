@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from platformxe._version import __version__
+
 #: Registry address of the provider: hostname, namespace, type.
 HOSTNAME = "registry.terraform.io"
 NAMESPACE = "calderax"
@@ -140,7 +142,7 @@ def write_if_changed(path: Path, text: str, mode: int = 0o644) -> WrittenFile:
             return WrittenFile(path, False)
     except (FileNotFoundError, UnicodeDecodeError, IsADirectoryError):
         pass
-    import tempfile
+    import tempfile  # deferred: ~15 ms (bench/deferred_imports.py) that every CLI start would pay
 
     path.parent.mkdir(parents=True, exist_ok=True)
     # A temporary file in the same directory, then a rename: Terraform never sees half a file.
@@ -197,8 +199,6 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the mirror and the configuration; print what to export. Exit 0, or 2 on error."""
-    from platformxe._version import __version__
-
     # With --print-config stdout carries only the configuration, so it can be redirected.
     say = sys.stderr if args.print_config else sys.stdout
     if os.name == "nt":

@@ -133,6 +133,8 @@ def add_bus_arguments(parser: Any, bus_required: bool = False) -> None:
 
 def bus_settings(args: argparse.Namespace) -> Any:
     """The :class:`BusSettings` of the parsed flags; ValueError with a message for the user."""
+    # deferred: the bus package (~30 ms, bench/deferred_imports.py); every CLI start loads this
+    # module to build its parser (cli/main.py)
     from platformxe.registry.bus.settings import DEFAULT_DELIVERY_TIMEOUT, BusSettings, parse_retry_schedule
 
     timeout = DEFAULT_DELIVERY_TIMEOUT if args.delivery_timeout is None else float(args.delivery_timeout)
@@ -167,7 +169,7 @@ def _bind(host: str, port: int) -> socket.socket:
 
 def _log_config(level: str) -> dict[str, Any]:
     """uvicorn's logging with every handler on stderr: stdout is reserved for the URL line."""
-    from uvicorn.config import LOGGING_CONFIG
+    from uvicorn.config import LOGGING_CONFIG  # deferred with uvicorn in run()
 
     config = copy.deepcopy(LOGGING_CONFIG)
     config["handlers"]["access"]["stream"] = "ext://sys.stderr"
@@ -177,6 +179,8 @@ def _log_config(level: str) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Open (and migrate) the database, bind, print the URL and serve until a signal."""
+    # deferred: uvicorn, starlette and the registry (~200 ms, bench/deferred_imports.py); every
+    # CLI start loads this module to build its parser (cli/main.py)
     import uvicorn
 
     from platformxe.registry.app import build_app
@@ -216,7 +220,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    from platformxe.registry.judging import DEFAULT_WORKERS, Judge
+    from platformxe.registry.judging import DEFAULT_WORKERS, Judge  # deferred: see run()
 
     workers = DEFAULT_WORKERS if args.judge_workers is None else args.judge_workers
     if workers < 0:
@@ -285,6 +289,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _limiter(args: argparse.Namespace) -> Any:
     """The rate limiter the options describe (ValueError naming a bad option)."""
+    # deferred: the rate limiter and the limits library (~100 ms, bench/deferred_imports.py);
+    # every CLI start loads this module to build its parser (cli/main.py)
     from platformxe.registry.ratelimit import DEFAULT_MAX_IN_FLIGHT, RateLimiter, parse_setting
 
     overrides = {}

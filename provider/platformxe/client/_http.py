@@ -6,6 +6,7 @@ httpx is imported only when the first request is sent, so ``import platformxe.cl
 
 from __future__ import annotations
 
+import json as jsonlib
 import logging
 import threading
 import time
@@ -90,7 +91,7 @@ class HttpCore:
             if self._closed:
                 raise ConfigurationError("this platformxe.Client is closed; create a new one")
             if self._client is None:
-                import httpx  # deferred: ~100 ms that importers of the SDK should not pay up front
+                import httpx  # deferred: ~90 ms (bench/deferred_imports.py) importers of the SDK do not pay
 
                 self._client = httpx.Client(
                     base_url=self.endpoint,
@@ -124,9 +125,7 @@ class HttpCore:
         ``idempotent`` says whether repeating the request after an uncertain failure (5xx, connection
         lost after sending) is harmless; by default only GET/HEAD/OPTIONS/PUT/PATCH/DELETE are.
         """
-        import json as jsonlib  # deferred with httpx: the first request pays, not the import
-
-        import httpx
+        import httpx  # deferred with the client above: the first request pays for it, not the import
 
         method = method.upper()
         if not path.startswith("/"):
@@ -223,7 +222,7 @@ def _error_from(response: httpx.Response, method: str, path: str, attempt: int, 
 
 
 def _transport_error(exc: Exception, method: str, url: str, attempts: int) -> TransportError:
-    import httpx
+    import httpx  # loaded already: a transport error comes from a request httpx sent
 
     tries = f" after {attempts} attempts" if attempts > 1 else ""
     if isinstance(exc, httpx.TimeoutException):

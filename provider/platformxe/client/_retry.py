@@ -15,8 +15,10 @@ point in the upper half) so many clients that failed together do not come back t
 from __future__ import annotations
 
 import math
+import random as random_module
 import time
 from collections.abc import Callable
+from datetime import UTC
 
 __all__ = ["RetryPolicy", "parse_retry_after"]
 
@@ -36,7 +38,8 @@ def parse_retry_after(value: str | None, *, now: Callable[[], float] = time.time
     try:
         seconds = float(text)
     except ValueError:
-        from datetime import UTC  # only HTTP dates need these; keeps the import cheap
+        # deferred: email.utils costs ~15 ms (bench/deferred_imports.py); only a Retry-After
+        # written as an HTTP date needs it
         from email.utils import parsedate_to_datetime
 
         try:
@@ -72,8 +75,6 @@ class RetryPolicy:
         random: Callable[[], float] | None = None,
     ) -> None:
         if random is None:
-            import random as random_module  # deferred: pulls in hashlib and friends
-
             random = random_module.random
         self.max_retries = max_retries
         self.backoff_base = backoff_base

@@ -528,7 +528,7 @@ def _complete_from_codes() -> None:
     global _COMPLETED
     if _COMPLETED:
         return
-    from platformxe.rules.codes import HTTP_STATUS, Code
+    from platformxe.rules.codes import HTTP_STATUS, Code  # deferred: see the docstring (~25 ms)
 
     for code in Code:
         if str(code) not in _BY_CODE:

@@ -13,6 +13,7 @@ from starlette.routing import Route
 from platformxe.registry import routes_emit, routes_registrations, routes_subscriptions
 from platformxe.registry.http import http_exception, server_error
 from platformxe.registry.judging import INLINE, Judge
+from platformxe.registry.openapi import document
 from platformxe.registry.ratelimit import UNLIMITED, RateLimiter
 from platformxe.registry.storage import Store
 
@@ -24,8 +25,6 @@ async def healthz(request: Request) -> JSONResponse:
 
 async def openapi_document(request: Request) -> JSONResponse:
     """GET /v1/openapi.json: the API description (no auth)."""
-    from platformxe.registry.openapi import document
-
     return JSONResponse(document())
 
 

@@ -32,7 +32,9 @@ from typing import Any
 from platformxe.registry.errors import ApiError
 from platformxe.rules import budget
 from platformxe.rules.codes import Code
+from platformxe.rules.payload import validate_payload
 from platformxe.rules.types import Candidate, ExistingVersion, OrgContext, Problem, Verdict
+from platformxe.rules.verdict import dry_run_verdict
 
 log = logging.getLogger("platformxe.registry")
 
@@ -72,8 +74,6 @@ def judge_verdict(
     regex_seconds: float = budget.DRY_RUN_REGEX_BUDGET_SECONDS,
 ) -> Verdict:
     """The dry-run verdict on the request's budgets (runs in a worker, or inline)."""
-    from platformxe.rules.verdict import dry_run_verdict
-
     deadline = None if compare_seconds is None else time.monotonic() + compare_seconds
     with budget.spending(regex_seconds):
         return dry_run_verdict(candidate, existing, org, deadline=deadline)
@@ -83,8 +83,6 @@ def judge_payload(
     schema: Any, payload: Any, regex_seconds: float = budget.DEFAULT_REGEX_BUDGET_SECONDS
 ) -> list[Problem]:
     """Every way ``payload`` fails ``schema`` on the emit's regex budget."""
-    from platformxe.rules.payload import validate_payload
-
     with budget.spending(regex_seconds):
         return validate_payload(schema, payload)
 
@@ -161,6 +159,8 @@ class Judge:
         return self
 
     def _new_pool(self) -> Any:
+        # deferred: pebble (~50 ms, bench/deferred_imports.py); a registry judging inline
+        # (workers = 0) and every module that only names the Judge never load it
         import pebble
 
         context = multiprocessing.get_context("forkserver")
@@ -216,6 +216,7 @@ class Judge:
                 return self._in_worker(self._healthy_pool(broken=pool), fn, args, timeout)
 
     def _in_worker(self, pool: Any, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> Any:
+        # deferred with the pool (see _new_pool): only a registry with workers gets here
         from concurrent.futures.process import BrokenProcessPool
 
         from pebble import ProcessExpired

@@ -610,6 +610,8 @@ def _with_rate_limits(paths: dict[str, Any]) -> dict[str, Any]:
     """Every authenticated operation may answer 429 ``rate_limited`` with ``Retry-After``
     (registry/ratelimit.py): write operations past the plan's rate limit, any operation past the
     organisation's in-flight cap."""
+    # deferred: the limits library (~100 ms, bench/deferred_imports.py) is loaded by the app
+    # anyway; the document alone (docs, the OpenAPI tests) does not need it at import
     from platformxe.registry.ratelimit import DEFAULT_LIMITS, DEFAULT_MAX_IN_FLIGHT, rate_limit_kind
 
     def tiers(kind: str) -> str:

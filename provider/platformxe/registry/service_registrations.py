@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from platformxe import rules
-from platformxe.registry import bodies, lifecycle_types, views
+from platformxe.registry import bodies, cursors, lifecycle_types, views
 from platformxe.registry.clock import days_ago_text, now_text
 from platformxe.registry.errors import ApiError, coded_error, invalid_request, problem_error
 from platformxe.registry.judging import INLINE, Judge
@@ -441,8 +441,6 @@ def _check_republish_quota(tx: Tx, org: Org, row: dict[str, Any]) -> None:
 
 def list_registrations(store: Store, org: Org, query: dict[str, str]) -> dict[str, Any]:
     """A page of registrations, ordered by (namespace, name, version numerically)."""
-    from platformxe.registry import cursors
-
     limit = bodies.query_limit(query)
     status = query.get("status") or None
     if status is not None:

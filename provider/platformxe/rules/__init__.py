@@ -71,9 +71,9 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    # The compatibility checker is the heaviest part of the engine and only plans and dry-runs
-    # need it, so it is imported on first use (PEP 562) to keep `import platformxe.rules` cheap.
     if name in ("compare", "is_backward_compatible"):
+        # deferred (PEP 562): the compatibility checker is the heaviest part of the engine and
+        # only plans and dry-runs need it; `import platformxe.rules` stays cheap
         from platformxe.rules import compat
 
         return getattr(compat, name)

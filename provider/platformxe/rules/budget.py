@@ -27,6 +27,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
+from platformxe.rules.ecma import compile_pattern as ecma_compile
 from platformxe.rules.types import CompatReport, SchemaChange
 
 __all__ = [
@@ -127,8 +128,6 @@ def compile_pattern(pattern: str) -> Any:
     compatibility checker read them (:func:`platformxe.rules.ecma.compile_pattern`); a pattern
     that is not ECMA-262 raises :class:`platformxe.rules.ecma.EcmaPatternError` here.
     """
-    from platformxe.rules.ecma import compile_pattern as ecma_compile
-
     return ecma_compile(pattern)
 
 

@@ -14,6 +14,8 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
+import rfc8785
+
 from platformxe.rules.walk import (
     SCHEMA_LIST_KEYWORDS,
     SCHEMA_MAP_KEYWORDS,
@@ -95,8 +97,6 @@ def canonical_json(value: Any) -> bytes:
     Raises :class:`CanonicalJsonError` when ``value`` holds a number without an exact canonical
     form or a value that is not JSON at all.
     """
-    import rfc8785
-
     try:
         return rfc8785.dumps(value)
     except rfc8785.CanonicalizationError as exc:

@@ -27,6 +27,10 @@ import ipaddress
 import re
 from typing import Any
 
+import idna
+
+from platformxe.rules.ecma import is_valid
+
 __all__ = ["format_checker", "is_date_time", "is_email", "is_hostname", "is_regex", "is_time", "is_uuid"]
 
 _TIME = r"(\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
@@ -98,8 +102,6 @@ def _label_ok(label: str) -> bool:
         return True
     if label[:4].lower() != "xn--":
         return False  # "ab--" prefixes are reserved for IDNA-style encodings
-    import idna
-
     try:
         idna.decode(label)
     except (idna.IDNAError, UnicodeError):
@@ -147,8 +149,6 @@ def _idn_hostname_ok(instance: object) -> bool:
         return True
     if instance.endswith(_IDN_DOTS):
         return False
-    import idna
-
     try:
         idna.encode(instance)
     except (idna.IDNAError, UnicodeError):
@@ -160,8 +160,6 @@ def is_regex(instance: object) -> bool:
     """An ECMA-262 regular expression, as JSON Schema means ``pattern``."""
     if not isinstance(instance, str):
         return True
-    from platformxe.rules.ecma import is_valid
-
     return is_valid(instance)
 
 
@@ -172,6 +170,8 @@ def format_checker() -> Any:
     """The shared ``jsonschema.FormatChecker`` asserting formats as described above."""
     global _checker
     if _checker is None:
+        # deferred: jsonschema ~140 ms (bench/deferred_imports.py), paid only when a payload or
+        # format is first checked, not by every module that imports this one
         from jsonschema import Draft202012Validator, FormatChecker
 
         checker = FormatChecker(formats=())

@@ -21,6 +21,7 @@ from typing import Any
 from platformxe.rules import budget
 from platformxe.rules.codes import Code
 from platformxe.rules.ecma import EcmaPatternError
+from platformxe.rules.formats import format_checker
 from platformxe.rules.types import Problem
 from platformxe.rules.walk import pointer_from_path
 
@@ -49,6 +50,8 @@ def local_only_registry() -> Any:
     """A ``referencing.Registry`` that resolves nothing outside the schema being validated."""
     global _registry
     if _registry is None:
+        # deferred: referencing ~60 ms (bench/deferred_imports.py); the provider imports this
+        # module at start, and only schema and payload checks need it
         from referencing import Registry
 
         _registry = Registry(retrieve=_refuse_remote)  # type: ignore[call-arg]
@@ -73,8 +76,6 @@ def compiled_validator(schema: Any) -> Any:
             if found is not None:
                 _cache.move_to_end(key)
                 return found
-    from platformxe.rules.formats import format_checker
-
     validator = _validator_class()(schema, registry=local_only_registry(), format_checker=format_checker())
     if key is not None:
         with _cache_lock:
@@ -88,7 +89,7 @@ _validator_cls: Any = None
 
 
 def _pattern_keyword(validator: Any, pattern: Any, instance: Any, schema: Any) -> Any:
-    from jsonschema.exceptions import ValidationError
+    from jsonschema.exceptions import ValidationError  # loaded already: jsonschema calls this keyword
 
     if not validator.is_type(instance, "string"):
         return
@@ -104,7 +105,7 @@ def _pattern_keyword(validator: Any, pattern: Any, instance: Any, schema: Any) -
 def _budget_error(exc: budget.PatternBudgetExceeded, key: str | None = None) -> Any:
     """The spent budget as an error at the value (or key) being matched, so the problem keeps its
     pointer; :func:`_validate` stops at the first one (the budget is the request's, not the value's)."""
-    from jsonschema.exceptions import ValidationError
+    from jsonschema.exceptions import ValidationError  # loaded already: only a keyword of ours gets here
 
     error = ValidationError(str(exc), path=() if key is None else (key,))
     error.budget_exceeded = exc  # type: ignore[attr-defined]
@@ -134,7 +135,7 @@ def _pattern_properties_keyword(validator: Any, patterns: Any, instance: Any, sc
 def _additional_properties_keyword(validator: Any, extra_schema: Any, instance: Any, schema: Any) -> Any:
     """jsonschema's ``additionalProperties``, with the keys matched against ``patternProperties``
     on the budget (jsonschema's own uses ``re.search``, unbounded and holding the GIL)."""
-    from jsonschema.exceptions import ValidationError
+    from jsonschema.exceptions import ValidationError  # loaded already: jsonschema calls this keyword
 
     if not validator.is_type(instance, "object"):
         return
@@ -171,6 +172,8 @@ def _validator_class() -> Any:
     """Draft 2020-12 with every tenant pattern matched on the request's budget (rules/budget.py)."""
     global _validator_cls
     if _validator_cls is None:
+        # deferred: jsonschema ~140 ms (bench/deferred_imports.py); the provider imports this
+        # module at start, before any payload is validated
         from jsonschema import Draft202012Validator, validators
 
         _validator_cls = validators.extend(  # type: ignore[no-untyped-call]
@@ -234,6 +237,7 @@ def _budget_problem(exc: budget.PatternBudgetExceeded, field: str, code: Code, p
 
 
 def _validate(schema: Any, payload: Any, field: str, code: Code) -> list[Problem]:
+    # deferred with the validator class (jsonschema ~140 ms, bench/deferred_imports.py)
     from jsonschema.exceptions import SchemaError
     from referencing.exceptions import Unresolvable
 

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin
 
 from platformxe.rules.codes import Code
+from platformxe.rules.payload import local_only_registry
 from platformxe.rules.types import Problem
 from platformxe.rules.walk import IN_PLACE_KEYWORDS, iter_schemas, loop_components, pointer_join
 
@@ -38,11 +39,11 @@ def reference_problems(schema: dict[str, Any]) -> list[Problem]:
         isinstance(n.schema, dict) and ("$ref" in n.schema or "$dynamicRef" in n.schema) for n in nodes
     ):
         return []  # nothing to resolve: skip building a registry (most event schemas)
+    # deferred: referencing ~60 ms (bench/deferred_imports.py), paid only by a schema with a
+    # reference; the provider imports this module at start
     from referencing import Registry
     from referencing.exceptions import NoSuchAnchor, PointerToNowhere, Unresolvable, Unretrievable
     from referencing.jsonschema import DRAFT202012
-
-    from platformxe.rules.payload import local_only_registry
 
     declared_id = schema.get("$id")
     root_id: str = declared_id if isinstance(declared_id, str) else ""

@@ -26,6 +26,7 @@ from typing import Any
 from platformxe.rules.canonical import find_unrepresentable_number
 from platformxe.rules.caps import MAX_DEPTH, MAX_PROPERTIES, check_caps, count_properties, schema_depth
 from platformxe.rules.codes import Code
+from platformxe.rules.ecma import EcmaPatternError, compile_pattern
 from platformxe.rules.metacheck import metaschema_clean
 from platformxe.rules.payload import MAX_PAYLOAD_BYTES, check_payload_size, validate_payload
 from platformxe.rules.refs import reference_problems
@@ -205,8 +206,6 @@ def _metaschema_message(error: Any, pointer: str) -> str:
 
 
 def _regex_reason(pattern: Any) -> str:
-    from platformxe.rules.ecma import EcmaPatternError, compile_pattern
-
     try:
         compile_pattern(pattern)
     except EcmaPatternError as err:
@@ -221,6 +220,8 @@ def _metaschema_problems(schema: dict[str, Any]) -> list[Problem]:
     """Every violation of the official 2020-12 metaschema, with the pointer of the offending value."""
     global _meta_validator
     if _meta_validator is None:
+        # deferred: jsonschema ~140 ms (bench/deferred_imports.py); the provider imports this
+        # module at start, before any schema is checked
         from jsonschema import Draft202012Validator
 
         from platformxe.rules.formats import format_checker

@@ -18,6 +18,8 @@ ANSWERS_PATH = Path(__file__).with_name("precomputed_answers.json")
 
 def expected_text() -> str:
     """The file's text for the provider as the code says now."""
+    # deferred: the provider and protobuf (~150 ms, bench/deferred_imports.py); tests read
+    # ANSWERS_PATH from here without building the provider
     from platformxe.terraform.provider import PlatformXeProvider
     from platformxe.tfplugin.precomputed import compute, dump
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sys
 
+from platformxe.tfplugin.precomputed import load
 from platformxe.tfplugin.server import serve, serve_reattach
 
 __all__ = ["ANSWERS_FILE", "SOURCE_ADDRESS", "main"]
@@ -30,8 +31,6 @@ SERVE_REATTACH_FLAG = "--serve-reattach"
 
 def main(argv: list[str] | None = None) -> None:
     """Serve the provider to Terraform (or explain how to use it when run by hand)."""
-    from platformxe.tfplugin.precomputed import load
-
     args = sys.argv[1:] if argv is None else argv
     answers = load(ANSWERS_FILE)
     if "--debug" in args or SERVE_REATTACH_FLAG in args:

@@ -23,6 +23,8 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import msgpack
+
 from platformxe.tfplugin.cty import (
     BOOL,
     DYNAMIC,
@@ -66,8 +68,6 @@ def _describe(value: Any) -> str:
 
 def decode_msgpack(data: bytes, cty_type: CtyType) -> Any:
     """Decode cty msgpack bytes of type ``cty_type`` into plain Python values."""
-    import msgpack
-
     try:
         raw = msgpack.unpackb(data, raw=False, strict_map_key=False, ext_hook=_any_extension_is_unknown)
     except (ValueError, msgpack.UnpackException) as exc:
@@ -77,8 +77,6 @@ def decode_msgpack(data: bytes, cty_type: CtyType) -> Any:
 
 def encode_msgpack(value: Any, cty_type: CtyType) -> bytes:
     """Encode a plain Python value of type ``cty_type`` as cty msgpack."""
-    import msgpack
-
     wire = _to_wire(value, cty_type, (), for_json=False)
     packed: bytes = msgpack.packb(wire, use_bin_type=True, default=_pack_unknown)
     return packed
@@ -90,8 +88,6 @@ def _any_extension_is_unknown(code: int, data: bytes) -> Any:
 
 
 def _pack_unknown(obj: Any) -> Any:
-    import msgpack
-
     if obj is UNKNOWN:
         # fixext1, type 0, payload 0: the exact bytes cty writes for an unknown value.
         return msgpack.ExtType(0, b"\x00")

@@ -37,6 +37,7 @@ class GenerateError(RuntimeError):
 def generate(out_dir: Path = PACKAGE_DIR, proto_dir: Path = PROTO_DIR) -> list[Path]:
     """Compile every file of :data:`PROTO_FILES` into ``out_dir`` and return the files written."""
     try:
+        # deferred: grpcio-tools is a development dependency (pip install -e '.[dev]')
         import grpc_tools
         from grpc_tools import protoc
     except ImportError as exc:  # pragma: no cover - depends on the environment

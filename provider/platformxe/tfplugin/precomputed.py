@@ -35,6 +35,8 @@ def load(path: str | Path) -> dict[str, bytes]:
 
 
 def _live(servicer: Any, method: str) -> Any:
+    # deferred: protobuf and the stubs (~80 ms, bench/deferred_imports.py); serving the stored
+    # bytes (load) is what the provider does before its handshake, without them
     from platformxe.tfplugin._generated import tfplugin6_pb2 as pb
 
     # the undecorated method: this is no RPC, so it must not log like one
@@ -43,7 +45,7 @@ def _live(servicer: Any, method: str) -> Any:
 
 def compute(provider: Any) -> dict[str, bytes]:
     """The serialized answers of ``provider`` (a Provider, its class or a factory), deterministic."""
-    from platformxe.tfplugin.servicer import ProviderServicer
+    from platformxe.tfplugin.servicer import ProviderServicer  # deferred: see _live
 
     servicer = ProviderServicer(provider)
     return {m: _live(servicer, m).SerializeToString(deterministic=True) for m in METHODS}
@@ -57,7 +59,7 @@ def dump(answers: Mapping[str, bytes]) -> str:
 
 def stale_answers(servicer: Any, answers: Mapping[str, bytes]) -> list[str]:
     """The methods whose stored answer differs from what ``servicer``'s provider says now."""
-    from platformxe.tfplugin._generated import tfplugin6_pb2 as pb
+    from platformxe.tfplugin._generated import tfplugin6_pb2 as pb  # deferred: see _live
 
     stale = []
     for method, answer in answers.items():

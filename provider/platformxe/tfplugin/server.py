@@ -20,12 +20,14 @@ protobuf modules and the servicer are only imported when the first RPC arrives.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NoReturn
 
 import grpc
@@ -145,6 +147,7 @@ class PluginServices(grpc.GenericRpcHandler):  # type: ignore[misc]  # grpc ship
             if self._handlers is None:
                 handlers = self._build()
                 if self.servicer.load() and self._answer_bytes:
+                    # deferred: only a provider served with stored answers checks them
                     from platformxe.tfplugin.precomputed import stale_answers
 
                     for method in stale_answers(self.servicer, self._answer_bytes):
@@ -157,6 +160,8 @@ class PluginServices(grpc.GenericRpcHandler):  # type: ignore[misc]  # grpc ship
             return self._handlers
 
     def _build(self) -> dict[str, grpc.RpcMethodHandler]:
+        # deferred past the handshake line: the protocol stubs and the servicer (~80 ms,
+        # bench/deferred_imports.py) load while Terraform connects (see prepare)
         from platformxe.tfplugin._generated import tfplugin6_pb2 as pb
         from platformxe.tfplugin.servicer import ProviderServicer
 
@@ -253,8 +258,6 @@ def serve(
 
 def reattach_config(source_address: str, socket_path: str, pid: int) -> str:
     """The ``TF_REATTACH_PROVIDERS`` value for one provider served on ``socket_path`` (JSON)."""
-    import json
-
     return json.dumps(
         {
             source_address: {
@@ -344,8 +347,6 @@ def _run(
     reattached: bool,
     sigint_stops: bool = False,
 ) -> int:
-    from concurrent.futures import ThreadPoolExecutor
-
     socket_dir = make_socket_dir(env)
     socket_path = os.path.join(socket_dir, "plugin.sock")
     shutdown = threading.Event()
@@ -361,6 +362,7 @@ def _run(
         )
         cert = ""
         if tls:
+            # deferred: cryptography (~13 ms, bench/deferred_imports.py); reattach mode has no TLS
             from platformxe.tfplugin.tls import make_server_identity
 
             identity = make_server_identity()

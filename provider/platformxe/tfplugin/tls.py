@@ -15,6 +15,9 @@ import base64
 import os
 import time
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+
 # Object identifiers used in the certificate.
 _OID_ECDSA_SHA256 = "1.2.840.10045.4.3.2"
 _OID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"
@@ -49,9 +52,6 @@ class ServerIdentity:
 
 def make_server_identity(host: str = "localhost") -> ServerIdentity:
     """Generate a fresh key and a self-signed certificate for ``host``."""
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec
-
     key = ec.generate_private_key(ec.SECP256R1())
     # Key encodings are written here from the key's numbers: cryptography's own encoders load
     # its whole serialization package (SSH keys, ciphers) on first use, ~4 ms per start.

@@ -164,7 +164,7 @@ class Store:
         if isinstance(exc, sqlite3.IntegrityError):
             return True
         if self.dialect.name == "postgresql":
-            import psycopg
+            import psycopg  # loaded already: a PostgreSQL store connected through it
 
             return isinstance(exc, psycopg.errors.IntegrityError)
         return False
@@ -199,6 +199,7 @@ def _connect_sqlite(path: str) -> sqlite3.Connection:
 
 
 def _connect_postgres(url: str) -> Any:
+    # deferred: psycopg ~300 ms (bench/deferred_imports.py); SQLite stores never load it
     import psycopg
     from psycopg.rows import dict_row
 

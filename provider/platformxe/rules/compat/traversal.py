@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from platformxe.rules.compat.model import Node, Piece
-from platformxe.rules.walk import IN_PLACE_KEYWORDS
+from platformxe.rules.compat.model import Node, Piece, join
+from platformxe.rules.walk import IN_PLACE_KEYWORDS, subschemas
 
 # ``not`` applies in place but never evaluates a key for unevaluated*: a subschema under it
 # only ever succeeds when the instance fails the enclosing schema.
@@ -40,16 +40,10 @@ def inplace(node: Node) -> list[Node]:
             t = n.doc.resolve(n.schema["$ref"])
             if t is not None:
                 work.append(t)
-        for kw in ("allOf", "anyOf", "oneOf"):
-            v = n.get(kw)
-            for i in range(len(v) if isinstance(v, list) else 0):
-                work.append(n.child(kw, i))  # type: ignore[arg-type]
-        for kw in ("if", "then", "else"):
-            c = n.child(kw)
-            if c is not None:
-                work.append(c)
-        for name in dict_of(n, "dependentSchemas"):
-            work.append(n.child("dependentSchemas", name))  # type: ignore[arg-type]
+        # the in-place keywords of rules.walk's table (all but ``not``), in document order
+        for keyword, tokens, sub in subschemas(n.schema):
+            if keyword in _EVALUATING:
+                work.append(Node(n.doc, sub, join(n.ptr, *tokens)))
     return out
 
 
