@@ -315,6 +315,7 @@ class _NatsBus:
 
 
 def _nats_bus(url: str, store: Any, settings: Any) -> tuple[_NatsBus, Any]:
+    # deferred: nats-py and the relay load only for `serve --bus nats://…`
     from platformxe.registry.bus import BusHandle
     from platformxe.registry.bus.nats_bus import NatsLink, OutboxPublisher, mark_published
 

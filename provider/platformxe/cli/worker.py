@@ -9,6 +9,7 @@ flight and exit 0.
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import sys
 import threading
@@ -38,8 +39,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Consume and deliver until a signal."""
-    import logging
-
+    # deferred: the bus, nats-py and storage load when the worker runs, not for `platformxe --help`
     from platformxe.registry.bus.deliverer import Deliverer
     from platformxe.registry.bus.nats_bus import StreamRelay
     from platformxe.registry.bus.workflow import WorkflowRunner

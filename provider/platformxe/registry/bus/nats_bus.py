@@ -25,6 +25,7 @@ import nats
 from nats.js.api import ConsumerConfig, StreamConfig
 
 from platformxe.registry.bus.relay import relay_event
+from platformxe.registry.bus.schedule import text_in
 from platformxe.registry.clock import now_text
 from platformxe.registry.storage import Store
 from platformxe.registry.storage import subscriptions as subscription_rows
@@ -139,8 +140,6 @@ class OutboxPublisher:
 
     def publish_pending(self) -> int:
         """Publish every queued row older than the grace period; returns how many went."""
-        from platformxe.registry.bus.schedule import text_in
-
         with self.store.read() as tx:
             rows = tx.all(
                 "SELECT event_id, organization_id, canonical_name FROM outbox WHERE status = 'queued' "
