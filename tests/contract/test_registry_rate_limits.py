@@ -76,7 +76,7 @@ def test_the_openapi_document_lists_429_with_retry_after_on_every_authenticated_
 
 
 def test_emit_limit_refuses_then_accepts_after_retry_after(fresh_registry) -> None:
-    server = fresh_registry("--rate-limit", "pro.emit=2/second", "--rate-limit", "*.write=off")
+    server = fresh_registry("--rate-limit", "pro.emit=2 per 5 seconds", "--rate-limit", "*.write=off")
     tenant = server.new_org("pro", "rl-emit")
     with server.client(tenant["apiKey"]) as client:
         register(client, tenant["slug"])
