@@ -74,11 +74,13 @@ def test_the_sdk_drives_every_bus_call(bus_server, registry_server) -> None:
 
     # The default server refuses private addresses: InvalidWebhookUrl.
     plain = registry_server.new_org("pro", "sdkurl")
-    with Client(registry_server.url, plain["apiKey"], max_retries=0) as client:
-        with pytest.raises(errors.InvalidWebhookUrl):
-            client.events.custom.subscriptions.create(
-                url="https://127.0.0.1/hook", events=["platformxe.generic@1.0.0"]
-            )
+    with (
+        Client(registry_server.url, plain["apiKey"], max_retries=0) as client,
+        pytest.raises(errors.InvalidWebhookUrl),
+    ):
+        client.events.custom.subscriptions.create(
+            url="https://127.0.0.1/hook", events=["platformxe.generic@1.0.0"]
+        )
     free = bus_server.new_org("free", "sdkfree")
     with Client(bus_server.url, free["apiKey"], max_retries=0) as free_client:
         subs = free_client.events.custom.subscriptions
