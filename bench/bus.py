@@ -258,25 +258,15 @@ def scenario(label: str, db: str, receiver: Receiver, workers: int = 0, bus: str
 def _start_worker(db: str, bus: str, log: Path) -> Any:
     import subprocess
 
-    handle = open(log, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the worker
     env = dict(os.environ, PYTHONPATH=str(REPO / "provider"))
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "platformxe.cli.main",
-            "worker",
-            "--bus",
-            bus,
-            "--db",
-            db,
-            *ARGS[:1],
-            *ARGS[-2:],
-        ],
-        stdout=handle,
-        stderr=handle,
-        env=env,
-    )
+    worker_args = ("--allow-private-webhooks", "--retry-schedule", "0", "--log-level", "warning")
+    with open(log, "w", encoding="utf-8") as handle:  # the child keeps its own descriptor
+        return subprocess.Popen(
+            [sys.executable, "-m", "platformxe.cli.main", "worker", "--bus", bus, "--db", db, *worker_args],
+            stdout=handle,
+            stderr=handle,
+            env=env,
+        )
 
 
 def _nats_up() -> bool:
@@ -288,6 +278,9 @@ def _nats_up() -> bool:
 
 
 def main() -> int:
+    only = os.environ.get("BUS_BENCH_ONLY", "")
+    if only == "nats":
+        return _nats_only()
     receiver = Receiver()
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -310,6 +303,21 @@ def main() -> int:
         elif not _nats_up():
             print("NATS + 2 workers: skipped (nothing answers on 127.0.0.1:4222)")
     finally:
+        receiver.stop()
+    return 0
+
+
+def _nats_only() -> int:
+    base = postgres_url()
+    if not (base and _nats_up()):
+        print("NATS + 2 workers: needs PLATFORMXE_TEST_DATABASE_URL and NATS on 127.0.0.1:4222")
+        return 0
+    receiver = Receiver()
+    schema, url = new_postgres_schema(base, "pxe_bench")
+    try:
+        scenario("NATS + 2 workers, PostgreSQL", url, receiver, workers=2, bus="nats://127.0.0.1:4222")
+    finally:
+        drop_postgres_schema(base, schema)
         receiver.stop()
     return 0
 
