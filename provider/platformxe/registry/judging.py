@@ -69,13 +69,15 @@ def judge_verdict(
     existing: Sequence[ExistingVersion],
     org: OrgContext | None,
     compare_seconds: float | None,
+    policy: str = "strict",
 ) -> Verdict:
-    """The dry-run verdict on the request's budgets (runs in a worker, or inline)."""
+    """The dry-run verdict on the request's budgets, under the event's compatibility ``policy``
+    (runs in a worker, or inline)."""
     from platformxe.rules.verdict import dry_run_verdict
 
     deadline = None if compare_seconds is None else time.monotonic() + compare_seconds
     with budget.spending(budget.DRY_RUN_REGEX_BUDGET_SECONDS):
-        return dry_run_verdict(candidate, existing, org, deadline=deadline)
+        return dry_run_verdict(candidate, existing, org, policy=policy, deadline=deadline)
 
 
 def judge_payload(schema: Any, payload: Any) -> list[Problem]:
@@ -229,10 +231,15 @@ class Judge:
             raise JudgingFailed(f"a judging worker stopped ({exc})") from exc
 
     def verdict(
-        self, candidate: Candidate, existing: Sequence[ExistingVersion], org: OrgContext | None
+        self,
+        candidate: Candidate,
+        existing: Sequence[ExistingVersion],
+        org: OrgContext | None,
+        policy: str = "strict",
     ) -> Verdict:
-        """The dry-run verdict; past the backstop, judged again without the checker."""
-        args = (candidate, tuple(existing), org, self.compare_seconds)
+        """The dry-run verdict under the event's compatibility ``policy``; past the backstop,
+        judged again without the checker."""
+        args = (candidate, tuple(existing), org, self.compare_seconds, policy)
         org_id = org.organization_id if org is not None else ""
         try:
             result: Verdict = self._run(org_id, judge_verdict, args, self.verdict_timeout)
@@ -245,7 +252,7 @@ class Judge:
             )
         # Deadline already passed: the checker is not run, the verdict says "not proven".
         try:
-            retry: Verdict = self._run(org_id, judge_verdict, (*args[:3], 0.0), self.verdict_timeout)
+            retry: Verdict = self._run(org_id, judge_verdict, (*args[:3], 0.0, policy), self.verdict_timeout)
         except concurrent.futures.TimeoutError:
             raise ApiError(
                 400,
