@@ -410,3 +410,29 @@ def test_wrong_key_and_unreachable_server(registry_server: Any) -> None:
     nowhere = Client(f"http://127.0.0.1:{closed_port}", "k", max_retries=1, sleep=lambda _s: None)
     with nowhere, pytest.raises(errors.ConnectError, match="cannot connect"):
         nowhere.events.custom.health()
+
+
+def test_compatibility_policy_get_set_and_judge(pro: Org) -> None:
+    name = pro.unique_name("policy")
+    open_schema = {k: v for k, v in FAVORITED.items() if k != "additionalProperties"}
+    with_note = {**open_schema, "properties": {**open_schema["properties"], "note": {"type": "string"}}}
+    register(pro, name, schema=open_schema)
+    assert pro.custom.get_policy(pro.slug, name).compatibility_policy == "strict"
+    strict = pro.custom.dry_run(namespace=pro.slug, name=name, version="1.1.0", payload_schema=with_note)
+    assert not strict.valid and strict.compatibility_policy == "strict"
+    lenient = pro.custom.dry_run(
+        namespace=pro.slug,
+        name=name,
+        version="1.1.0",
+        payload_schema=with_note,
+        compatibility_policy="lenient",
+    )
+    assert lenient.valid and lenient.compatibility_policy == "lenient"
+    changed = pro.custom.set_policy(pro.slug, name, "lenient")
+    assert changed.compatibility_policy == "lenient" and changed.updated_at is not None
+    assert pro.custom.getPolicy({"namespace": pro.slug, "name": name}).compatibility_policy == "lenient"
+    register(pro, name, "1.1.0", with_note)
+    with pytest.raises(errors.InvalidRequest, match="compatibilityPolicy"):
+        pro.custom.set_policy(pro.slug, name, "loose")
+    with pytest.raises(errors.EventNotRegistered):
+        pro.custom.get_policy(pro.slug, pro.unique_name("missing"))

@@ -31,7 +31,10 @@ _DEFINITION = (
     Field("payload_example"),
     Field("status"),
     Field("description"),
+    Field("compatibility_policy"),
 )
+_EVENT_REF = (Field("namespace", required=True), Field("name", required=True))
+_POLICY = (*_EVENT_REF, Field("compatibility_policy", required=True))
 _VERSION_REF = (Field("namespace", required=True), Field("name", required=True), Field("version"))
 # description=None is sent (it clears the description); leaving it out changes nothing.
 _UPDATE = (*_VERSION_REF, Field("status"), Field("description", none_is_absent=False))
@@ -54,6 +57,14 @@ def _version_path(fields: Mapping[str, Any]) -> str:
     # Quoting keeps a stray "/" or "?" in a user's value from changing the route.
     ns, name, version = (quote(p, safe="") for p in parts)
     return f"{BASE}/registrations/{ns}/{name}/versions/{version}"
+
+
+def _policy_path(fields: Mapping[str, Any]) -> str:
+    for label in ("namespace", "name"):
+        if not isinstance(fields.get(label), str) or not fields[label]:
+            raise TypeError(f"{label} must be a non-empty string, not {fields.get(label)!r}")
+    ns, name = (quote(fields[k], safe="") for k in ("namespace", "name"))
+    return f"{BASE}/registrations/{ns}/{name}/policy"
 
 
 class CustomEvents:
@@ -79,11 +90,14 @@ class CustomEvents:
         payload_example: Any = None,
         status: str | None = None,
         description: str | None = None,
+        compatibility_policy: str | None = None,
         **camel_case: Any,
     ) -> ApiObject:
         """Register one version of an event; returns the stored registration.
 
-        ``status`` defaults to "published" on the server. Retrying a registration is safe: if an
+        ``status`` defaults to "published" on the server. ``compatibility_policy`` ("strict" or
+        "lenient") sets the event's policy with this version (stored only if it is registered).
+        Retrying a registration is safe: if an
         earlier attempt of *this call* may have been stored (a 5xx or a lost connection) and the server
         now answers ``version_already_exists`` with ``sameSchema: true``, the stored registration is
         returned instead of raising. Otherwise ``VersionAlreadyExists`` is raised, with the existing
@@ -101,6 +115,7 @@ class CustomEvents:
                 "payload_example": payload_example,
                 "status": status,
                 "description": description,
+                "compatibility_policy": compatibility_policy,
             },
             camel_case,
         )
@@ -126,13 +141,16 @@ class CustomEvents:
         payload_example: Any = None,
         status: str | None = None,
         description: str | None = None,
+        compatibility_policy: str | None = None,
         **camel_case: Any,
     ) -> ApiObject:
         """Judge a registration without storing it; returns the verdict (``valid``, ``semver_bump``,
         ``schema_hash``, ``schema_flavour``, ``previous_version``, ``changes``, ``errors``).
 
         A broken rule is not an exception here: ``verdict.valid`` is False and ``verdict.errors`` lists
-        every problem. ``camelCase`` spelling ``dryRun`` is an alias.
+        every problem. ``compatibility_policy`` judges under that policy instead of the event's
+        stored one (``verdict.compatibility_policy`` names the policy used). ``camelCase`` spelling
+        ``dryRun`` is an alias.
         """
         body = gather(
             "dry_run",
@@ -146,6 +164,7 @@ class CustomEvents:
                 "payload_example": payload_example,
                 "status": status,
                 "description": description,
+                "compatibility_policy": compatibility_policy,
             },
             camel_case,
         )
@@ -292,6 +311,37 @@ class CustomEvents:
             "usage", _VERSION_REF, spec, {"namespace": namespace, "name": name, "version": version}, {}
         )
         return ApiObject(self._client.request("GET", _version_path(ref) + "/usage"))
+
+    def get_policy(
+        self, namespace: str | Mapping[str, Any] | None = None, name: str | None = None
+    ) -> ApiObject:
+        """The event's compatibility policy: ``compatibility_policy`` ("strict" unless set) and
+        ``updated_at`` (None until set). ``EventNotRegistered`` when the event has no version."""
+        spec, namespace = (namespace, None) if isinstance(namespace, Mapping) else (None, namespace)
+        ref = gather("get_policy", _EVENT_REF, spec, {"namespace": namespace, "name": name}, {})
+        return ApiObject(self._client.request("GET", _policy_path(ref)))
+
+    def set_policy(
+        self,
+        namespace: str | Mapping[str, Any] | None = None,
+        name: str | None = None,
+        compatibility_policy: str | None = None,
+        **camel_case: Any,
+    ) -> ApiObject:
+        """Set the event's compatibility policy ("strict" or "lenient"); a change is logged."""
+        spec, namespace = (namespace, None) if isinstance(namespace, Mapping) else (None, namespace)
+        fields = gather(
+            "set_policy",
+            _POLICY,
+            spec,
+            {"namespace": namespace, "name": name, "compatibility_policy": compatibility_policy},
+            camel_case,
+        )
+        body = {"compatibilityPolicy": fields["compatibilityPolicy"]}
+        return ApiObject(self._client.request("PUT", _policy_path(fields), json=body, idempotent=True))
+
+    getPolicy = get_policy  # the TypeScript SDK's spelling
+    setPolicy = set_policy
 
     def archive(
         self,

@@ -19,6 +19,7 @@ __all__ = [
     "IDENTITY_ATTRIBUTES",
     "JSON_ATTRIBUTES",
     "ON_DESTROY_VALUES",
+    "POLICY_VALUES",
     "RESOURCE_TYPE",
     "STATUS_VALUES",
     "VERDICT_ATTRIBUTES",
@@ -40,6 +41,7 @@ CONFIG_ATTRIBUTES = (
     "description",
     "status",
     "on_destroy",
+    "compatibility_policy",
 )
 #: The three attributes naming one registered version.
 IDENTITY_ATTRIBUTES = ("namespace", "name", "version")
@@ -60,8 +62,14 @@ COMPUTED_ATTRIBUTES = (
 #: Registration statuses (docs/rules.md) and what ``on_destroy`` accepts.
 STATUS_VALUES = ("draft", "published", "archived")
 ON_DESTROY_VALUES = ("archive", "retain")
+#: The event's compatibility policy (docs/compatibility.md#policies); the first is the default.
+POLICY_VALUES = ("strict", "lenient")
 #: Values of optional attributes left unset.
-DEFAULTS: Mapping[str, str] = {"status": "published", "on_destroy": "archive"}
+DEFAULTS: Mapping[str, str] = {
+    "status": "published",
+    "on_destroy": "archive",
+    "compatibility_policy": "strict",
+}
 
 
 def event_name(namespace: str, name: str) -> str:
@@ -119,4 +127,5 @@ def registration_arguments(values: Mapping[str, Any]) -> dict[str, Any]:
         "payload_example": None if example is None else _document(example),
         "status": values.get("status") or DEFAULTS["status"],
         "description": values.get("description"),
+        "compatibility_policy": values.get("compatibility_policy") or DEFAULTS["compatibility_policy"],
     }

@@ -126,7 +126,11 @@ def _judge(after: Mapping[str, Any], priors: Sequence[Mapping[str, Any]], action
                 schema_hash=values.get("schema_hash") if isinstance(values.get("schema_hash"), str) else None,
             )
         )
-    verdict = dry_run_verdict(candidate, versions, None)
+    # judged under the planned compatibility policy, as the registry's dry-run would
+    policy = after.get("compatibility_policy")
+    verdict = dry_run_verdict(
+        candidate, versions, None, policy=policy if isinstance(policy, str) else "strict"
+    )
     note = OFFLINE_NOTE
     if not versions:
         note = f"{OFFLINE_NOTE}; initial relative to this plan only"

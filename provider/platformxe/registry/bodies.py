@@ -14,7 +14,7 @@ from typing import Any
 
 from platformxe.registry.errors import ApiError, invalid_request, problem_error
 from platformxe.rules.codes import Code
-from platformxe.rules.types import Problem, Status
+from platformxe.rules.types import COMPAT_POLICIES, Problem, Status
 
 #: Largest request body read at all (the payload cap itself is 256 KiB and is checked by the
 #: rules engine with its error code; this only stops a client from streaming gigabytes).
@@ -268,6 +268,17 @@ def optional_status(body: Mapping[str, Any], field: str = "status") -> Status | 
     except ValueError:
         accepted = ", ".join(f'"{s.value}"' for s in Status)
         raise invalid_request(field, f'{field} "{value}" is not a status; accepted: {accepted}') from None
+
+
+def optional_policy(body: Mapping[str, Any], field: str = "compatibilityPolicy") -> str | None:
+    """An optional compatibility policy: strict or lenient."""
+    value = optional_str(body, field)
+    if value is None:
+        return None
+    if value not in COMPAT_POLICIES:
+        accepted = ", ".join(f'"{p}"' for p in COMPAT_POLICIES)
+        raise invalid_request(field, f'{field} "{value}" is not a compatibility policy; accepted: {accepted}')
+    return value
 
 
 def query_limit(query: Mapping[str, str], default: int = 50, maximum: int = 500) -> int:

@@ -72,11 +72,13 @@ def judge_verdict(
     org: OrgContext | None,
     compare_seconds: float | None,
     regex_seconds: float = budget.DRY_RUN_REGEX_BUDGET_SECONDS,
+    policy: str = "strict",
 ) -> Verdict:
-    """The dry-run verdict on the request's budgets (runs in a worker, or inline)."""
+    """The dry-run verdict on the request's budgets, under the event's compatibility ``policy``
+    (runs in a worker, or inline)."""
     deadline = None if compare_seconds is None else time.monotonic() + compare_seconds
     with budget.spending(regex_seconds):
-        return dry_run_verdict(candidate, existing, org, deadline=deadline)
+        return dry_run_verdict(candidate, existing, org, policy=policy, deadline=deadline)
 
 
 def judge_payload(
@@ -237,10 +239,15 @@ class Judge:
             raise JudgingFailed(f"a judging worker stopped ({exc})") from exc
 
     def verdict(
-        self, candidate: Candidate, existing: Sequence[ExistingVersion], org: OrgContext | None
+        self,
+        candidate: Candidate,
+        existing: Sequence[ExistingVersion],
+        org: OrgContext | None,
+        policy: str = "strict",
     ) -> Verdict:
-        """The dry-run verdict; past the backstop, judged again without the checker."""
-        args = (candidate, tuple(existing), org, self.compare_seconds, self.verdict_regex_seconds)
+        """The dry-run verdict under the event's compatibility ``policy``; past the backstop,
+        judged again without the checker."""
+        args = (candidate, tuple(existing), org, self.compare_seconds, self.verdict_regex_seconds, policy)
         org_id = org.organization_id if org is not None else ""
         try:
             result: Verdict = self._run(org_id, judge_verdict, args, self.verdict_timeout)
@@ -254,7 +261,10 @@ class Judge:
         # Deadline already passed: the checker is not run, the verdict says "not proven".
         try:
             retry: Verdict = self._run(
-                org_id, judge_verdict, (*args[:3], 0.0, self.verdict_regex_seconds), self.verdict_timeout
+                org_id,
+                judge_verdict,
+                (*args[:3], 0.0, self.verdict_regex_seconds, policy),
+                self.verdict_timeout,
             )
         except concurrent.futures.TimeoutError:
             raise ApiError(

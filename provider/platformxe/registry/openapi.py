@@ -78,6 +78,7 @@ _SINCE = {
     "schema": {"type": "string"},
     "description": "the same as cursor (some clients call it the since cursor): list events after this id",
 }
+_POLICY: dict[str, Any] = {"type": "string", "enum": ["strict", "lenient"]}
 _VERSION_PARAMS = [
     {"name": "namespace", "in": "path", "required": True, "schema": {"type": "string"}},
     {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}},
@@ -136,6 +137,11 @@ def _schemas() -> dict[str, Any]:
         },
     )
     candidate_properties = {
+        "compatibilityPolicy": {
+            **_POLICY,
+            "description": "dry-run: judge under this policy instead of the event's stored one; "
+            "registration: set the event's policy with this version (stored only if registered)",
+        },
         "namespace": _NAMESPACE,
         "name": _NAME,
         "version": _VERSION,
@@ -185,6 +191,7 @@ def _schemas() -> dict[str, Any]:
         ),
         "Verdict": _obj(
             [
+                "compatibilityPolicy",
                 "valid",
                 "semverBump",
                 "schemaHash",
@@ -195,6 +202,7 @@ def _schemas() -> dict[str, Any]:
                 "suggestedVersion",
             ],
             {
+                "compatibilityPolicy": {**_POLICY, "description": "the policy that judged the changes"},
                 "valid": {"type": "boolean"},
                 "semverBump": {
                     "type": ["string", "null"],
@@ -347,6 +355,16 @@ def _schemas() -> dict[str, Any]:
             },
         ),
         "Healthz": _obj(["status"], {"status": {"const": "ok"}}),
+        "EventPolicy": _obj(
+            ["namespace", "name", "compatibilityPolicy", "updatedAt"],
+            {
+                "namespace": _NAMESPACE,
+                "name": _NAME,
+                "compatibilityPolicy": _POLICY,
+                "updatedAt": {"type": ["string", "null"], "description": "null: never set (strict)"},
+            },
+        ),
+        "EventPolicyRequest": _obj(["compatibilityPolicy"], {"compatibilityPolicy": _POLICY}),
         "VersionUsage": _obj(
             [
                 "namespace",
@@ -518,6 +536,33 @@ def _paths() -> dict[str, Any]:
                     ),
                     "401": _UNAUTHENTICATED,
                     "404": _error(404, ["event_not_registered"], "no such version"),
+                },
+            },
+        },
+        BASE + "/registrations/{namespace}/{name}/policy": {
+            "parameters": _VERSION_PARAMS[:2],
+            "get": {
+                "operationId": "getEventPolicy",
+                "summary": "The event's compatibility policy (strict unless set)",
+                "description": "strict: a minor version must accept every payload the previous one "
+                "accepted; lenient: every such payload that carries only declared properties.",
+                "responses": {
+                    "200": _ok("the policy", _ref("EventPolicy")),
+                    "401": _UNAUTHENTICATED,
+                    "404": _error(404, ["event_not_registered"], "the event has no version here"),
+                },
+            },
+            "put": {
+                "operationId": "setEventPolicy",
+                "summary": "Set the event's compatibility policy",
+                "description": "A change is logged as CUSTOM_EVENT_INVALIDATED with data.reason "
+                "compatibility_policy_changed, compatibilityPolicy and previousPolicy.",
+                "requestBody": _body("EventPolicyRequest"),
+                "responses": {
+                    "200": _ok("the policy", _ref("EventPolicy")),
+                    "400": _error(400, ["invalid_request"], "not strict or lenient"),
+                    "401": _UNAUTHENTICATED,
+                    "404": _error(404, ["event_not_registered"], "the event has no version here"),
                 },
             },
         },

@@ -12,6 +12,7 @@ from platformxe.registry.ratelimit import WRITE
 
 BASE = "/v1/events/custom"
 VERSION_PATH = BASE + "/registrations/{namespace}/{name}/versions/{version}"
+POLICY_PATH = BASE + "/registrations/{namespace}/{name}/policy"
 
 
 def dry_run(ctx: RequestContext) -> Any:
@@ -57,6 +58,16 @@ def delete(ctx: RequestContext) -> Any:
     return service.archive(ctx.store, ctx.org, p["namespace"], p["name"], p["version"])
 
 
+def get_policy(ctx: RequestContext) -> Any:
+    """GET an event's compatibility policy."""
+    return service.get_policy(ctx.store, ctx.org, ctx.path["namespace"], ctx.path["name"])
+
+
+def put_policy(ctx: RequestContext) -> Any:
+    """PUT an event's compatibility policy."""
+    return service.set_policy(ctx.store, ctx.org, ctx.path["namespace"], ctx.path["name"], ctx.body)
+
+
 def routes() -> list[Route]:
     """The registration routes."""
     return [
@@ -77,4 +88,6 @@ def routes() -> list[Route]:
         Route(VERSION_PATH, endpoint(patch, with_body=True, limit=WRITE), methods=["PATCH"]),
         Route(VERSION_PATH, endpoint(delete, limit=WRITE), methods=["DELETE"]),
         Route(VERSION_PATH + "/usage", endpoint(usage), methods=["GET"]),
+        Route(POLICY_PATH, endpoint(get_policy), methods=["GET"]),
+        Route(POLICY_PATH, endpoint(put_policy, with_body=True), methods=["PUT"]),
     ]

@@ -26,6 +26,7 @@ from platformxe.registry.storage import Store, Tx
 from platformxe.registry.storage import emits as emit_rows
 from platformxe.registry.storage import lifecycle as lifecycle_log
 from platformxe.registry.storage import orgs as org_rows
+from platformxe.registry.storage import policies as policy_rows
 from platformxe.registry.storage import registrations as registration_rows
 from platformxe.registry.tenancy import Org, org_from_row
 from platformxe.rules import Candidate, Code, ExistingVersion, OrgContext, PlanTier, Status, Verdict
@@ -42,7 +43,10 @@ CANDIDATE_FIELDS = (
     "description",
     "payloadSchema",
     "payloadExample",
+    "compatibilityPolicy",
 )
+#: Fields of a PUT …/policy body.
+POLICY_FIELDS = ("compatibilityPolicy",)
 #: Fields of a PATCH body: a version's schema never changes once registered.
 PATCH_FIELDS = ("status", "description")
 
@@ -53,11 +57,13 @@ class Snapshot:
 
     org: OrgContext
     existing: tuple[ExistingVersion, ...]
+    #: the event's stored compatibility policy (``strict`` when none was set)
+    policy: str = policy_rows.DEFAULT_POLICY
 
     def fingerprint(self) -> tuple[Any, ...]:
         """Equal fingerprints give equal verdicts for one candidate."""
         versions = tuple(sorted((e.version, str(e.status), e.schema_hash or "") for e in self.existing))
-        return (self.org.plan, self.org.allowlist, self.org.registrations_used, versions)
+        return (self.org.plan, self.org.allowlist, self.org.registrations_used, versions, self.policy)
 
 
 def candidate_from_body(body: dict[str, Any]) -> Candidate:
@@ -106,15 +112,19 @@ def read_snapshot(tx: Tx, org_id: str, namespace: str, name: str) -> Snapshot:
         )
         for row in registration_rows.versions_of(tx, org.id, namespace, name)
     )
-    return Snapshot(context, existing)
+    return Snapshot(context, existing, policy_rows.policy_of(tx, org.id, namespace, name))
 
 
 def dry_run(store: Store, org: Org, body: dict[str, Any], judge: Judge = INLINE) -> dict[str, Any]:
-    """The verdict for a candidate, nothing stored (judged by ``judge``, see registry/judging.py)."""
+    """The verdict for a candidate, nothing stored (judged by ``judge``, see registry/judging.py).
+
+    ``compatibilityPolicy`` in the body judges under that policy instead of the event's stored
+    one (what a plan that also changes the policy needs); nothing is stored either way."""
     candidate = candidate_from_body(body)
+    override = bodies.optional_policy(body)
     with store.read() as tx:
         snapshot = read_snapshot(tx, org.id, candidate.namespace, candidate.name)
-    return judge.verdict(candidate, snapshot.existing, snapshot.org).to_dict()
+    return judge.verdict(candidate, snapshot.existing, snapshot.org, override or snapshot.policy).to_dict()
 
 
 #: Most candidates one ``POST /dry-run/batch`` judges (the 2 MiB body limit applies as well).
@@ -211,11 +221,15 @@ def _row_for(org_id: str, candidate: Candidate, verdict: Verdict, now: str) -> d
 
 
 def register(store: Store, org: Org, body: dict[str, Any], judge: Judge = INLINE) -> dict[str, Any]:
-    """Register a version (201 body), or raise the error of the first broken rule."""
+    """Register a version (201 body), or raise the error of the first broken rule.
+
+    ``compatibilityPolicy`` in the body sets the event's policy with the registration (judged
+    under it, stored and logged only when the version is registered)."""
     candidate = candidate_from_body(body)
+    override = bodies.optional_policy(body)
     with store.read() as tx:
         first = read_snapshot(tx, org.id, candidate.namespace, candidate.name)
-    verdict = judge.verdict(candidate, first.existing, first.org)
+    verdict = judge.verdict(candidate, first.existing, first.org, override or first.policy)
     if not verdict.valid:
         raise _refusal(store, org, candidate, verdict)
     refused: Verdict | None = None
@@ -224,7 +238,9 @@ def register(store: Store, org: Org, body: dict[str, Any], judge: Judge = INLINE
         with store.write(org.id) as tx:
             now_snapshot = read_snapshot(tx, org.id, candidate.namespace, candidate.name)
             if now_snapshot.fingerprint() != first.fingerprint():
-                verdict = judge.verdict(candidate, now_snapshot.existing, now_snapshot.org)
+                verdict = judge.verdict(
+                    candidate, now_snapshot.existing, now_snapshot.org, override or now_snapshot.policy
+                )
             if not verdict.valid:
                 refused = verdict
             else:
@@ -232,6 +248,10 @@ def register(store: Store, org: Org, body: dict[str, Any], judge: Judge = INLINE
                 row = _row_for(org.id, candidate, verdict, now)
                 registration_rows.insert_registration(tx, row)
                 _log_registered(tx, org.id, row, verdict)
+                if override is not None and override != now_snapshot.policy:
+                    _store_policy(
+                        tx, org.id, candidate.namespace, candidate.name, now_snapshot.policy, override, now
+                    )
                 stored = registration_rows.get_version(
                     tx, org.id, candidate.namespace, candidate.name, candidate.version
                 )
@@ -241,7 +261,7 @@ def register(store: Store, org: Org, body: dict[str, Any], judge: Judge = INLINE
         # Only reachable if the serialisation above were bypassed: answer as the rules would.
         with store.read() as tx:
             snapshot = read_snapshot(tx, org.id, candidate.namespace, candidate.name)
-        refused = judge.verdict(candidate, snapshot.existing, snapshot.org)
+        refused = judge.verdict(candidate, snapshot.existing, snapshot.org, override or snapshot.policy)
         if refused.valid:
             raise
     if refused is not None:
@@ -268,6 +288,68 @@ def _log_registered(tx: Tx, org_id: str, row: dict[str, Any], verdict: Verdict) 
         (lifecycle_types.REGISTERED, {**base, "status": row["status"], "schemaHash": row["schema_hash"]}),
     ]
     lifecycle_log.append_many(tx, org_id, canonical, now, steps)
+
+
+def _store_policy(tx: Tx, org_id: str, namespace: str, name: str, old: str, new: str, now: str) -> None:
+    """Store a changed policy and log it: ``CUSTOM_EVENT_INVALIDATED`` with reason
+    ``compatibility_policy_changed`` (verdicts judged under the old policy no longer hold)."""
+    policy_rows.set_policy(tx, org_id, namespace, name, new, now)
+    lifecycle_log.append(
+        tx,
+        org_id,
+        lifecycle_types.INVALIDATED,
+        f"{namespace}.{name}"[:_SUBJECT_MAX],
+        now,
+        {
+            "reason": "compatibility_policy_changed",
+            "namespace": namespace,
+            "name": name,
+            "compatibilityPolicy": new,
+            "previousPolicy": old,
+        },
+    )
+
+
+def _policy_view(tx: Tx, org_id: str, namespace: str, name: str) -> dict[str, Any]:
+    row = policy_rows.get_policy(tx, org_id, namespace, name)
+    return {
+        "namespace": namespace,
+        "name": name,
+        "compatibilityPolicy": policy_rows.DEFAULT_POLICY if row is None else row["policy"],
+        "updatedAt": None if row is None else row["updated_at"],
+    }
+
+
+def _require_event(tx: Tx, org_id: str, namespace: str, name: str) -> None:
+    """404 unless the organisation has a version of (namespace, name) (another org's is a 404)."""
+    if not registration_rows.versions_of(tx, org_id, namespace, name):
+        raise coded_error(
+            Code.EVENT_NOT_REGISTERED,
+            f"{namespace}.{name} is not registered in this organisation; register a version first "
+            "(or pass compatibilityPolicy with the registration)",
+            "name",
+        )
+
+
+def get_policy(store: Store, org: Org, namespace: str, name: str) -> dict[str, Any]:
+    """The event's compatibility policy."""
+    with store.read() as tx:
+        _require_event(tx, org.id, namespace, name)
+        return _policy_view(tx, org.id, namespace, name)
+
+
+def set_policy(store: Store, org: Org, namespace: str, name: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Set the event's compatibility policy (logged when it changes)."""
+    bodies.reject_unknown_fields(body, POLICY_FIELDS)
+    policy = bodies.optional_policy(body)
+    if policy is None:
+        raise invalid_request("compatibilityPolicy", 'compatibilityPolicy is required: "strict" or "lenient"')
+    with store.write(org.id) as tx:
+        _require_event(tx, org.id, namespace, name)
+        old = policy_rows.policy_of(tx, org.id, namespace, name)
+        if old != policy:
+            _store_policy(tx, org.id, namespace, name, old, policy, now_text())
+        return _policy_view(tx, org.id, namespace, name)
 
 
 def _find(tx: Tx, org_id: str, namespace: str, name: str, version: str) -> dict[str, Any]:

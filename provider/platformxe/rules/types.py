@@ -146,6 +146,9 @@ class Candidate:
     has_example: bool = False
     description: str | None = None
     status: Status = Status.PUBLISHED
+    #: the compatibility policy a caller wants the candidate judged under (the provider's planned
+    #: ``compatibility_policy``); ``dry_run_verdict``'s ``policy`` argument is what judges
+    compatibility_policy: str = "strict"
 
 
 @dataclass(frozen=True)

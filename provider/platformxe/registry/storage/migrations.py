@@ -191,6 +191,20 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX emits_failed ON emits (organization_id, delivery_status, failed_at)",
         ),
     ),
+    Migration(
+        3,
+        "compatibility policy per event (namespace + name); no row means strict",
+        (
+            """CREATE TABLE event_policies (
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                namespace {text_c} NOT NULL,
+                name {text_c} NOT NULL,
+                policy TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (organization_id, namespace, name)
+            )""",
+        ),
+    ),
 )
 
 

@@ -60,9 +60,15 @@ def pattern_bounds(pattern: str) -> tuple[int, int | None]:
     return lo, hi + (1 if str(last[1]) == "AT_END" else 0)
 
 
+#: Longest time the checker lets one match of a tenant's pattern take; past it the answer is
+#: "unknown" (None), which every caller treats conservatively (the pattern may apply).
+SEARCH_TIMEOUT_SECONDS = 0.05
+
+
 def search(pattern: str, name: str) -> bool | None:
-    """The validator's match (ECMA-262); None when the pattern is not valid ECMA-262."""
+    """The validator's match (ECMA-262); None when the pattern is not valid ECMA-262 or the match
+    takes longer than :data:`SEARCH_TIMEOUT_SECONDS` (a backtracking-heavy pattern)."""
     try:
-        return compile_pattern(pattern).search(name) is not None
-    except (EcmaPatternError, TypeError):
+        return compile_pattern(pattern).search(name, timeout=SEARCH_TIMEOUT_SECONDS) is not None
+    except (EcmaPatternError, TypeError, TimeoutError):
         return None

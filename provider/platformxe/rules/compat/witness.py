@@ -62,9 +62,9 @@ def regex_samples(pattern: str) -> list[str]:
             text = _gen(tree, extra, parser)
         except _Unsupported:
             continue
-        if text not in out and regex_search(pattern, text):
+        if text not in out and regex_search(pattern, text) is True:
             out.append(text)
-    if out and "$" in pattern and regex_search(pattern, out[0] + "\n"):
+    if out and "$" in pattern and regex_search(pattern, out[0] + "\n") is True:
         out.append(out[0] + "\n")  # "$" also matches before a final newline: a name people forget
     return out
 

@@ -34,6 +34,7 @@ from platformxe.model.custom_event import (
     DEFAULTS,
     IDENTITY_ATTRIBUTES,
     JSON_ATTRIBUTES,
+    POLICY_VALUES,
     VERDICT_ATTRIBUTES,
     EventVersion,
 )
@@ -335,7 +336,12 @@ def _candidate(planned: Mapping[str, Any]) -> Candidate:
         has_example=planned["payload_example"] is not None,
         description=None if is_unknown(description) else description,
         status=Status.PUBLISHED if is_unknown(status) else Status(status),
+        compatibility_policy=_policy(planned.get("compatibility_policy")),
     )
+
+
+def _policy(value: Any) -> str:
+    return value if isinstance(value, str) and value in POLICY_VALUES else DEFAULTS["compatibility_policy"]
 
 
 def plan_event(
@@ -416,7 +422,7 @@ def plan_event(
     if checks is PlanChecks.REMOTE and ask_registry is not None:
         verdict = ask_registry(candidate)
     elif immutable or (checks is PlanChecks.OFFLINE and existing):
-        verdict = dry_run_verdict(candidate, existing)
+        verdict = dry_run_verdict(candidate, existing, policy=candidate.compatibility_policy)
         note = " [offline check against the version in state; the registry decides at apply]"
 
     if immutable:

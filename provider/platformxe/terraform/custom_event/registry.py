@@ -72,6 +72,7 @@ class EventRegistry:
             "payload_example": candidate.payload_example if candidate.has_example else None,
             "description": candidate.description,
             "status": str(candidate.status),
+            "compatibility_policy": candidate.compatibility_policy,
         }
         with registry_call(f"checking {EventVersion.of(values).label}", self._endpoint):
             answer = self._dry_runs.judge(registration_arguments(values))
@@ -91,6 +92,14 @@ class EventRegistry:
             if not body:
                 return self._client.events.custom.get(ref.namespace, ref.name, ref.version).to_dict()
             return self._client.events.custom.update(ref.namespace, ref.name, ref.version, **body).to_dict()
+
+    def set_policy(self, ref: EventVersion, policy: str) -> None:
+        """Set the event's compatibility policy (the registry logs a change)."""
+        with (
+            self._writing(),
+            registry_call(f"setting the compatibility policy of {ref.event}", self._endpoint),
+        ):
+            self._client.events.custom.set_policy(ref.namespace, ref.name, policy)
 
     def archive(self, ref: EventVersion) -> bool:
         """Archive one version; False when it does not exist (nothing left to archive)."""

@@ -189,9 +189,13 @@ class CustomEventResource(Resource):
         return None if registration is None else self._state(registry, registration, req.state)
 
     def update(self, req: ApplyRequest) -> State:
-        """Status and description in place (``on_destroy`` only lives in state)."""
+        """Status, description and the event's compatibility policy in place (``on_destroy`` only
+        lives in state)."""
         registry = EventRegistry(configured(req.provider_data))
         prior, planned = req.prior or {}, req.planned or {}
+        policy = planned.get("compatibility_policy") or DEFAULTS["compatibility_policy"]
+        if policy != (prior.get("compatibility_policy") or DEFAULTS["compatibility_policy"]):
+            registry.set_policy(EventVersion.of(planned), str(policy))
         registration = registry.update(EventVersion.of(planned), _patch_body(prior, planned))
         return self._state(registry, registration, planned)
 
@@ -234,4 +238,9 @@ class CustomEventResource(Resource):
                     f'"{parsed.namespace}/{parsed.name}@{parsed.version}".',
                 )
             ref = EventVersion(parsed.namespace, parsed.name, parsed.version)
-        return {"id": ref.id, **ref.as_values(), "on_destroy": DEFAULTS["on_destroy"]}
+        return {
+            "id": ref.id,
+            **ref.as_values(),
+            "on_destroy": DEFAULTS["on_destroy"],
+            "compatibility_policy": DEFAULTS["compatibility_policy"],
+        }

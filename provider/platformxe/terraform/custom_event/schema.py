@@ -106,6 +106,19 @@ def custom_event_schema() -> Schema:
                     "archives the version; `retain` leaves it as it is and only forgets it."
                 ),
             ),
+            "compatibility_policy": Attribute(
+                STRING,
+                optional=True,
+                computed=True,
+                description=(
+                    "The event's compatibility policy, which judges `semver_bump` and `changes`: `strict` "
+                    "(default) — a minor version accepts every payload the previous one accepted; `lenient` — "
+                    "every such payload that carries only declared properties (adding an optional property to "
+                    "an open object is then a minor change). It belongs to the event (namespace + name): set "
+                    "the same value on every version of one event. Changes in place (logged by the registry); "
+                    "a new version is judged under the planned value."
+                ),
+            ),
             "id": Attribute(
                 STRING, computed=True, description="`<namespace>/<name>@<version>`; known at plan."
             ),

@@ -50,6 +50,8 @@ def state_from_registration(
         "schema_hash": registration["schemaHash"],
         "schema_flavour": registration["schemaFlavour"],
         "on_destroy": _known(prior.get("on_destroy")) or DEFAULTS["on_destroy"],
+        # set by the provider on every create and in-place update; not read back (docs/provider.md)
+        "compatibility_policy": _known(prior.get("compatibility_policy")) or DEFAULTS["compatibility_policy"],
     }
     for attribute in VERDICT_ATTRIBUTES:
         values[attribute] = _known(prior.get(attribute))

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from platformxe.model.custom_event import ON_DESTROY_VALUES, STATUS_VALUES
+from platformxe.model.custom_event import ON_DESTROY_VALUES, POLICY_VALUES, STATUS_VALUES
 from platformxe.rules.codes import Code
 from platformxe.rules.lint import LintFinding, lint_schema
 from platformxe.rules.types import Candidate, Status
@@ -146,6 +146,9 @@ def validate_event_config(values: Mapping[str, Any]) -> list[Diagnostic]:
     on_destroy = None if "on_destroy" in unknown else values.get("on_destroy")
     if on_destroy is not None and on_destroy not in ON_DESTROY_VALUES:
         findings.append(_choice_problem("on_destroy", on_destroy, ON_DESTROY_VALUES))
+    policy = None if "compatibility_policy" in unknown else values.get("compatibility_policy")
+    if policy is not None and policy not in POLICY_VALUES:
+        findings.append(_choice_problem("compatibility_policy", policy, POLICY_VALUES))
 
     example_unknown = "payload_example" in unknown
     example = None if example_unknown else values.get("payload_example")
