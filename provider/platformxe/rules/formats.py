@@ -27,8 +27,6 @@ import ipaddress
 import re
 from typing import Any
 
-import idna
-
 from platformxe.rules.ecma import is_valid
 
 __all__ = ["format_checker", "is_date_time", "is_email", "is_hostname", "is_regex", "is_time", "is_uuid"]
@@ -102,6 +100,10 @@ def _label_ok(label: str) -> bool:
         return True
     if label[:4].lower() != "xn--":
         return False  # "ab--" prefixes are reserved for IDNA-style encodings
+    # deferred: idna's tables (~2-6 ms, bench/deferred_imports.py); the provider imports this
+    # module at start, and only xn-- labels need them
+    import idna
+
     try:
         idna.decode(label)
     except (idna.IDNAError, UnicodeError):
@@ -149,6 +151,8 @@ def _idn_hostname_ok(instance: object) -> bool:
         return True
     if instance.endswith(_IDN_DOTS):
         return False
+    import idna  # deferred: see _label_ok
+
     try:
         idna.encode(instance)
     except (idna.IDNAError, UnicodeError):
