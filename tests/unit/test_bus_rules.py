@@ -131,3 +131,21 @@ def test_json_pointer_projection() -> None:
     assert resolve_pointer(doc, "/order/lines/0/sku") == "a/b"
     assert resolve_pointer(doc, "/x~0y") == 1
     assert resolve_pointer(doc, "/nope") is not None and resolve_pointer(doc, "/nope") != doc
+
+
+def test_serve_refuses_bad_bus_flags_with_a_message() -> None:
+    import subprocess
+    import sys
+
+    for flags, said in (
+        (["--retry-schedule", "soon"], "--retry-schedule"),
+        (["--delivery-timeout", "0"], "--delivery-timeout"),
+        (["--bus", "redis://x"], "nats://"),
+    ):
+        run = subprocess.run(
+            [sys.executable, "-m", "platformxe.cli.main", "serve", "--db", ":memory:", "--port", "0", *flags],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert run.returncode == 2 and said in run.stderr and "Traceback" not in run.stderr, run.stderr
