@@ -1,4 +1,7 @@
-"""Time of compare() on 50-property schema pairs (prints, never fails).
+"""Time of compare() on 50-property schema pairs and on large schemas (prints, never fails).
+
+Targets (issue 14): p95 ≤ 20 ms per pair on large schemas (several hundred properties, no caps
+applied), and the seed-size 50-property dry-run (every rule, a minor bump) ≤ 2 ms p95.
 
 Scenarios: a minor change (a 50th optional property on a closed object), every bound relaxed,
 a breaking change (one maxLength lowered: includes the witness search, which imports and runs
@@ -16,6 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "provider"))
 
+from platformxe.rules import Candidate, ExistingVersion, dry_run_verdict
 from platformxe.rules.compat import compare
 
 KINDS: list[dict[str, Any]] = [
@@ -57,18 +61,18 @@ def relaxed(schema: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def measure(label: str, old: Any, new: Any, runs: int) -> None:
-    report = compare(old, new)  # warm-up (lazy imports)
+def measure(label: str, old: Any, new: Any, runs: int, policy: str = "strict") -> None:
+    report = compare(old, new, policy)  # warm-up (lazy imports)
     timings = []
     for _ in range(runs):
         start = time.perf_counter()
-        compare(old, new)
+        compare(old, new, policy)
         timings.append((time.perf_counter() - start) * 1000)
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
     print(
         f"{label:<44} median {statistics.median(timings):7.3f} ms   p95 {p95:7.3f} ms   "
-        f"compatible={report.compatible} changes={len(report.changes)}"
+        f"min {timings[0]:7.3f} ms   compatible={report.compatible} changes={len(report.changes)}"
     )
 
 
@@ -95,6 +99,62 @@ def main() -> None:
     ]
     for label, a, b, runs in scenarios:
         measure(label, a, b, runs)
+    large()
+    seed_dry_run()
+
+
+def large_schema(count: int) -> dict[str, Any]:
+    """``count`` properties (a fifth of them small nested objects), open, as real schemas often are."""
+    props: dict[str, Any] = {}
+    for i in range(count):
+        kind = copy.deepcopy(KINDS[i % len(KINDS)])
+        if i % 5 == 0:
+            kind = {"type": "object", "properties": {f"n{j}": copy.deepcopy(KINDS[j]) for j in range(4)}}
+        props[f"p{i:03d}"] = kind
+    return {"type": "object", "properties": props, "required": ["p000", "p001"]}
+
+
+def large() -> None:
+    print("-- large schemas (no caps applied) --")
+    for count in (300, 600):
+        old = large_schema(count)
+        added = copy.deepcopy(old)
+        added["properties"]["extra"] = {"type": "string"}
+        relaxed_new = relaxed(old)
+        tightened = copy.deepcopy(old)
+        tightened["properties"]["p001"]["maximum"] = 10
+        for label, new, runs in (
+            (f"{count} props: identical", copy.deepcopy(old), 100),
+            (f"{count} props: optional property added", added, 60),
+            (f"{count} props: every bound relaxed + described", relaxed_new, 40),
+            (f"{count} props: one maximum lowered (+witness)", tightened, 40),
+        ):
+            measure(label, old, new, runs)
+        measure(f"{count} props: optional property added, lenient", old, added, 60, "lenient")
+
+
+def seed_dry_run(runs: int = 300) -> None:
+    """The 50-property seed-size dry-run (a 50th optional property on a closed object; 50
+    properties in all, the cap)."""
+    flat = [k for k in KINDS if k.get("type") != "object"]
+    props = {f"field{i:02d}": copy.deepcopy(flat[i % len(flat)]) for i in range(49)}
+    old = {"type": "object", "properties": props, "required": ["field00"], "additionalProperties": False}
+    new = copy.deepcopy(old)
+    new["properties"]["field49"] = {"type": "string"}
+    existing = [ExistingVersion("1.0.0", old)]
+    candidate = Candidate("lettings", "property.favorited", "1.1.0", new)
+    verdict = dry_run_verdict(candidate, existing)
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        dry_run_verdict(candidate, existing)
+        timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    p95 = timings[int(len(timings) * 0.95) - 1]
+    print(
+        f"{'dry-run, 50-property seed-size minor':<44} median {statistics.median(timings):7.3f} ms   "
+        f"p95 {p95:7.3f} ms   min {timings[0]:7.3f} ms   valid={verdict.valid} bump={verdict.semver_bump}"
+    )
 
 
 if __name__ == "__main__":

@@ -307,11 +307,16 @@ def asserted_formats() -> frozenset[str]:
 
 
 def _text(length: int) -> str:
-    """A witness string of the given length (capped: a megabyte of "a" is no useful witness)."""
+    """A witness string of the given length, capped by what a payload can carry at all."""
     return "a" * min(max(length, 0), MAX_WITNESS_TEXT)
 
 
-MAX_WITNESS_TEXT = 4096
+#: The seed's payload cap (rules/payload.MAX_PAYLOAD_BYTES, compact UTF-8 JSON bytes): no payload
+#: is larger, so no witness is either.
+PAYLOAD_CAP_BYTES = 262_144
+#: The longest witness string: a payload of the cap minus room for its quotes, key and siblings.
+#: A bound such as maxLength 65535 is met at its edge (a 65,536-character string).
+MAX_WITNESS_TEXT = PAYLOAD_CAP_BYTES - 1024
 
 
 def string_handler(

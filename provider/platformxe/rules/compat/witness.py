@@ -12,6 +12,7 @@ found the finding stays breaking as "could not prove compatible".
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from platformxe.rules.compat.knowledge import effective_lower, effective_upper
@@ -20,7 +21,7 @@ from platformxe.rules.compat.regex import parsed as regex_tree
 from platformxe.rules.compat.regex import parser as regex_parser
 from platformxe.rules.compat.regex import search as regex_search
 from platformxe.rules.compat.report import AnyKey, Prover
-from platformxe.rules.compat.scalars import MAX_WITNESS_TEXT
+from platformxe.rules.compat.scalars import MAX_WITNESS_TEXT, PAYLOAD_CAP_BYTES
 from platformxe.rules.compat.traversal import cases
 from platformxe.rules.compat.values import kind_of, strict_equal
 from platformxe.rules.compat.views import OldArrays, OldObjects
@@ -46,6 +47,7 @@ FORMAT_SAMPLES: dict[str, list[str]] = {
 _EXTRA_KEY = "zz_undeclared"
 _SIMPLE_VALUES: tuple[Any, ...] = ("x", 0, None, True, {}, [])
 _PER_LEVEL = 8
+_WIDE = 24
 _MAX_DEPTH = 4
 
 
@@ -210,7 +212,7 @@ def _of_kind(walk: Prover, piece: Piece, kind: str, depth: int) -> list[Any]:
                 x = b[0]
                 vals += [int(x)] if x.denominator == 1 else [float(x)]
                 vals += [int(x) + 1, int(x) - 1, float(x) + 0.5, float(x) - 0.5]
-        vals += [0, 1, 7, 100, 0.5, 2.5, -1]
+        vals += [0, 1, 7, 100, 0.5, 2.5, -1, 0.1, 0.25, 1.3]  # fractions off common multipleOf steps
         return [v for v in vals if (kind == "integer") == (isinstance(v, int) or float(v).is_integer())]
     if kind == "string":
         lo_cap = min(k.min_len, MAX_WITNESS_TEXT)  # no multi-megabyte strings from absurd bounds
@@ -262,7 +264,14 @@ def _of_kind(walk: Prover, piece: Piece, kind: str, depth: int) -> list[Any]:
     obj = OldObjects(walk, k)
     base: dict[str, Any] = {}
     samples: dict[str, list[Any]] = {}
-    for name in sorted(obj.declared | k.required):
+    names = sorted(obj.declared | k.required)
+    # A wide object (hundreds of properties) is sampled with its required properties only (a
+    # witness is embedded at its own path, which creates what it needs): the search then costs
+    # what the required part costs, not the width.
+    wide = len(names) > _WIDE
+    for name in names:
+        if wide and name not in k.required:
+            continue
         vp = obj.value(name)
         vals = members(walk, vp, depth + 1)[:_PER_LEVEL] if vp is not None else []
         samples[name] = vals
@@ -349,12 +358,25 @@ def find(walk: Prover, finding: Finding, old: Doc, new: Doc, bases: list[Any]) -
         for base in bases:
             payload = embed(walk, Piece((Node(old, old.root, ""),)), base, finding.ipath, value)
             tried += 1
-            # Both validators must answer (no exception): a witness is shown only when certain.
-            if old.verdict(old.root, payload) is True and new.verdict(new.root, payload) is False:
+            # Both validators must answer (no exception): a witness is shown only when certain,
+            # and it must be a payload the registry accepts at all (within the 256 KB cap).
+            if (
+                _fits(payload)
+                and old.verdict(old.root, payload) is True
+                and new.verdict(new.root, payload) is False
+            ):
                 return True, payload
             if tried > 60:
                 return False, None
     return False, None
+
+
+def _fits(payload: Any) -> bool:
+    try:
+        text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError):
+        return False
+    return len(text.encode("utf-8")) <= PAYLOAD_CAP_BYTES
 
 
 def _focus(target: Node) -> list[Node]:
