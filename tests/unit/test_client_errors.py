@@ -41,6 +41,8 @@ SEED_CLASSES = {
     "invalid_request": "InvalidRequest",
     "invalid_webhook_url": "InvalidWebhookUrl",
     "subscription_quota_exceeded": "SubscriptionQuotaExceeded",
+    "plan_upgrade_required": "PlanUpgradeRequired",
+    "listing_already_exists": "ListingAlreadyExists",
     "not_found": "NotFound",
 }
 

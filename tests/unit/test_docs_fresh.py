@@ -48,9 +48,11 @@ def test_committed_docs_are_what_make_docs_generates(tmp_path: Path) -> None:
         "data-sources/custom_event.md",
         "data-sources/custom_events.md",
         "data-sources/custom_events_health.md",
+        "data-sources/marketplace_listings.md",
         "data-sources/webhook_subscriptions.md",
         "index.md",
         "resources/custom_event.md",
+        "resources/marketplace_listing.md",
         "resources/webhook_subscription.md",
     ]
     stale = [

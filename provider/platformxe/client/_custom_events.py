@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from platformxe.client._arguments import MISSING, Field, gather
+from platformxe.client._marketplace import Marketplace
 from platformxe.client._objects import ApiObject, Page
 from platformxe.client._subscriptions import Subscriptions
 from platformxe.client.errors import ApiError, VersionAlreadyExists, error_from_response
@@ -74,6 +75,8 @@ class CustomEvents:
         self._client = client
         #: ``client.events.custom.subscriptions``: webhooks and workflows (docs/bus.md).
         self.subscriptions = Subscriptions(client)
+        #: ``client.events.custom.marketplace``: publish, browse, unpublish, fork (docs/marketplace.md).
+        self.marketplace = Marketplace(client)
 
     def __repr__(self) -> str:
         return f"<CustomEvents of {self._client!r}>"

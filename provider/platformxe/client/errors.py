@@ -38,7 +38,8 @@ catch together::
         ├── QuotaError                      402
         │   ├── RegistrationQuotaExceeded       registration_quota_exceeded
         │   ├── MonthlyEmitQuotaExceeded        monthly_emit_quota_exceeded
-        │   └── SubscriptionQuotaExceeded       subscription_quota_exceeded
+        │   ├── SubscriptionQuotaExceeded       subscription_quota_exceeded
+        │   └── PlanUpgradeRequired             plan_upgrade_required (marketplace publish/fork below Pro)
         ├── PermissionDeniedError           403
         │   └── CannotArchiveGenericEvent       cannot_archive_generic_event
         ├── NotFoundError                   404
@@ -46,7 +47,8 @@ catch together::
         │   └── NotFound                        not_found (unknown route)
         ├── ConflictError                   409
         │   ├── EventNotPublished               event_not_published
-        │   └── InvalidStatusTransition         invalid_status_transition
+        │   ├── InvalidStatusTransition         invalid_status_transition
+        │   └── ListingAlreadyExists            listing_already_exists
         ├── PayloadTooLarge                 413 payload_too_large
         ├── UnprocessableError              422
         │   └── ChainDepthExceeded              chain_depth_exceeded
@@ -87,6 +89,7 @@ __all__ = [
     "InvalidStatusTransition",
     "InvalidVersionFormat",
     "InvalidWebhookUrl",
+    "ListingAlreadyExists",
     "MethodNotAllowed",
     "MinorMustBeBackwardsCompatible",
     "MonthlyEmitQuotaExceeded",
@@ -99,6 +102,7 @@ __all__ = [
     "PayloadInvalid",
     "PayloadTooLarge",
     "PermissionDeniedError",
+    "PlanUpgradeRequired",
     "PlatformXeError",
     "QuotaError",
     "RateLimited",
@@ -399,6 +403,12 @@ class SubscriptionQuotaExceeded(QuotaError):
     code_value = "subscription_quota_exceeded"
 
 
+class PlanUpgradeRequired(QuotaError):
+    """402 plan_upgrade_required: the plan does not include the feature (details.plan names it)."""
+
+    code_value = "plan_upgrade_required"
+
+
 class PermissionDeniedError(ApiError):
     """403: the operation is not allowed on this object."""
 
@@ -445,6 +455,12 @@ class InvalidStatusTransition(ConflictError):
     """The status change is not legal; the message lists the legal targets."""
 
     code_value = "invalid_status_transition"
+
+
+class ListingAlreadyExists(ConflictError):
+    """409 listing_already_exists: the version already has a marketplace listing (details.existingListing)."""
+
+    code_value = "listing_already_exists"
 
 
 class PayloadTooLarge(ApiError):

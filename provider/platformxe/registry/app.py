@@ -10,7 +10,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from platformxe.registry import routes_emit, routes_registrations, routes_subscriptions
+from platformxe.registry import (
+    routes_emit,
+    routes_marketplace,
+    routes_registrations,
+    routes_subscriptions,
+)
 from platformxe.registry.http import http_exception, server_error
 from platformxe.registry.judging import INLINE, Judge
 from platformxe.registry.openapi import document
@@ -36,6 +41,7 @@ def api_routes() -> list[Route]:
         *routes_registrations.routes(),
         *routes_emit.routes(),
         *routes_subscriptions.routes(),
+        *routes_marketplace.routes(),
     ]
 
 

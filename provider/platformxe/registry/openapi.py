@@ -12,6 +12,7 @@ from typing import Any
 from platformxe import __version__
 from platformxe.registry.lifecycle_types import ALL_TYPES
 from platformxe.registry.openapi_bus import bus_paths, bus_schemas
+from platformxe.registry.openapi_marketplace import marketplace_paths, marketplace_schemas
 from platformxe.rules.codes import HTTP_STATUS
 
 BASE = "/v1/events/custom"
@@ -117,6 +118,7 @@ def _schemas() -> dict[str, Any]:
             "schemaFlavour",
             "canonicalName",
             "organizationId",
+            "forkedFrom",
             "createdAt",
             "updatedAt",
         ],
@@ -132,6 +134,10 @@ def _schemas() -> dict[str, Any]:
             "schemaFlavour": {"type": "string", "enum": ["json-schema-2020-12", "openapi-3.1"]},
             "canonicalName": {"type": "string", "pattern": "^TENANT_CUSTOM:[^:]+:.+@.+$"},
             "organizationId": {"type": "string"},
+            "forkedFrom": {
+                "anyOf": [_ref("ForkedFrom"), {"type": "null"}],
+                "description": "the marketplace listing this version was forked from (docs/marketplace.md)",
+            },
             "createdAt": _TIMESTAMP,
             "updatedAt": _TIMESTAMP,
         },
@@ -637,9 +643,9 @@ def document() -> dict[str, Any]:
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "security": [{"bearer": []}],
-        "paths": _with_rate_limits({**_paths(), **bus_paths()}),
+        "paths": _with_rate_limits({**_paths(), **bus_paths(), **marketplace_paths()}),
         "components": {
-            "schemas": {**_schemas(), **bus_schemas()},
+            "schemas": {**_schemas(), **bus_schemas(), **marketplace_schemas()},
             "securitySchemes": {
                 "bearer": {
                     "type": "http",

@@ -220,11 +220,19 @@ def _row_for(org_id: str, candidate: Candidate, verdict: Verdict, now: str) -> d
     }
 
 
-def register(store: Store, org: Org, body: dict[str, Any], judge: Judge = INLINE) -> dict[str, Any]:
+def register(
+    store: Store,
+    org: Org,
+    body: dict[str, Any],
+    judge: Judge = INLINE,
+    forked_from: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Register a version (201 body), or raise the error of the first broken rule.
 
     ``compatibilityPolicy`` in the body sets the event's policy with the registration (judged
-    under it, stored and logged only when the version is registered)."""
+    under it, stored and logged only when the version is registered). ``forked_from`` (a
+    marketplace fork, docs/marketplace.md) is stored on the new version and logged as
+    ``CUSTOM_EVENT_FORKED`` in the same transaction."""
     candidate = candidate_from_body(body)
     override = bodies.optional_policy(body)
     with store.read() as tx:
@@ -246,11 +254,22 @@ def register(store: Store, org: Org, body: dict[str, Any], judge: Judge = INLINE
             else:
                 now = now_text()
                 row = _row_for(org.id, candidate, verdict, now)
+                if forked_from is not None:
+                    row["forked_from"] = json.dumps(forked_from, separators=(",", ":"))
                 registration_rows.insert_registration(tx, row)
                 _log_registered(tx, org.id, row, verdict)
                 if override is not None and override != now_snapshot.policy:
                     _store_policy(
                         tx, org.id, candidate.namespace, candidate.name, now_snapshot.policy, override, now
+                    )
+                if forked_from is not None:
+                    lifecycle_log.append(
+                        tx,
+                        org.id,
+                        lifecycle_types.FORKED,
+                        rules.canonical_name(org.id, row["namespace"], row["name"], row["version"]),
+                        now,
+                        {"forkedFrom": forked_from},
                     )
                 stored = registration_rows.get_version(
                     tx, org.id, candidate.namespace, candidate.name, candidate.version

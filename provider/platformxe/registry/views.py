@@ -25,8 +25,29 @@ def registration(row: dict[str, Any]) -> dict[str, Any]:
             row["organization_id"], row["namespace"], row["name"], row["version"]
         ),
         "organizationId": row["organization_id"],
+        "forkedFrom": None if not row.get("forked_from") else json.loads(row["forked_from"]),
         "createdAt": row["created_at"],
         "updatedAt": row["updated_at"],
+    }
+
+
+def listing(row: dict[str, Any], caller_org_id: str) -> dict[str, Any]:
+    """A marketplace listing (docs/marketplace.md): the listing text and the version's schema only."""
+    return {
+        "id": row["id"],
+        "organizationId": row["organization_id"],
+        "namespace": row["namespace"],
+        "name": row["name"],
+        "version": row["version"],
+        "title": row["title"],
+        "summary": row["summary"],
+        "tags": json.loads(row["tags"]),
+        "description": row["description"],
+        "payloadSchema": json.loads(row["payload_schema"]),
+        "schemaHash": row["schema_hash"],
+        "schemaFlavour": row["schema_flavour"],
+        "mine": row["organization_id"] == caller_org_id,
+        "createdAt": row["created_at"],
     }
 
 

@@ -45,6 +45,10 @@ class Code(StrEnum):
     # The bus (docs/bus.md): a refused webhook URL; the plan's cap on subscriptions.
     INVALID_WEBHOOK_URL = "invalid_webhook_url"
     SUBSCRIPTION_QUOTA_EXCEEDED = "subscription_quota_exceeded"
+    # The marketplace (docs/marketplace.md): a plan below Pro publishing or forking; a version
+    # listed twice.
+    PLAN_UPGRADE_REQUIRED = "plan_upgrade_required"
+    LISTING_ALREADY_EXISTS = "listing_already_exists"
 
 
 #: HTTP status of each code (the error-code table, then our additions, docs/rules.md).
@@ -78,6 +82,8 @@ HTTP_STATUS: dict[Code, int] = {
     Code.INVALID_REQUEST: 400,
     Code.INVALID_WEBHOOK_URL: 400,
     Code.SUBSCRIPTION_QUOTA_EXCEEDED: 402,
+    Code.PLAN_UPGRADE_REQUIRED: 402,
+    Code.LISTING_ALREADY_EXISTS: 409,
 }
 
 #: Position of each code in the error-code table: the first broken rule in this order decides

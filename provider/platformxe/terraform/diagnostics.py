@@ -57,6 +57,9 @@ FIELD_ATTRIBUTES: dict[str, str] = {
     "description": "description",
     "payloadSchema": "payload_schema",
     "payloadExample": "payload_example",
+    "title": "title",
+    "summary": "summary",
+    "tags": "tags",
 }
 
 _JSON_FIELDS = {"payloadSchema": "payload_schema", "payloadExample": "payload_example"}
@@ -82,6 +85,8 @@ CODE_TITLES: dict[Code, str] = {
     Code.INVALID_STATUS_TRANSITION: "Impossible status change",
     Code.INVALID_REQUEST: "Invalid value",
     Code.UNAUTHENTICATED: "The registry refused the API key",
+    Code.PLAN_UPGRADE_REQUIRED: "The organisation's plan does not include this",
+    Code.LISTING_ALREADY_EXISTS: "Version already listed in the marketplace",
 }
 
 

@@ -19,8 +19,10 @@ from platformxe.terraform.custom_event.resource import CustomEventResource
 from platformxe.terraform.data_sources.custom_event import CustomEventDataSource
 from platformxe.terraform.data_sources.custom_events import CustomEventsDataSource
 from platformxe.terraform.data_sources.custom_events_health import CustomEventsHealthDataSource
+from platformxe.terraform.data_sources.marketplace_listings import MarketplaceListingsDataSource
 from platformxe.terraform.data_sources.webhook_subscriptions import WebhookSubscriptionsDataSource
 from platformxe.terraform.diagnostics import diagnostics_for
+from platformxe.terraform.marketplace_listing.resource import MarketplaceListingResource
 from platformxe.terraform.provider_data import PlanChecks, ProviderData
 from platformxe.terraform.webhook_subscription.resource import WebhookSubscriptionResource
 from platformxe.tfplugin.cty import NUMBER, STRING, is_unknown
@@ -186,15 +188,16 @@ class PlatformXeProvider(Provider):
         return data
 
     def resources(self) -> Sequence[Resource]:
-        """``platformxe_custom_event``, ``platformxe_webhook_subscription``."""
-        return (CustomEventResource(), WebhookSubscriptionResource())
+        """``platformxe_custom_event``, ``platformxe_webhook_subscription``, ``platformxe_marketplace_listing``."""
+        return (CustomEventResource(), WebhookSubscriptionResource(), MarketplaceListingResource())
 
     def data_sources(self) -> Sequence[DataSource]:
         """``platformxe_custom_event``, ``platformxe_custom_events``, ``platformxe_custom_events_health``,
-        ``platformxe_webhook_subscriptions``."""
+        ``platformxe_webhook_subscriptions``, ``platformxe_marketplace_listings``."""
         return (
             CustomEventDataSource(),
             CustomEventsDataSource(),
             CustomEventsHealthDataSource(),
             WebhookSubscriptionsDataSource(),
+            MarketplaceListingsDataSource(),
         )

@@ -205,6 +205,29 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        4,
+        "the marketplace: listings of published versions; forkedFrom on registrations",
+        (
+            # One listing per published version of the owner's event; browse reads the schema from
+            # the registration itself (a version's schema never changes), so nothing is copied.
+            """CREATE TABLE marketplace_listings (
+                id TEXT PRIMARY KEY,
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                namespace {text_c} NOT NULL,
+                name {text_c} NOT NULL,
+                version {text_c} NOT NULL,
+                title TEXT NOT NULL,
+                summary TEXT,
+                tags TEXT NOT NULL,
+                created_at {text_c} NOT NULL,
+                UNIQUE (organization_id, namespace, name, version)
+            )""",
+            "CREATE INDEX marketplace_listings_order ON marketplace_listings (created_at, id)",
+            # JSON of the listing a registration was forked from (null for every other registration).
+            "ALTER TABLE registrations ADD COLUMN forked_from TEXT",
+        ),
+    ),
 )
 
 

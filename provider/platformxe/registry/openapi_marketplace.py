@@ -1,0 +1,222 @@
+"""The marketplace's part of the OpenAPI document (docs/marketplace.md).
+
+Written like ``openapi_bus.py``; ``openapi.document()`` merges ``marketplace_schemas()`` and
+``marketplace_paths()`` in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from platformxe.rules import marketplace as market_rules
+
+BASE = "/v1/events/custom"
+_JSON = "application/json"
+_TIMESTAMP = {"type": "string", "format": "date-time", "description": "RFC 3339, UTC, with a Z suffix"}
+_NAMESPACE = {"type": "string", "pattern": "^[a-z][a-z0-9_-]{1,30}$"}
+_NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_.-]{1,60}$"}
+_VERSION = {"type": "string", "pattern": "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"}
+_TAG = {"type": "string", "pattern": market_rules.TAG_RE.pattern}
+_LISTING_ID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _obj(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": properties, "additionalProperties": False}
+
+
+def _ok(text: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": text, "content": {_JSON: {"schema": schema}}}
+
+
+def _error(codes: list[str], when: str) -> dict[str, Any]:
+    return {
+        "description": f"{when} (code: {', '.join(codes)})",
+        "content": {_JSON: {"schema": _ref("Error")}},
+    }
+
+
+def _body(name: str) -> dict[str, Any]:
+    return {"required": True, "content": {_JSON: {"schema": _ref(name)}}}
+
+
+_UNAUTHENTICATED = _error(["unauthenticated"], "missing, malformed, unknown or revoked API key")
+_PLAN = _error(
+    ["plan_upgrade_required"],
+    "the caller's plan (Free or Basic, named in details.plan) cannot publish or fork",
+)
+_LISTING_404 = _error(["not_found"], "no such listing (or, for DELETE, another organisation's listing)")
+
+
+def marketplace_schemas() -> dict[str, Any]:
+    """Component schemas of the marketplace."""
+    listing_properties: dict[str, Any] = {
+        "id": {"type": "string", "pattern": "^lst_[0-9a-f]+$"},
+        "organizationId": {"type": "string", "description": "the publishing organisation"},
+        "namespace": {"type": "string"},
+        "name": {"type": "string"},
+        "version": {"type": "string"},
+        "title": {"type": "string"},
+        "summary": {"type": ["string", "null"]},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "description": {"type": ["string", "null"], "description": "the listed version's description"},
+        "payloadSchema": {"type": ["object", "boolean"], "description": "the listed version's schema"},
+        "schemaHash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "schemaFlavour": {"type": "string", "enum": ["json-schema-2020-12", "openapi-3.1"]},
+        "mine": {"type": "boolean", "description": "whether the caller's organisation published it"},
+        "createdAt": _TIMESTAMP,
+    }
+    return {
+        "ListingCreate": _obj(
+            ["namespace", "name", "version", "title"],
+            {
+                "namespace": _NAMESPACE,
+                "name": _NAME,
+                "version": _VERSION,
+                "title": {"type": "string", "minLength": 1, "maxLength": market_rules.MAX_TITLE},
+                "summary": {"type": ["string", "null"], "maxLength": market_rules.MAX_SUMMARY},
+                "tags": {
+                    "anyOf": [
+                        {
+                            "type": "array",
+                            "maxItems": market_rules.MAX_TAGS,
+                            "uniqueItems": True,
+                            "items": _TAG,
+                        },
+                        {"type": "null"},
+                    ]
+                },
+            },
+        ),
+        "Listing": _obj(list(listing_properties), listing_properties),
+        "ListingList": _obj(
+            ["items", "nextCursor"],
+            {
+                "items": {"type": "array", "items": _ref("Listing")},
+                "nextCursor": {"type": ["string", "null"]},
+            },
+        ),
+        "ListingDeleted": _obj(
+            ["id", "deleted"], {"id": {"type": "string"}, "deleted": {"type": "boolean", "const": True}}
+        ),
+        "ForkRequest": _obj(
+            ["namespace"],
+            {
+                "namespace": _NAMESPACE,
+                "name": {**_NAME, "description": "default: the listed event's name"},
+                "version": {**_VERSION, "description": "default: 1.0.0"},
+            },
+        ),
+        "ForkedFrom": _obj(
+            ["listingId", "organizationId", "namespace", "name", "version", "schemaHash"],
+            {
+                "listingId": {"type": "string"},
+                "organizationId": {"type": "string"},
+                "namespace": {"type": "string"},
+                "name": {"type": "string"},
+                "version": {"type": "string"},
+                "schemaHash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            },
+        ),
+    }
+
+
+def marketplace_paths() -> dict[str, Any]:
+    """Paths of the marketplace."""
+    return {
+        BASE + "/marketplace/listings": {
+            "post": {
+                "operationId": "publishListing",
+                "summary": "List one published version of the caller's own event (Pro and Enterprise)",
+                "requestBody": _body("ListingCreate"),
+                "responses": {
+                    "201": _ok("the listing", _ref("Listing")),
+                    "400": _error(
+                        ["invalid_request", "invalid_namespace", "invalid_name", "invalid_version_format"],
+                        "a malformed field (title, summary, tags, or the version's reference)",
+                    ),
+                    "401": _UNAUTHENTICATED,
+                    "402": _PLAN,
+                    "404": _error(
+                        ["event_not_registered"], "the version is not registered in this organisation"
+                    ),
+                    "409": _error(
+                        ["event_not_published", "listing_already_exists"],
+                        "the version is draft or archived, or already listed",
+                    ),
+                },
+            },
+            "get": {
+                "operationId": "browseListings",
+                "summary": "Browse every organisation's listings of published versions, oldest first (every plan)",
+                "parameters": [
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "required": False,
+                        "description": "case-insensitive text in the title, summary or namespace.name",
+                        "schema": {"type": "string", "maxLength": market_rules.MAX_QUERY},
+                    },
+                    {"name": "namespace", "in": "query", "required": False, "schema": _NAMESPACE},
+                    {"name": "tag", "in": "query", "required": False, "schema": _TAG},
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
+                    },
+                    {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"}},
+                ],
+                "responses": {
+                    "200": _ok("a page", _ref("ListingList")),
+                    "400": _error(["invalid_request"], "bad q, namespace, tag, limit or cursor"),
+                    "401": _UNAUTHENTICATED,
+                },
+            },
+        },
+        BASE + "/marketplace/listings/{id}": {
+            "parameters": _LISTING_ID,
+            "get": {
+                "operationId": "getListing",
+                "summary": "One listing (any organisation's, while its version is published)",
+                "responses": {
+                    "200": _ok("the listing", _ref("Listing")),
+                    "401": _UNAUTHENTICATED,
+                    "404": _LISTING_404,
+                },
+            },
+            "delete": {
+                "operationId": "unpublishListing",
+                "summary": "Remove the caller's own listing (forks already made stay)",
+                "responses": {
+                    "200": _ok("removed", _ref("ListingDeleted")),
+                    "401": _UNAUTHENTICATED,
+                    "404": _LISTING_404,
+                },
+            },
+        },
+        BASE + "/marketplace/listings/{id}/fork": {
+            "parameters": _LISTING_ID,
+            "post": {
+                "operationId": "forkListing",
+                "summary": "Register the listed schema in the caller's namespace (Pro and Enterprise)",
+                "requestBody": _body("ForkRequest"),
+                "responses": {
+                    "201": _ok("the new registration, with forkedFrom", _ref("Registration")),
+                    "400": _error(
+                        ["invalid_request", "any registration rule's code"],
+                        "a malformed field, or the registration breaks a rule (allowlist, names, semver, caps)",
+                    ),
+                    "401": _UNAUTHENTICATED,
+                    "402": _error(
+                        ["plan_upgrade_required", "registration_quota_exceeded"],
+                        "the plan cannot fork, or its registration cap is reached",
+                    ),
+                    "404": _LISTING_404,
+                },
+            },
+        },
+    }

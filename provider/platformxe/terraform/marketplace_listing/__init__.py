@@ -1,0 +1,1 @@
+"""Resource ``platformxe_marketplace_listing`` (docs/marketplace.md)."""
