@@ -18,6 +18,7 @@ after round over every workspace) and the median per cell is reported with its r
 ratio to the Go null provider and to ``terraform_data`` from this one run. Prints numbers only.
 
     .venv/bin/python bench/plan_scale.py [--count 200] [--runs 3] [--only plan,refresh,apply]
+        [--no-cli] [--no-cold-start] [--compare-with OTHER_CHECKOUT]
 """
 
 from __future__ import annotations
@@ -144,15 +145,16 @@ class Workspace:
     make_config: Callable[[], str]  # a fresh config (our events: a fresh organisation)
     via_cli: bool = False
     samples: dict[str, list[float]] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)  # added to Terraform's (and so the plugin's)
 
 
-def run_tf(tf: Terraform, via_cli: bool, *args: str) -> float:
+def run_tf(tf: Terraform, via_cli: bool, *args: str, env: dict[str, str] | None = None) -> float:
     began = time.perf_counter()
     if via_cli:
         proc = subprocess.run(
             [sys.executable, "-c", PLATFORMXE_TERRAFORM, *args],
             cwd=tf.workdir,
-            env={**tf.env, "PLATFORMXE_TERRAFORM": "embedded"},
+            env={**tf.env, "PLATFORMXE_TERRAFORM": "embedded", **(env or {})},
             capture_output=True,
             text=True,
             timeout=1800,
@@ -161,7 +163,7 @@ def run_tf(tf: Terraform, via_cli: bool, *args: str) -> float:
         if proc.returncode not in (0, 2):
             raise SystemExit(f"platformxe terraform {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
     else:
-        result = tf.run(*args, timeout=1800)
+        result = tf.run(*args, timeout=1800, env=env)
         if result.returncode not in (0, 2):
             result.check()
     return time.perf_counter() - began
@@ -172,14 +174,16 @@ def measure_round(ws: Workspace, root: Path, env: dict[str, str], phases: set[st
     tf = Terraform(root / f"{ws.label.replace(' ', '_')}-{round_no}", env)
     tf.write("main.tf", ws.make_config())
     if "plan" in phases:
-        ws.samples.setdefault("plan", []).append(run_tf(tf, ws.via_cli, "plan", "-no-color", "-input=false"))
+        ws.samples.setdefault("plan", []).append(
+            run_tf(tf, ws.via_cli, "plan", "-no-color", "-input=false", env=ws.env)
+        )
     if {"apply", "refresh"} & phases:
-        took = run_tf(tf, ws.via_cli, "apply", "-auto-approve", "-no-color", "-input=false")
+        took = run_tf(tf, ws.via_cli, "apply", "-auto-approve", "-no-color", "-input=false", env=ws.env)
         if "apply" in phases:
             ws.samples.setdefault("apply", []).append(took)
     if "refresh" in phases:
         ws.samples.setdefault("refresh", []).append(
-            run_tf(tf, ws.via_cli, "plan", "-detailed-exitcode", "-no-color", "-input=false")
+            run_tf(tf, ws.via_cli, "plan", "-detailed-exitcode", "-no-color", "-input=false", env=ws.env)
         )
     shutil.rmtree(tf.workdir, ignore_errors=True)
 
@@ -211,6 +215,12 @@ def main() -> int:
     parser.add_argument("--only", default="plan,refresh,apply", help="phases: plan, refresh, apply")
     parser.add_argument("--no-cli", action="store_true", help="skip the `platformxe terraform` rows")
     parser.add_argument("--no-cold-start", action="store_true")
+    parser.add_argument(
+        "--compare-with",
+        metavar="CHECKOUT",
+        help="also run the plain-Terraform rows with the provider code of another checkout (its provider/ "
+        "directory first on PYTHONPATH), interleaved: an A/B under the same load",
+    )
     args = parser.parse_args()
     phases = set(args.only.split(","))
     n = args.count
@@ -245,6 +255,12 @@ def main() -> int:
                 Workspace(f"{n} custom_event, one block each", events(True)),
                 Workspace(f"{n} custom_event, count", events(False)),
             ]
+            if args.compare_with:
+                other = {"PYTHONPATH": str(Path(args.compare_with).resolve() / "provider")}
+                workspaces += [
+                    Workspace(f"{n} custom_event, one block each (compared)", events(True), env=other),
+                    Workspace(f"{n} custom_event, count (compared)", events(False), env=other),
+                ]
             if not args.no_cli:
                 workspaces += [
                     Workspace(f"{n} custom_event, one block each, platformxe terraform", events(True), True),

@@ -110,13 +110,14 @@ class RegistrationSnapshot:
 
 
 class _Pending:
-    __slots__ = ("body", "done", "error", "verdict")
+    __slots__ = ("body", "error", "finished", "lead", "verdict")
 
     def __init__(self, body: dict[str, Any]) -> None:
         self.body = body
-        self.done = threading.Event()
         self.verdict: Any = None
         self.error: BaseException | None = None
+        self.finished = False
+        self.lead = False
 
 
 class DryRunBatcher:
@@ -124,17 +125,18 @@ class DryRunBatcher:
 
     Terraform plans up to 10 resources at once. The first dry-run goes out at once, alone; the
     candidates arriving while a request is in flight wait and then go together in one
-    ``POST /dry-run/batch`` (at most :data:`BATCH_MAX`), so no call waits for a timer and a plan
-    of N new events makes far fewer than N round trips. Each candidate is judged by the registry
-    exactly as ``POST /dry-run`` would judge it, and each caller gets its own verdict or its own
-    exception. A registry without the batch route (404) is asked one by one from then on.
+    ``POST /dry-run/batch`` (at most :data:`BATCH_MAX`), sent by the first of them, so no call
+    waits for a timer, no caller waits for more than the request in flight and its own, and a
+    plan of N new events makes far fewer than N round trips. Each candidate is judged by the
+    registry exactly as ``POST /dry-run`` would judge it, and each caller gets its own verdict or
+    its own exception. A registry without the batch route (404) is asked one by one from then on.
     """
 
     BATCH_MAX = 100
 
     def __init__(self, client: Client) -> None:
         self._client = client
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
         self._queue: list[_Pending] = []
         self._sending = False
         self._batch_route = True
@@ -142,65 +144,55 @@ class DryRunBatcher:
 
     def judge(self, body: Mapping[str, Any]) -> Any:
         """The verdict (SDK ``ApiObject``) for one dry-run body; raises what ``dry_run`` raises."""
-        pending = _Pending(dict(body))
-        with self._lock:
-            self._queue.append(pending)
-            lead = not self._sending
-            self._sending = True
-        if lead:
-            self._drain()
-        pending.done.wait()
-        if pending.error is not None:
-            raise pending.error
-        return pending.verdict
-
-    def _drain(self) -> None:
-        while True:
-            with self._lock:
+        mine = _Pending(dict(body))
+        with self._cond:
+            self._queue.append(mine)
+            if not self._sending:
+                self._sending = mine.lead = True
+            while not mine.finished:
+                if not mine.lead:
+                    self._cond.wait()
+                    continue
+                mine.lead = False
                 batch = self._queue[: self.BATCH_MAX]
                 del self._queue[: self.BATCH_MAX]
-                if not batch:
-                    self._sending = False
-                    return
-            self._send(batch)
-
-    def _send(self, batch: list[_Pending]) -> None:
-        custom = self._client.events.custom
-        try:
-            self.requests += 1
-            if len(batch) == 1 or not self._batch_route:
-                for item in batch:
-                    self._one(item)
-                return
-            try:
-                results: list[Any] = custom.dry_run_batch([item.body for item in batch])
-            except PlatformXeError as exc:
-                if getattr(exc, "status", None) != 404:
-                    raise
-                self._batch_route = False  # an older registry: one by one
-                for item in batch:
-                    self._one(item)
-                return
-            for item, result in zip(batch, results, strict=True):
-                if isinstance(result, BaseException):
-                    item.error = result
+                self._cond.release()
+                try:
+                    outcomes = self._send(batch)
+                finally:
+                    self._cond.acquire()
+                for item, (verdict, error) in zip(batch, outcomes, strict=True):
+                    item.verdict, item.error, item.finished = verdict, error, True
+                if self._queue:
+                    self._queue[0].lead = True  # the next batch is sent by its first caller
                 else:
-                    item.verdict = result
-                item.done.set()
-        except BaseException as exc:  # the whole request failed: every caller gets the failure
-            for item in batch:
-                if not item.done.is_set():
-                    item.error = exc
-                    item.done.set()
-            if not isinstance(exc, Exception):
-                raise
+                    self._sending = False
+                self._cond.notify_all()
+        if mine.error is not None:
+            raise mine.error
+        return mine.verdict
 
-    def _one(self, item: _Pending) -> None:
+    def _send(self, batch: list[_Pending]) -> list[tuple[Any, BaseException | None]]:
+        """One request for ``batch``: each item's (verdict, None) or (None, exception)."""
+        self.requests += 1
         try:
-            item.verdict = self._client.events.custom.dry_run(item.body)
+            if len(batch) > 1 and self._batch_route:
+                try:
+                    results = self._client.events.custom.dry_run_batch([item.body for item in batch])
+                    return [(None, r) if isinstance(r, BaseException) else (r, None) for r in results]
+                except PlatformXeError as exc:
+                    if getattr(exc, "status", None) != 404:
+                        raise
+                    self._batch_route = False  # an older registry: one by one
+            return [self._one(item) for item in batch]
+        except Exception as exc:  # the whole request failed: every caller gets the failure
+            return [(None, exc) for _ in batch]
+
+    def _one(self, item: _Pending) -> tuple[Any, BaseException | None]:
+        try:
+            return self._client.events.custom.dry_run(item.body), None
         except Exception as exc:
-            item.error = exc
-        item.done.set()
+            return None, exc
 
 
 @dataclass
