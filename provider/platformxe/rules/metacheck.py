@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from platformxe.rules.ecma import is_valid
 from platformxe.rules.walk import SCHEMA_LIST_KEYWORDS, SCHEMA_MAP_KEYWORDS, SCHEMA_VALUE_KEYWORDS
 
 __all__ = ["metaschema_clean"]
@@ -58,8 +59,6 @@ def _is_type(value: Any) -> bool:
 
 
 def _is_regex(value: Any) -> bool:
-    from platformxe.rules.ecma import is_valid  # loads the regex module only for schemas with patterns
-
     return isinstance(value, str) and is_valid(value)
 
 
