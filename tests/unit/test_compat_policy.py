@@ -93,3 +93,26 @@ def test_unmodelled_constructs_are_never_proved_compatible(schema: dict[str, Any
         assert not report.compatible
         assert any("does not model" in c.message for c in report.breaking_changes)
     assert compare(schema, schema).compatible  # equal schemas stay proved
+
+
+RECALL_OLD: dict[str, Any] = {
+    "type": "object",
+    "properties": {"a": {"type": "string", "pattern": "^[a-z]+$"}, "b": {"type": "integer", "minimum": 0}},
+    "required": ["a"],
+}
+
+
+@pytest.mark.parametrize(
+    "new",
+    [
+        {},
+        True,
+        dict(RECALL_OLD),
+        {"anyOf": [{"type": "string"}, RECALL_OLD]},
+        {"oneOf": [{"type": "string"}, RECALL_OLD]},
+        {"type": "object"},
+    ],
+)
+@pytest.mark.parametrize("policy", ["strict", "lenient"])
+def test_trivially_true_inclusions_are_proved(new: Any, policy: str) -> None:
+    assert compare(RECALL_OLD, new, policy).compatible

@@ -57,6 +57,9 @@ KNOWN_GAPS: dict[str, str] = {
     "optional/format/uri.json/validation of URIs/leading zero in an embedded IPv4 address is invalid": (
         "library gap: rfc3986-validator's IPv6 grammar accepts a leading zero in an embedded IPv4 part"
     ),
+    "optional/format/iri.json/validation of IRIs/an IPv6 host whose embedded IPv4 has a leading zero is invalid": (
+        "library gap: rfc3986-validator's IPv6 grammar accepts a leading zero in an embedded IPv4 part"
+    ),
     "optional/format/uri-reference.json/validation of URI References/"
     "a leading zero in the IPv4 part of an IPv6 literal": (
         "library gap: rfc3986-validator's IPv6 grammar accepts a leading zero in an embedded IPv4 part"

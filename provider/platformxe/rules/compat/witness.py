@@ -42,7 +42,10 @@ FORMAT_SAMPLES: dict[str, list[str]] = {
     "uuid": ["123e4567-e89b-12d3-a456-426614174000"],
     "regex": ["^a$"],
     "duration": ["P1D"],
-    "json-pointer": ["/a"],
+    "json-pointer": ["/a", ""],
+    "relative-json-pointer": ["0/a", "1#"],
+    "uri-template": ["https://example.com/{id}", "/a"],
+    "iri-reference": ["/a", "https://example.com/a"],
 }
 _EXTRA_KEY = "zz_undeclared"
 _SIMPLE_VALUES: tuple[Any, ...] = ("x", 0, None, True, {}, [])
