@@ -23,6 +23,7 @@ from referencing.jsonschema import DRAFT202012
 
 from platformxe.client import Client
 from platformxe.client._custom_events import CustomEvents
+from platformxe.client._marketplace import Marketplace
 from platformxe.client._subscriptions import Subscriptions
 from platformxe.registry.app import api_routes
 from platformxe.registry.openapi import document
@@ -31,6 +32,7 @@ DOC = document(api_routes())
 METHODS = ("get", "post", "put", "patch", "delete")
 SCHEMA = {"type": "object", "properties": {"propertyId": {"type": "string", "maxLength": 64}}}
 NS, NAME = "lettings", "property.favorited"
+LISTING_ID = "lst_0123456789abcdef01234567"
 SUB_ID, EVENT_ID = "sub_0123456789abcdef01234567", "evt_0123456789abcdef"
 
 #: operationId → the SDK call serving it.
@@ -64,6 +66,13 @@ CALLS: dict[str, Callable[[Client], Any]] = {
     "setEventPolicy": lambda c: c.events.custom.set_policy(
         namespace=NS, name=NAME, compatibility_policy="lenient"
     ),
+    "publishListing": lambda c: c.events.custom.marketplace.publish(
+        namespace=NS, name=NAME, version="1.0.0", title="Favorites", summary="s", tags=["crm"]
+    ),
+    "browseListings": lambda c: c.events.custom.marketplace.list(namespace=NS, limit=10),
+    "getListing": lambda c: c.events.custom.marketplace.get(LISTING_ID),
+    "unpublishListing": lambda c: c.events.custom.marketplace.unpublish(LISTING_ID),
+    "forkListing": lambda c: c.events.custom.marketplace.fork(LISTING_ID, namespace=NS),
     "getEmit": lambda c: c.events.custom.get_emit(EVENT_ID),
     "replayEmit": lambda c: c.events.custom.replay_emit(EVENT_ID),
     "createSubscription": lambda c: c.events.custom.subscriptions.create(
@@ -82,6 +91,16 @@ CONVENIENCES = {
     "list_all": "listRegistrations",
     "iter_lifecycle_events": "lifecycleEvents",
     "dryRun": "dryRun",
+}
+#: The same for ``client.events.custom.marketplace`` (method → operation).
+MARKETPLACE_METHODS = {
+    "publish": "publishListing",
+    "list": "browseListings",
+    "browse": "browseListings",
+    "iter_all": "browseListings",
+    "get": "getListing",
+    "unpublish": "unpublishListing",
+    "fork": "forkListing",
 }
 #: The same for ``client.events.custom.subscriptions`` (method → operation).
 SUBSCRIPTION_METHODS = {
@@ -122,6 +141,8 @@ def _validator(schema: dict[str, Any]) -> Draft202012Validator:
 
 def _answer(request: httpx.Request) -> httpx.Response:
     path = request.url.path
+    if path.endswith("/marketplace/listings") and request.method == "GET":
+        return httpx.Response(200, json={"items": [], "nextCursor": None})
     if path.endswith("/lifecycle-events") or (path.endswith("/registrations") and request.method == "GET"):
         return httpx.Response(200, json={"items": [], "nextCursor": None})
     if path.endswith("/dry-run/batch"):
@@ -175,6 +196,11 @@ def test_every_public_sdk_method_is_an_operation_or_a_named_convenience() -> Non
     }
     assert subscriptions == set(SUBSCRIPTION_METHODS), sorted(subscriptions ^ set(SUBSCRIPTION_METHODS))
     assert set(SUBSCRIPTION_METHODS.values()) <= set(OPERATIONS)
+    marketplace = {
+        m for m in vars(Marketplace) if not m.startswith("_") and callable(getattr(Marketplace, m))
+    }
+    assert marketplace == set(MARKETPLACE_METHODS), sorted(marketplace ^ set(MARKETPLACE_METHODS))
+    assert set(MARKETPLACE_METHODS.values()) <= set(OPERATIONS)
 
 
 @pytest.mark.parametrize("operation_id", sorted(CALLS))
