@@ -7,12 +7,20 @@ terraform {
   }
 }
 
+# The API key, kept out of saved plans and state: an ephemeral variable (Terraform >= 1.10) set
+# with TF_VAR_platformxe_api_key (set it again for `terraform apply saved.tfplan`), or, left null,
+# the PLATFORMXE_API_KEY environment variable. Never a plain variable: even one marked sensitive
+# is written into saved plan files and printed by `terraform show -json`, which CI jobs often keep.
+variable "platformxe_api_key" {
+  type      = string
+  default   = null
+  sensitive = true
+  ephemeral = true
+}
+
 provider "platformxe" {
   endpoint = "http://127.0.0.1:8780" # the registry's base URL, without /v1 (or PLATFORMXE_ENDPOINT)
-
-  # The API key: leave api_key unset and export PLATFORMXE_API_KEY. A key written here or passed
-  # through a variable (even one marked sensitive) is stored in saved plan files and printed by
-  # `terraform show -json`, which CI jobs often keep as artifacts.
+  api_key  = var.platformxe_api_key
 
   # Optional: refuse a key that belongs to another organisation before anything is planned.
   # organization_id = "org_0123456789abcdef"

@@ -156,3 +156,73 @@ def test_unknown_route_error_matches_the_error_schema(openapi, registry_server) 
     registry = Registry().with_resource(DOC_URI, Resource.from_contents(openapi, default_specification=_SPEC))
     validator = Draft202012Validator({"$ref": DOC_URI + "#/components/schemas/Error"}, registry=registry)
     validator.validate(response.json())
+
+
+def test_a_405_allows_every_method_of_the_resource(openapi, registry_server, org) -> None:
+    """``Allow`` lists every method the document gives the path (HEAD comes with GET)."""
+    ns = org["slug"]
+    examples = {
+        "{namespace}": ns,
+        "{name}": "property.favorited",
+        "{version}": "1.0.0",
+    }
+    headers = {"Authorization": f"Bearer {org['apiKey']}"}
+    for template, item in openapi["paths"].items():
+        path = template
+        for placeholder, value in examples.items():
+            path = path.replace(placeholder, value)
+        documented = {m.upper() for m in item if m in METHODS}
+        unused = next(m for m in ("PUT", "PATCH", "DELETE", "POST") if m not in documented)
+        response = httpx.request(unused, registry_server.url + path, headers=headers)
+        assert response.status_code == 405, (unused, template, response.text)
+        allowed = {m.strip() for m in response.headers["Allow"].split(",")}
+        expected = documented | ({"HEAD"} if "GET" in documented else set())
+        assert allowed == expected, (template, response.headers["Allow"])
+        assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_the_api_refuses_what_the_document_refuses(openapi, org, api) -> None:
+    """Nullability and closed bodies as published: null schema/status, empty PATCH, bad parameters."""
+    ns = org["slug"]
+    candidate = openapi["components"]["schemas"]["DryRunRequest"]["properties"]
+    assert "null" not in candidate["payloadSchema"]["type"] and "enum" in candidate["status"]
+    for body, code, field in (
+        (registration_body(ns, payloadSchema=None), "invalid_json_schema", "payloadSchema"),
+        (registration_body(ns, payloadSchema=[{"type": "object"}]), "invalid_json_schema", "payloadSchema"),
+        (registration_body(ns, status=None), "invalid_request", "status"),
+    ):
+        for path in ("/dry-run", "/registrations"):
+            response = api.post(path, json=body)
+            assert response.status_code == 400, (path, response.text)
+            error = response.json()["error"]
+            assert (error["code"], error["details"]["field"]) == (code, field), error
+    one = f"/registrations/{ns}/nothing.here/versions/1.0.0"
+    assert api.patch(one, json={}).status_code == 400
+    response = api.patch(one, json={"status": None, "description": "d"})
+    assert response.status_code == 400 and response.json()["error"]["details"]["field"] == "status"
+    # Parameters: each refusal names the parameter and the seed's code where there is one.
+    for path, params, code, field in (
+        ("/registrations", {"status": ""}, "invalid_request", "status"),
+        ("/registrations", {"namespace": "Acme"}, "invalid_namespace", "namespace"),
+        ("/registrations", {"cursor": "not-a-position"}, "invalid_request", "cursor"),
+        ("/registrations", {"limit": "0"}, "invalid_request", "limit"),
+        (f"/registrations/{ns}/x/versions/1.0.0", {}, "invalid_name", "name"),
+        (f"/registrations/{ns}/ok.name/versions/1.0.4294967296", {}, "invalid_version_format", "version"),
+        ("/lifecycle-events", {"since": "-1"}, "invalid_request", "since"),
+    ):
+        response = api.get(path, params=params)
+        assert response.status_code == 400, (path, params, response.text)
+        error = response.json()["error"]
+        assert (error["code"], error["details"]["field"]) == (code, field), error
+        assert error["details"]["accepted"]
+
+
+def test_a_registrations_cursor_is_a_position_any_well_formed_one_continues_after(org, api) -> None:
+    ns = org["slug"]
+    for name in ("cursor.a", "cursor.b", "cursor.c"):
+        assert api.post("/registrations", json=registration_body(ns, name=name)).status_code == 201
+    first = api.get("/registrations", params={"namespace": ns, "limit": 1}).json()
+    assert first["nextCursor"] == f"{ns}/cursor.a/1.0.0"
+    # A position that was never an item is still a place to continue from.
+    after = api.get("/registrations", params={"namespace": ns, "cursor": f"{ns}/cursor.aa/0.0.0"}).json()
+    assert [i["name"] for i in after["items"]] == ["cursor.b", "cursor.c"]

@@ -172,3 +172,10 @@ class Client:
     def healthz(self) -> ApiObject:
         """The unauthenticated liveness probe ``GET /healthz`` (``{"status": "ok"}``)."""
         return ApiObject(self._core.send("GET", "/healthz", authenticated=False).body)
+
+    def openapi(self) -> dict[str, Any]:
+        """The registry's OpenAPI 3.1 document ``GET /v1/openapi.json`` (unauthenticated), as a dict."""
+        body = self._core.send("GET", "/v1/openapi.json", authenticated=False).body
+        if not isinstance(body, dict):
+            raise UnexpectedResponse("the registry's /v1/openapi.json is not a JSON object", status=200)
+        return body

@@ -30,7 +30,7 @@ async def healthz(request: Request) -> JSONResponse:
 
 async def openapi_document(request: Request) -> JSONResponse:
     """GET /v1/openapi.json: the API description (no auth)."""
-    return JSONResponse(document())
+    return JSONResponse(document(api_routes()))
 
 
 def api_routes() -> list[Route]:

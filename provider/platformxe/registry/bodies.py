@@ -251,6 +251,27 @@ def optional_str(body: Mapping[str, Any], field: str, max_length: int | None = N
     return check_text(field, value)
 
 
+def require_schema_value(body: Mapping[str, Any], field: str) -> Any:
+    """A required schema field: a JSON object or boolean, or its JSON text (else 400 invalid_json_schema).
+
+    What the text holds is judged by the rules engine; a value of another JSON type (null, a
+    number, an array) is not a schema in any spelling, so the request itself is refused.
+    """
+    value = require_present(body, field, "a JSON Schema 2020-12 or OpenAPI 3.1 schema")
+    if not isinstance(value, dict | bool | str):
+        raise problem_error(
+            [
+                Problem(
+                    Code.INVALID_JSON_SCHEMA,
+                    f"{field} must be a JSON Schema (a JSON object or boolean) or its JSON text, not "
+                    f"{_json_type(value)}",
+                    field,
+                )
+            ]
+        )
+    return value
+
+
 def require_present(body: Mapping[str, Any], field: str, what: str) -> Any:
     """A required field of any JSON type (``what`` says what is expected)."""
     if field not in body:
@@ -259,7 +280,10 @@ def require_present(body: Mapping[str, Any], field: str, what: str) -> Any:
 
 
 def optional_status(body: Mapping[str, Any], field: str = "status") -> Status | None:
-    """An optional status: draft, published or archived."""
+    """An optional status: draft, published or archived (absent → None; null is refused)."""
+    if field in body and body[field] is None:
+        accepted = ", ".join(s.value for s in Status)
+        raise invalid_request(field, f"{field} must be one of {accepted}, not null; omit it instead")
     value = optional_str(body, field)
     if value is None:
         return None
@@ -271,7 +295,11 @@ def optional_status(body: Mapping[str, Any], field: str = "status") -> Status | 
 
 
 def optional_policy(body: Mapping[str, Any], field: str = "compatibilityPolicy") -> str | None:
-    """An optional compatibility policy: strict or lenient."""
+    """An optional compatibility policy: strict or lenient (absent → None; null is refused, as the
+    OpenAPI document says: a null policy has no meaning, omit the field instead)."""
+    if field in body and body[field] is None:
+        accepted = ", ".join(COMPAT_POLICIES)
+        raise invalid_request(field, f"{field} must be one of {accepted}, not null; omit it instead")
     value = optional_str(body, field)
     if value is None:
         return None

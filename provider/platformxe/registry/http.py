@@ -19,8 +19,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
-from platformxe.registry import bodies
+from platformxe.registry import bodies, parameters
 from platformxe.registry.errors import (
     INTERNAL_ERROR,
     METHOD_NOT_ALLOWED,
@@ -91,20 +92,23 @@ def endpoint(
     with_body: bool = False,
     limit: str | None = None,
     cost: Callable[[dict[str, Any]], int] | None = None,
+    params: tuple[parameters.Param, ...] = (),
 ) -> Callable[[Request], Any]:
     """An authenticated JSON endpoint running ``handler`` in the thread pool.
 
     ``limit`` names the request class whose per-organisation rate limit applies (``"emit"``,
     ``"write"``; registry/ratelimit.py). Without it, every method other than GET/HEAD is a
     ``"write"`` and reads are not rate limited. Every request also counts against the
-    organisation's in-flight cap.
+    organisation's in-flight cap. ``params`` are the route's path and query parameters
+    (``registry/parameters.py``): each is checked before the handler runs, and the OpenAPI
+    document publishes exactly these.
     """
+    path_params = tuple(p for p in params if p.location == "path")
+    query_params = tuple(p for p in params if p.location == "query")
 
     async def asgi_endpoint(request: Request) -> Response:
         try:
             key = _bearer_key(request.headers.get("authorization"))
-            bodies.check_params(request.path_params)
-            bodies.check_params(request.query_params)
             body = bodies.parse_body(await _read_body(request)) if with_body else {}
             store: Store = request.app.state.store
             judge: Judge = getattr(request.app.state, "judge", INLINE)
@@ -114,6 +118,11 @@ def endpoint(
                 org = authenticate(store, key)
                 if org is None:
                     raise unauthenticated("the API key is not valid (unknown or revoked)")
+                # After authentication: a caller without a valid key learns nothing about the route.
+                parameters.check_all(path_params, request.path_params)
+                parameters.check_all(query_params, dict(request.query_params))
+                bodies.check_params(request.path_params)
+                bodies.check_params(request.query_params)
                 ctx = RequestContext(
                     store=store,
                     org=org,
@@ -147,7 +156,26 @@ def endpoint(
 
     asgi_endpoint.__name__ = getattr(handler, "__name__", "endpoint")
     asgi_endpoint.__doc__ = handler.__doc__
+    asgi_endpoint.params = params  # type: ignore[attr-defined]  # read by openapi.document
     return asgi_endpoint
+
+
+#: The order methods are listed in an ``Allow`` header.
+_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at the request's path (a resource may have several routes).
+
+    Starlette's own 405 names only the methods of the first route matching the path, so
+    ``/registrations`` (POST and GET routes) would advertise ``Allow: POST`` alone.
+    """
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, Route) and route.methods and route.path_regex.match(request.scope["path"]):
+            methods |= set(route.methods)
+    rank = {m: i for i, m in enumerate(_METHOD_ORDER)}
+    return sorted(methods, key=lambda m: (rank.get(m, len(rank)), m))
 
 
 async def http_exception(request: Request, exc: Exception) -> Response:
@@ -158,8 +186,7 @@ async def http_exception(request: Request, exc: Exception) -> Response:
             405, METHOD_NOT_ALLOWED, f"{request.method} is not allowed on {request.url.path}", {}
         )
         response = error_response(error)
-        if exc.headers and "Allow" in exc.headers:
-            response.headers["Allow"] = exc.headers["Allow"]
+        response.headers["Allow"] = ", ".join(allowed_methods(request))
         return response
     if exc.status_code == 404:
         return error_response(

@@ -7,20 +7,30 @@ against the response schemas below.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from starlette.routing import Route
+
 from platformxe import __version__
+from platformxe.registry import parameters
 from platformxe.registry.lifecycle_types import ALL_TYPES
 from platformxe.registry.openapi_bus import bus_paths, bus_schemas
 from platformxe.registry.openapi_marketplace import marketplace_paths, marketplace_schemas
 from platformxe.rules.codes import HTTP_STATUS
+from platformxe.rules.names import RESERVED_NAMESPACES
 
 BASE = "/v1/events/custom"
 _JSON = "application/json"
 _TIMESTAMP = {"type": "string", "format": "date-time", "description": "RFC 3339, UTC, with a Z suffix"}
-_NAMESPACE = {"type": "string", "pattern": "^[a-z][a-z0-9_-]{1,30}$"}
-_NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_.-]{1,60}$"}
-_VERSION = {"type": "string", "pattern": "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"}
+_NAMESPACE = parameters.PATH_NAMESPACE.schema()
+_NAME = parameters.PATH_NAME.schema()
+_VERSION = {"type": "string", "pattern": f"^{parameters.VERSION_CORE}$"}
+#: Text fields: any string without NUL (no database column stores it). Unpaired UTF-16
+#: surrogates (``"\\ud800"``) are refused too, anywhere in a body (not expressible as a pattern).
+_TEXT = {"type": "string", "pattern": "^[^\\u0000]*$"}
+#: What a schema field accepts as its JSON type: a schema (object or boolean) or its JSON text.
+_SCHEMA_VALUE = {"type": ["object", "boolean", "string"]}
 _STATUS = {"type": "string", "enum": ["draft", "published", "archived"]}
 _ANY_JSON: dict[str, Any] = {"description": "any JSON value"}
 
@@ -57,40 +67,12 @@ def _body(schema_name: str) -> dict[str, Any]:
 
 
 _UNAUTHENTICATED = _error(401, ["unauthenticated"], "missing, malformed, unknown or revoked API key")
-_BAD_REQUEST = _error(400, ["invalid_request"], "malformed JSON, a missing field or a wrong type")
-
-_LIMIT = {
-    "name": "limit",
-    "in": "query",
-    "required": False,
-    "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
-}
-_CURSOR = {
-    "name": "cursor",
-    "in": "query",
-    "required": False,
-    "schema": {"type": "string"},
-    "description": "nextCursor of the previous page",
-}
-_SINCE = {
-    "name": "since",
-    "in": "query",
-    "required": False,
-    "schema": {"type": "string"},
-    "description": "the same as cursor (some clients call it the since cursor): list events after this id",
-}
+_BAD_REQUEST = _error(400, ["invalid_request"], "malformed JSON, a missing or unknown field or a wrong type")
 _POLICY: dict[str, Any] = {"type": "string", "enum": ["strict", "lenient"]}
-_VERSION_PARAMS = [
-    {"name": "namespace", "in": "path", "required": True, "schema": {"type": "string"}},
-    {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}},
-    {
-        "name": "version",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string"},
-        "description": 'MAJOR.MINOR.PATCH, or "latest" for the highest published version',
-    },
-]
+_PATH_CODES = ["invalid_namespace", "invalid_name", "invalid_version_format"]
+_BAD_VERSION_PATH = _error(
+    400, _PATH_CODES, "the namespace, name or version in the path is not of the documented shape"
+)
 
 
 def _schemas() -> dict[str, Any]:
@@ -146,17 +128,32 @@ def _schemas() -> dict[str, Any]:
         "compatibilityPolicy": {
             **_POLICY,
             "description": "dry-run: judge under this policy instead of the event's stored one; "
-            "registration: set the event's policy with this version (stored only if registered)",
+            "registration: set the event's policy with this version (stored only if registered); "
+            "omit it for the stored one (null is refused)",
         },
-        "namespace": _NAMESPACE,
+        "namespace": {
+            **_NAMESPACE,
+            "not": {"enum": sorted(RESERVED_NAMESPACES)},
+            "description": "on the organisation's allowlist (else 400 namespace_not_allowed); "
+            "reserved namespaces are refused (reserved_namespace)",
+        },
         "name": _NAME,
-        "version": _VERSION,
+        "version": {**_VERSION, "description": "MAJOR.MINOR.PATCH, a single step above the highest"},
         "payloadSchema": {
-            "description": "JSON Schema 2020-12 or OpenAPI 3.1 schema (a JSON object, or JSON text)"
+            **_SCHEMA_VALUE,
+            "description": "JSON Schema 2020-12 or OpenAPI 3.1 schema: a JSON object or boolean, or its "
+            "JSON text (a string). null or another type is 400 invalid_json_schema.",
         },
         "payloadExample": {**_ANY_JSON, "description": "must satisfy payloadSchema; null = no example"},
-        "description": {"type": ["string", "null"]},
-        "status": {**_STATUS, "default": "published"},
+        "description": {"type": ["string", "null"], "pattern": _TEXT["pattern"]},
+        "status": {**_STATUS, "default": "published", "description": "omit for published; null is refused"},
+    }
+    # A dry-run judges any names and version and reports every broken rule in the verdict (200).
+    dry_run_properties = {
+        **candidate_properties,
+        "namespace": {**_TEXT, "description": "judged: a broken rule is reported in the verdict"},
+        "name": {**_TEXT, "description": "judged: a broken rule is reported in the verdict"},
+        "version": {**_TEXT, "description": "judged: a broken rule is reported in the verdict"},
     }
     return {
         "Problem": problem,
@@ -226,6 +223,7 @@ def _schemas() -> dict[str, Any]:
             },
         ),
         "CandidateRequest": _obj(["namespace", "name", "version", "payloadSchema"], candidate_properties),
+        "DryRunRequest": _obj(["namespace", "name", "version", "payloadSchema"], dry_run_properties),
         "DryRunBatchRequest": _obj(
             ["candidates"],
             {
@@ -233,7 +231,10 @@ def _schemas() -> dict[str, Any]:
                     "type": "array",
                     "minItems": 1,
                     "maxItems": 100,
-                    "items": _ref("CandidateRequest"),
+                    "items": {
+                        "description": "a POST /dry-run body (DryRunRequest); any other value is judged "
+                        "too and gets the error /dry-run would answer in its place"
+                    },
                     "description": "each judged exactly as POST /dry-run judges its body",
                 }
             },
@@ -269,7 +270,17 @@ def _schemas() -> dict[str, Any]:
             },
         ),
         "UpdateRequest": {
-            **_obj([], {"status": _STATUS, "description": {"type": ["string", "null"]}}),
+            **_obj(
+                [],
+                {
+                    "status": {**_STATUS, "description": "null is refused; omit to keep the status"},
+                    "description": {
+                        "type": ["string", "null"],
+                        "pattern": _TEXT["pattern"],
+                        "description": "null clears the description",
+                    },
+                },
+            ),
             "minProperties": 1,
         },
         "EmitRequest": _obj(
@@ -277,16 +288,17 @@ def _schemas() -> dict[str, Any]:
             {
                 "name": {
                     "type": "string",
+                    "pattern": f"^(?:{parameters.NAMESPACE_CORE})\\.(?:{parameters.NAME_CORE})$",
                     "description": "<namespace>.<name>, e.g. lettings.property.favorited",
                 },
                 "payload": _ANY_JSON,
                 "version": {**_nullable(_VERSION), "description": "pin a version; omit for latest published"},
                 "idempotencyKey": {
-                    "anyOf": [{"type": "string", "minLength": 1, "maxLength": 255}, {"type": "null"}],
+                    "anyOf": [{**_TEXT, "minLength": 1, "maxLength": 255}, {"type": "null"}],
                     "description": "a replay with the same key returns the first answer (duplicate: true)",
                 },
                 "causationId": {
-                    "anyOf": [{"type": "string", "minLength": 1, "maxLength": 255}, {"type": "null"}],
+                    "anyOf": [{**_TEXT, "minLength": 1, "maxLength": 255}, {"type": "null"}],
                     "description": "eventId of the delivered event this emit reacts to (chain depth + 1, cap 50)",
                 },
             },
@@ -400,18 +412,25 @@ def _schemas() -> dict[str, Any]:
     }
 
 
+#: What a registration answer leads to: the operations on that version (OpenAPI links).
+_VERSION_LINKS = {
+    operation: {
+        "operationId": operation,
+        "parameters": {p: f"$response.body#/{p}" for p in ("namespace", "name", "version")},
+    }
+    for operation in ("getRegistration", "updateRegistration", "archiveRegistration", "getRegistrationUsage")
+}
+
+
 def _paths() -> dict[str, Any]:
     rule_codes = _codes_for(400)
     version_path = {
-        "parameters": _VERSION_PARAMS,
         "get": {
             "operationId": "getRegistration",
             "summary": "One version of an event, or its latest published version",
             "responses": {
                 "200": _ok("the registration", _ref("Registration")),
-                "400": _error(
-                    400, ["invalid_version_format"], "the version is not MAJOR.MINOR.PATCH or latest"
-                ),
+                "400": _BAD_VERSION_PATH,
                 "401": _UNAUTHENTICATED,
                 "404": _error(
                     404, ["event_not_registered"], "no such version (or no published one for latest)"
@@ -424,7 +443,7 @@ def _paths() -> dict[str, Any]:
             "requestBody": _body("UpdateRequest"),
             "responses": {
                 "200": _ok("the updated registration", _ref("Registration")),
-                "400": _error(400, ["invalid_request", "invalid_version_format"], "bad body or version"),
+                "400": _error(400, ["invalid_request", *_PATH_CODES], "bad body or path parameter"),
                 "401": _UNAUTHENTICATED,
                 "402": _error(
                     402, ["registration_quota_exceeded"], "re-publishing would exceed the plan's cap"
@@ -439,7 +458,7 @@ def _paths() -> dict[str, Any]:
             "summary": "Archive one version (idempotent)",
             "responses": {
                 "200": _ok("the registration, now archived", _ref("Registration")),
-                "400": _error(400, ["invalid_version_format"], "the version is not MAJOR.MINOR.PATCH"),
+                "400": _BAD_VERSION_PATH,
                 "401": _UNAUTHENTICATED,
                 "403": _error(403, ["cannot_archive_generic_event"], "platformxe.generic cannot be archived"),
                 "404": _error(404, ["event_not_registered"], "no such version"),
@@ -468,10 +487,15 @@ def _paths() -> dict[str, Any]:
                 "operationId": "dryRun",
                 "summary": "Judge a candidate registration; every problem at once, nothing stored",
                 "description": "Always 200 for a well-formed request, even when valid is false.",
-                "requestBody": _body("CandidateRequest"),
+                "requestBody": _body("DryRunRequest"),
                 "responses": {
                     "200": _ok("the verdict", _ref("Verdict")),
-                    "400": _BAD_REQUEST,
+                    "400": _error(
+                        400,
+                        ["invalid_request", "invalid_json_schema"],
+                        "malformed JSON, a missing or unknown field, a wrong type (payloadSchema must be an "
+                        "object, boolean or JSON text), NUL in a text field",
+                    ),
                     "401": _UNAUTHENTICATED,
                     "413": _error(413, ["payload_too_large"], "the request body exceeds 2 MiB"),
                 },
@@ -501,7 +525,7 @@ def _paths() -> dict[str, Any]:
                 "details.sameSchema and details.existing.",
                 "requestBody": _body("CandidateRequest"),
                 "responses": {
-                    "201": _ok("the new registration", _ref("Registration")),
+                    "201": {**_ok("the new registration", _ref("Registration")), "links": _VERSION_LINKS},
                     "400": _error(400, rule_codes, "a rule is broken or the request is malformed"),
                     "401": _UNAUTHENTICATED,
                     "402": _error(
@@ -513,23 +537,19 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "operationId": "listRegistrations",
                 "summary": "List versions, ordered by namespace, name and version (numerically)",
-                "parameters": [
-                    {"name": "namespace", "in": "query", "required": False, "schema": {"type": "string"}},
-                    {"name": "name", "in": "query", "required": False, "schema": {"type": "string"}},
-                    {"name": "status", "in": "query", "required": False, "schema": _STATUS},
-                    _LIMIT,
-                    _CURSOR,
-                ],
                 "responses": {
                     "200": _ok("a page", _ref("RegistrationList")),
-                    "400": _error(400, ["invalid_request"], "bad limit, status or cursor"),
+                    "400": _error(
+                        400,
+                        ["invalid_request", "invalid_namespace", "invalid_name"],
+                        "bad namespace, name, status, limit or cursor",
+                    ),
                     "401": _UNAUTHENTICATED,
                 },
             },
         },
         BASE + "/registrations/{namespace}/{name}/versions/{version}": version_path,
         BASE + "/registrations/{namespace}/{name}/versions/{version}/usage": {
-            "parameters": _VERSION_PARAMS,
             "get": {
                 "operationId": "getRegistrationUsage",
                 "summary": "How much one version is used: accepted emits in the last 7 days",
@@ -537,16 +557,13 @@ def _paths() -> dict[str, Any]:
                 "when the version is still emitted.",
                 "responses": {
                     "200": _ok("the version's usage", _ref("VersionUsage")),
-                    "400": _error(
-                        400, ["invalid_version_format"], "the version is not MAJOR.MINOR.PATCH or latest"
-                    ),
+                    "400": _BAD_VERSION_PATH,
                     "401": _UNAUTHENTICATED,
                     "404": _error(404, ["event_not_registered"], "no such version"),
                 },
             },
         },
         BASE + "/registrations/{namespace}/{name}/policy": {
-            "parameters": _VERSION_PARAMS[:2],
             "get": {
                 "operationId": "getEventPolicy",
                 "summary": "The event's compatibility policy (strict unless set)",
@@ -554,6 +571,9 @@ def _paths() -> dict[str, Any]:
                 "accepted; lenient: every such payload that carries only declared properties.",
                 "responses": {
                     "200": _ok("the policy", _ref("EventPolicy")),
+                    "400": _error(
+                        400, _PATH_CODES[:2], "the namespace or name in the path is not of its shape"
+                    ),
                     "401": _UNAUTHENTICATED,
                     "404": _error(404, ["event_not_registered"], "the event has no version here"),
                 },
@@ -566,7 +586,9 @@ def _paths() -> dict[str, Any]:
                 "requestBody": _body("EventPolicyRequest"),
                 "responses": {
                     "200": _ok("the policy", _ref("EventPolicy")),
-                    "400": _error(400, ["invalid_request"], "not strict or lenient"),
+                    "400": _error(
+                        400, ["invalid_request", *_PATH_CODES[:2]], "not strict or lenient, or a bad path"
+                    ),
                     "401": _UNAUTHENTICATED,
                     "404": _error(404, ["event_not_registered"], "the event has no version here"),
                 },
@@ -619,7 +641,6 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "operationId": "lifecycleEvents",
                 "summary": "The organisation's lifecycle log, oldest first",
-                "parameters": [_LIMIT, _CURSOR, _SINCE],
                 "responses": {
                     "200": _ok("a page", _ref("LifecycleEventList")),
                     "400": _error(400, ["invalid_request"], "bad limit or cursor"),
@@ -630,8 +651,24 @@ def _paths() -> dict[str, Any]:
     }
 
 
-def document() -> dict[str, Any]:
-    """The whole OpenAPI 3.1 document."""
+def _with_parameters(paths: dict[str, Any], routes: Sequence[Route]) -> dict[str, Any]:
+    """``paths`` with each operation's parameters read from the route that serves it.
+
+    A route declares its parameters once (``endpoint(..., params=...)``, the table in
+    ``registry/parameters.py``); the server checks exactly those and the document lists exactly those.
+    """
+    for route in routes:
+        declared = getattr(route.endpoint, "params", ())
+        item = paths.get(route.path, {})
+        for method in route.methods or ():
+            operation = item.get(method.lower())
+            if operation is not None and declared:
+                operation["parameters"] = [p.openapi() for p in declared]
+    return paths
+
+
+def document(routes: Sequence[Route]) -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document of the app serving ``routes`` (``app.api_routes()``)."""
     return {
         "openapi": "3.1.0",
         "info": {
@@ -643,7 +680,9 @@ def document() -> dict[str, Any]:
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "security": [{"bearer": []}],
-        "paths": _with_rate_limits({**_paths(), **bus_paths(), **marketplace_paths()}),
+        "paths": _with_rate_limits(
+            _with_parameters({**_paths(), **bus_paths(), **marketplace_paths()}, routes)
+        ),
         "components": {
             "schemas": {**_schemas(), **bus_schemas(), **marketplace_schemas()},
             "securitySchemes": {

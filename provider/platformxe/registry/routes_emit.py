@@ -9,6 +9,7 @@ from starlette.routing import Route
 from platformxe.registry import service_emit as service
 from platformxe.registry.errors import coded_error
 from platformxe.registry.http import RequestContext, endpoint
+from platformxe.registry.parameters import LIFECYCLE_PARAMS
 from platformxe.registry.ratelimit import EMIT
 from platformxe.registry.routes_registrations import BASE
 from platformxe.rules.codes import Code
@@ -52,5 +53,7 @@ def routes() -> list[Route]:
     return [
         Route(BASE + "/emit", endpoint(emit, status=202, with_body=True, limit=EMIT), methods=["POST"]),
         Route(BASE + "/health", endpoint(health), methods=["GET"]),
-        Route(BASE + "/lifecycle-events", endpoint(lifecycle_events), methods=["GET"]),
+        Route(
+            BASE + "/lifecycle-events", endpoint(lifecycle_events, params=LIFECYCLE_PARAMS), methods=["GET"]
+        ),
     ]

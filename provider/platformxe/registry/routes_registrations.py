@@ -8,6 +8,11 @@ from starlette.routing import Route
 
 from platformxe.registry import service_registrations as service
 from platformxe.registry.http import RequestContext, endpoint
+from platformxe.registry.parameters import (
+    EVENT_PATH_PARAMS,
+    LIST_REGISTRATIONS_PARAMS,
+    VERSION_PATH_PARAMS,
+)
 from platformxe.registry.ratelimit import WRITE
 
 BASE = "/v1/events/custom"
@@ -83,11 +88,15 @@ def routes() -> list[Route]:
             endpoint(create, status=201, with_body=True, limit=WRITE),
             methods=["POST"],
         ),
-        Route(BASE + "/registrations", endpoint(list_), methods=["GET"]),
-        Route(VERSION_PATH, endpoint(get), methods=["GET"]),
-        Route(VERSION_PATH, endpoint(patch, with_body=True, limit=WRITE), methods=["PATCH"]),
-        Route(VERSION_PATH, endpoint(delete, limit=WRITE), methods=["DELETE"]),
-        Route(VERSION_PATH + "/usage", endpoint(usage), methods=["GET"]),
-        Route(POLICY_PATH, endpoint(get_policy), methods=["GET"]),
-        Route(POLICY_PATH, endpoint(put_policy, with_body=True), methods=["PUT"]),
+        Route(BASE + "/registrations", endpoint(list_, params=LIST_REGISTRATIONS_PARAMS), methods=["GET"]),
+        Route(VERSION_PATH, endpoint(get, params=VERSION_PATH_PARAMS), methods=["GET"]),
+        Route(
+            VERSION_PATH,
+            endpoint(patch, with_body=True, limit=WRITE, params=VERSION_PATH_PARAMS),
+            methods=["PATCH"],
+        ),
+        Route(VERSION_PATH, endpoint(delete, limit=WRITE, params=VERSION_PATH_PARAMS), methods=["DELETE"]),
+        Route(VERSION_PATH + "/usage", endpoint(usage, params=VERSION_PATH_PARAMS), methods=["GET"]),
+        Route(POLICY_PATH, endpoint(get_policy, params=EVENT_PATH_PARAMS), methods=["GET"]),
+        Route(POLICY_PATH, endpoint(put_policy, with_body=True, params=EVENT_PATH_PARAMS), methods=["PUT"]),
     ]

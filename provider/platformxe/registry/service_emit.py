@@ -21,7 +21,7 @@ from typing import Any
 from platformxe import rules
 from platformxe.registry import bodies, cursors, lifecycle_types, views
 from platformxe.registry.clock import month_of, now_text
-from platformxe.registry.errors import ApiError, coded_error, invalid_request, problem_error
+from platformxe.registry.errors import ApiError, coded_error, problem_error
 from platformxe.registry.judging import INLINE, Judge
 from platformxe.registry.service_registrations import GENERIC
 from platformxe.registry.storage import Store
@@ -350,11 +350,12 @@ def health(store: Store, org: Org) -> dict[str, Any]:
 def lifecycle_events(store: Store, org: Org, query: dict[str, str]) -> dict[str, Any]:
     """A page of the organisation's lifecycle log, oldest first."""
     limit = bodies.query_limit(query)
-    # docs/registry.md calls it a "since cursor": ?since= is the same parameter as ?cursor=.
-    cursor, since = query.get("cursor") or None, query.get("since") or None
-    if cursor is not None and since is not None and cursor != since:
-        raise invalid_request("since", "since is another name for cursor; send one of them, not both")
-    after = cursors.decode_lifecycle_cursor(cursor or since, "cursor" if cursor is not None else "since")
+    # docs/registry.md calls it a "since cursor": ?since= is the same parameter as ?cursor=. Both
+    # mean "after this id", so when both are sent the page starts after the later one.
+    after = max(
+        cursors.decode_lifecycle_cursor(query.get("cursor"), "cursor"),
+        cursors.decode_lifecycle_cursor(query.get("since"), "since"),
+    )
     with store.read() as tx:
         rows = lifecycle_log.page(tx, org.id, after, limit + 1)
     more = len(rows) > limit

@@ -74,7 +74,7 @@ def candidate_from_body(body: dict[str, Any]) -> Candidate:
     namespace = bodies.require_str(body, "namespace")
     name = bodies.require_str(body, "name")
     version = bodies.require_str(body, "version")
-    schema = bodies.require_present(body, "payloadSchema", "a JSON Schema 2020-12 or OpenAPI 3.1 schema")
+    schema = bodies.require_schema_value(body, "payloadSchema")
     description = bodies.optional_str(body, "description")
     status = bodies.optional_status(body) or Status.PUBLISHED
     example = body.get("payloadExample")

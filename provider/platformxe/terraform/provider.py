@@ -44,9 +44,10 @@ _DESCRIPTIONS = {
     ),
     "api_key": (
         "API key of the organisation (shown once by `platformxe admin org create`). Sensitive: the "
-        "provider never logs it and `terraform plan` redacts it, but Terraform itself writes provider "
-        "configuration values into saved plan files (`terraform show -json`), so prefer the "
-        f"`{API_KEY_ENV}` environment variable, which is the default when this is unset."
+        "provider never logs it and `terraform plan` redacts it. Pass it from an `ephemeral = true` "
+        "variable (Terraform >= 1.10) or leave it unset for the "
+        f"`{API_KEY_ENV}` environment variable: Terraform writes plain variables, even sensitive ones, "
+        "into saved plan files (`terraform show -json`), but never ephemeral values."
     ),
     "organization_id": (
         "Organisation the configuration is meant for (`org_…`). When set, the provider checks at "

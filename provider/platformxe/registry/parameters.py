@@ -1,0 +1,216 @@
+"""The one table of path and query parameters: what the API accepts is what the document says.
+
+Each :class:`Param` is both the check the server runs on the raw text of a parameter and the
+JSON Schema ``/v1/openapi.json`` publishes for it (``Param.openapi()``), so the two cannot drift.
+A route hands its parameters to :func:`platformxe.registry.http.endpoint` (``params=``); the
+OpenAPI document reads them back from the routes (``platformxe.registry.openapi``).
+
+Patterns are written for ``re.fullmatch`` (``core``) and published anchored (``^…$``); every
+pattern here is plain ASCII classes and counted repeats, so Python and ECMA-262 read it alike.
+A parameter that fails its check is a 400 naming the parameter, with the seed's code where the
+seed has one (``invalid_namespace``, ``invalid_name``, ``invalid_version_format``) and
+``invalid_request`` otherwise; NUL characters and unpaired surrogates fail every pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from platformxe.registry.errors import ApiError
+from platformxe.rules.codes import Code
+from platformxe.rules.names import NAME_RE, NAMESPACE_RE
+from platformxe.rules.semver import MAX_VERSION_PART
+from platformxe.rules.types import Status
+
+
+def number_at_most(maximum: int) -> str:
+    """A regex for the decimal numbers 0..``maximum`` without leading zeros (``0|[1-9]…``)."""
+    digits = str(maximum)
+    options = ["0"]
+    if len(digits) > 1:
+        options.append(f"[1-9][0-9]{{0,{len(digits) - 2}}}" if len(digits) > 2 else "[1-9]")
+    # Numbers with as many digits as ``maximum``: share a prefix of it, then one smaller digit.
+    for i, char in enumerate(digits):
+        low = "1" if i == 0 else "0"
+        high = int(char) - 1
+        if high >= int(low):
+            rest = len(digits) - i - 1
+            cls = low if high == int(low) else f"[{low}-{high}]"
+            options.append(digits[:i] + cls + (f"[0-9]{{{rest}}}" if rest else ""))
+    options.append(digits)
+    return "(?:" + "|".join(options) + ")"
+
+
+_PART = number_at_most(MAX_VERSION_PART)
+#: A strict version whose numbers the registry can store (the rules engine's VERSION_RE and bound).
+VERSION_CORE = rf"{_PART}\.{_PART}\.{_PART}"
+NAMESPACE_CORE = NAMESPACE_RE.pattern
+NAME_CORE = NAME_RE.pattern
+#: A registration cursor: the keyset position ``<namespace>/<name>/<version>`` of the last item
+#: of a page. Any position of that shape is valid (the next page starts after it).
+REGISTRATION_CURSOR_CORE = rf"({NAMESPACE_CORE})/({NAME_CORE})/({VERSION_CORE})"
+#: A lifecycle cursor: the id of a lifecycle event (0 = from the start).
+LIFECYCLE_CURSOR_CORE = r"[0-9]{1,18}"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One path or query parameter: its published schema and the server's check of it."""
+
+    name: str
+    location: Literal["path", "query"]
+    #: The value must match this regex fully (None: see ``enum`` / ``integer``).
+    core: str | None = None
+    enum: tuple[str, ...] = ()
+    #: An integer parameter's inclusive range (and default).
+    integer: tuple[int, int] | None = None
+    default: int | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    #: The code of the 400 when the check fails.
+    code: Code = Code.INVALID_REQUEST
+    accepted: str = ""
+    description: str = ""
+    _compiled: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.core is not None:
+            object.__setattr__(self, "_compiled", re.compile(self.core))
+
+    @property
+    def required(self) -> bool:
+        return self.location == "path"
+
+    def schema(self) -> dict[str, Any]:
+        """The parameter's JSON Schema as published."""
+        if self.integer is not None:
+            low, high = self.integer
+            schema: dict[str, Any] = {"type": "integer", "minimum": low, "maximum": high}
+            if self.default is not None:
+                schema["default"] = self.default
+            return schema
+        if self.enum:
+            return {"type": "string", "enum": list(self.enum)}
+        schema = {"type": "string", "pattern": f"^{self.core}$"}
+        if self.min_length is not None:
+            schema["minLength"] = self.min_length
+        if self.max_length is not None:
+            schema["maxLength"] = self.max_length
+        return schema
+
+    def openapi(self) -> dict[str, Any]:
+        """The OpenAPI Parameter Object."""
+        out: dict[str, Any] = {
+            "name": self.name,
+            "in": self.location,
+            "required": self.required,
+            "schema": self.schema(),
+        }
+        if self.description:
+            out["description"] = self.description
+        return out
+
+    def accepts(self, value: str) -> bool:
+        """Whether the server accepts ``value`` (the raw text of the parameter)."""
+        if self.max_length is not None and len(value) > self.max_length:
+            return False
+        if self.min_length is not None and len(value) < self.min_length:
+            return False
+        if self.integer is not None:
+            low, high = self.integer
+            return re.fullmatch(r"-?(0|[1-9][0-9]{0,17})", value) is not None and low <= int(value) <= high
+        if self.enum:
+            return value in self.enum
+        assert self._compiled is not None
+        return self._compiled.fullmatch(value) is not None
+
+    def check(self, value: str) -> str:
+        """``value``, or a 400 naming this parameter and saying what would be accepted."""
+        if self.accepts(value):
+            return value
+        shown = value if len(value) <= 80 else value[:77] + "..."
+        raise ApiError(
+            400,
+            str(self.code),
+            f"{self.location} parameter {self.name} {shown!r} is not accepted; it must be {self.accepted}",
+            {"field": self.name, "in": self.location, "accepted": self.accepted},
+        )
+
+
+def check_all(params: tuple[Param, ...], values: dict[str, str]) -> None:
+    """Check every declared parameter present in ``values`` (absent query parameters are fine)."""
+    for param in params:
+        if param.name in values:
+            param.check(values[param.name])
+
+
+_NAMESPACE_TEXT = "a namespace: a lowercase letter, then 1 to 30 of a-z 0-9 _ - (^[a-z][a-z0-9_-]{1,30}$)"
+_NAME_TEXT = "an event name: a lowercase letter, then 1 to 60 of a-z 0-9 _ . - (^[a-z][a-z0-9_.-]{1,60}$)"
+_VERSION_TEXT = f"MAJOR.MINOR.PATCH without leading zeros, each number at most {MAX_VERSION_PART}"
+
+PATH_NAMESPACE = Param(
+    "namespace", "path", NAMESPACE_CORE, min_length=2, max_length=31,
+    code=Code.INVALID_NAMESPACE, accepted=_NAMESPACE_TEXT,
+)  # fmt: skip
+PATH_NAME = Param(
+    "name", "path", NAME_CORE, min_length=2, max_length=61, code=Code.INVALID_NAME, accepted=_NAME_TEXT
+)
+PATH_VERSION = Param(
+    "version",
+    "path",
+    rf"(?:{VERSION_CORE}|latest)",
+    code=Code.INVALID_VERSION_FORMAT,
+    accepted=f'{_VERSION_TEXT}, or "latest" (the highest published version)',
+    description='MAJOR.MINOR.PATCH, or "latest" for the highest published version',
+)
+#: The path of one version: ``/registrations/{namespace}/{name}/versions/{version}``.
+VERSION_PATH_PARAMS = (PATH_NAMESPACE, PATH_NAME, PATH_VERSION)
+#: The path of one event: ``/registrations/{namespace}/{name}/...`` (its policy).
+EVENT_PATH_PARAMS = (PATH_NAMESPACE, PATH_NAME)
+
+QUERY_NAMESPACE = Param(
+    "namespace", "query", NAMESPACE_CORE, min_length=2, max_length=31,
+    code=Code.INVALID_NAMESPACE, accepted=_NAMESPACE_TEXT, description="only this namespace",
+)  # fmt: skip
+QUERY_NAME = Param(
+    "name", "query", NAME_CORE, min_length=2, max_length=61,
+    code=Code.INVALID_NAME, accepted=_NAME_TEXT, description="only this event name",
+)  # fmt: skip
+QUERY_STATUS = Param(
+    "status",
+    "query",
+    enum=tuple(s.value for s in Status),
+    accepted="one of " + ", ".join(s.value for s in Status),
+    description="only versions in this status",
+)
+LIMIT = Param(
+    "limit", "query", integer=(1, 500), default=50,
+    accepted="an integer from 1 to 500", description="page size",
+)  # fmt: skip
+REGISTRATION_CURSOR = Param(
+    "cursor",
+    "query",
+    REGISTRATION_CURSOR_CORE,
+    max_length=31 + 61 + 3 * 10 + 4,
+    accepted="nextCursor of a previous page: <namespace>/<name>/<version> of the last item seen",
+    description="nextCursor of the previous page: the position <namespace>/<name>/<version> to list after",
+)
+LIFECYCLE_CURSOR = Param(
+    "cursor",
+    "query",
+    LIFECYCLE_CURSOR_CORE,
+    accepted="the id of a lifecycle event (a non-negative integer, up to 18 digits) or nextCursor",
+    description="nextCursor of the previous page, or the id of an event to list after (0: from the start)",
+)
+LIFECYCLE_SINCE = Param(
+    "since",
+    "query",
+    LIFECYCLE_CURSOR_CORE,
+    accepted="the id of a lifecycle event (a non-negative integer, up to 18 digits) or nextCursor",
+    description="the same as cursor (some clients call it the since cursor)",
+)
+
+LIST_REGISTRATIONS_PARAMS = (QUERY_NAMESPACE, QUERY_NAME, QUERY_STATUS, LIMIT, REGISTRATION_CURSOR)
+LIFECYCLE_PARAMS = (LIMIT, LIFECYCLE_CURSOR, LIFECYCLE_SINCE)

@@ -1,0 +1,54 @@
+"""Schemathesis hooks for tests/contract/test_openapi_schemathesis.py (loaded via SCHEMATHESIS_HOOKS).
+
+Registering a version and emitting a payload can be refused for rules no OpenAPI document can
+state (the organisation's allowlist, the versions already registered, the schema a payload must
+satisfy). For those two operations the run lets a schema-valid request be answered 400, and this
+check narrows that back down: the 400 must carry one of those business-rule codes, never a code
+meaning "the request is malformed" (which would mean the document is looser than the API).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import schemathesis
+
+#: Operations whose schema-valid requests may break a rule the document cannot express.
+BUSINESS_RULE_OPERATIONS = {"register", "emit"}
+#: The codes of those rules (docs/registry.md). Shape codes (invalid_request, invalid_namespace,
+#: invalid_name, invalid_version_format, reserved_namespace ...) are not here on purpose.
+BUSINESS_RULE_CODES = {
+    "namespace_not_allowed",
+    "version_already_exists",
+    "version_downgrade",
+    "version_invalid_jump",
+    "patch_must_be_byte_equal",
+    "minor_must_be_backwards_compatible",
+    "schema_too_deep",
+    "schema_too_wide",
+    "invalid_json_schema",
+    "payload_example_does_not_match_schema",
+    "payload_invalid",
+}
+
+
+@schemathesis.check
+def valid_requests_break_only_business_rules(ctx: Any, response: Any, case: Any) -> bool | None:
+    """A schema-valid request refused with 400 names a rule the document cannot express."""
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive or response.status_code != 400:
+        return None
+    if case.operation.definition.raw.get("operationId") not in BUSINESS_RULE_OPERATIONS:
+        return None  # positive_data_acceptance already refuses any 400 there
+    try:
+        body = response.json()
+    except ValueError:
+        raise AssertionError(f"400 without a JSON error body: {response.text[:200]}") from None
+    codes = {body["error"]["code"], *(e["code"] for e in body["error"]["details"].get("errors", []))}
+    shape = codes - BUSINESS_RULE_CODES
+    if shape:
+        raise AssertionError(
+            f"a request valid per /v1/openapi.json was refused for its shape ({', '.join(sorted(shape))}): "
+            f"{body['error']['message']}"
+        )
+    return None

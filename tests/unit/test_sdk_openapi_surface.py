@@ -1,0 +1,236 @@
+"""The OpenAPI document drives the SDK surface: every operation has an SDK method and vice versa.
+
+For each operation of ``/v1/openapi.json`` (``platformxe.registry.openapi.document``) the table
+below names the SDK call that serves it. The test fails when the document gains an operation
+without an SDK method, when the SDK gains a public method no operation backs, or when a call
+sends a method, path, query or body the operation does not accept (paths are matched against
+the documented parameters' patterns, bodies validated against the documented request schema).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import unquote
+
+import httpx
+import pytest
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from platformxe.client import Client
+from platformxe.client._custom_events import CustomEvents
+from platformxe.client._marketplace import Marketplace
+from platformxe.client._subscriptions import Subscriptions
+from platformxe.registry.app import api_routes
+from platformxe.registry.openapi import document
+
+DOC = document(api_routes())
+METHODS = ("get", "post", "put", "patch", "delete")
+SCHEMA = {"type": "object", "properties": {"propertyId": {"type": "string", "maxLength": 64}}}
+NS, NAME = "lettings", "property.favorited"
+LISTING_ID = "lst_0123456789abcdef01234567"
+SUB_ID, EVENT_ID = "sub_0123456789abcdef01234567", "evt_0123456789abcdef"
+
+#: operationId → the SDK call serving it.
+CALLS: dict[str, Callable[[Client], Any]] = {
+    "healthz": lambda c: c.healthz(),
+    "openapi": lambda c: c.openapi(),
+    "dryRun": lambda c: c.events.custom.dry_run(
+        namespace=NS, name=NAME, version="1.0.0", payload_schema=SCHEMA, status="draft"
+    ),
+    "dryRunBatch": lambda c: c.events.custom.dry_run_batch(
+        [{"namespace": NS, "name": NAME, "version": "1.0.0", "payloadSchema": SCHEMA}]
+    ),
+    "register": lambda c: c.events.custom.register(
+        namespace=NS, name=NAME, version="1.0.0", payload_schema=SCHEMA, description="d"
+    ),
+    "listRegistrations": lambda c: c.events.custom.list(
+        namespace=NS, name=NAME, status="published", limit=10, cursor=f"{NS}/{NAME}/1.0.0"
+    ),
+    "getRegistration": lambda c: c.events.custom.get(namespace=NS, name=NAME, version="1.0.0"),
+    "updateRegistration": lambda c: c.events.custom.update(
+        namespace=NS, name=NAME, version="1.0.0", status="archived", description=None
+    ),
+    "archiveRegistration": lambda c: c.events.custom.archive(namespace=NS, name=NAME, version="1.0.0"),
+    "getRegistrationUsage": lambda c: c.events.custom.usage(namespace=NS, name=NAME, version="latest"),
+    "emit": lambda c: c.events.custom.emit(
+        name=f"{NS}.{NAME}", payload={"propertyId": "p"}, version="1.0.0", idempotency_key="k-1"
+    ),
+    "health": lambda c: c.events.custom.health(),
+    "lifecycleEvents": lambda c: c.events.custom.lifecycle_events(cursor="12", limit=5),
+    "getEventPolicy": lambda c: c.events.custom.get_policy(namespace=NS, name=NAME),
+    "setEventPolicy": lambda c: c.events.custom.set_policy(
+        namespace=NS, name=NAME, compatibility_policy="lenient"
+    ),
+    "publishListing": lambda c: c.events.custom.marketplace.publish(
+        namespace=NS, name=NAME, version="1.0.0", title="Favorites", summary="s", tags=["crm"]
+    ),
+    "browseListings": lambda c: c.events.custom.marketplace.list(namespace=NS, limit=10),
+    "getListing": lambda c: c.events.custom.marketplace.get(LISTING_ID),
+    "unpublishListing": lambda c: c.events.custom.marketplace.unpublish(LISTING_ID),
+    "forkListing": lambda c: c.events.custom.marketplace.fork(LISTING_ID, namespace=NS),
+    "getEmit": lambda c: c.events.custom.get_emit(EVENT_ID),
+    "replayEmit": lambda c: c.events.custom.replay_emit(EVENT_ID),
+    "createSubscription": lambda c: c.events.custom.subscriptions.create(
+        url="https://hooks.example.com/px", events=[f"{NS}.{NAME}@1.0.0"], description="d"
+    ),
+    "listSubscriptions": lambda c: c.events.custom.subscriptions.list(limit=10),
+    "getSubscription": lambda c: c.events.custom.subscriptions.get(SUB_ID),
+    "updateSubscription": lambda c: c.events.custom.subscriptions.update(SUB_ID, enabled=False),
+    "deleteSubscription": lambda c: c.events.custom.subscriptions.delete(SUB_ID),
+    "rotateSubscriptionSecret": lambda c: c.events.custom.subscriptions.rotate_secret(SUB_ID),
+    "replaySubscription": lambda c: c.events.custom.subscriptions.replay(SUB_ID, "2026-12-01T00:00:00Z"),
+}
+#: Public SDK methods that are conveniences over an operation above, not operations of their own.
+CONVENIENCES = {
+    "iter_all": "listRegistrations",
+    "list_all": "listRegistrations",
+    "iter_lifecycle_events": "lifecycleEvents",
+    "dryRun": "dryRun",
+}
+#: The same for ``client.events.custom.marketplace`` (method → operation).
+MARKETPLACE_METHODS = {
+    "publish": "publishListing",
+    "list": "browseListings",
+    "browse": "browseListings",
+    "iter_all": "browseListings",
+    "get": "getListing",
+    "unpublish": "unpublishListing",
+    "fork": "forkListing",
+}
+#: The same for ``client.events.custom.subscriptions`` (method → operation).
+SUBSCRIPTION_METHODS = {
+    "create": "createSubscription",
+    "list": "listSubscriptions",
+    "iter_all": "listSubscriptions",
+    "get": "getSubscription",
+    "update": "updateSubscription",
+    "delete": "deleteSubscription",
+    "rotate_secret": "rotateSubscriptionSecret",
+    "rotateSecret": "rotateSubscriptionSecret",
+    "replay": "replaySubscription",
+}
+
+
+def _operations() -> dict[str, tuple[str, str, dict[str, Any]]]:
+    out = {}
+    for path, item in DOC["paths"].items():
+        for method in METHODS:
+            if method in item:
+                # Parameters may sit on the path item (shared) and on the operation.
+                operation = {**item[method]}
+                operation["parameters"] = [*item.get("parameters", []), *operation.get("parameters", [])]
+                out[operation["operationId"]] = (method.upper(), path, operation)
+    return out
+
+
+OPERATIONS = _operations()
+
+
+def _validator(schema: dict[str, Any]) -> Draft202012Validator:
+    registry = Registry().with_resource(
+        "urn:doc", Resource.from_contents(DOC, default_specification=DRAFT202012)
+    )
+    absolute = json.loads(json.dumps(schema).replace('"#/components/', '"urn:doc#/components/'))
+    return Draft202012Validator(absolute, registry=registry)
+
+
+def _answer(request: httpx.Request) -> httpx.Response:
+    path = request.url.path
+    if path.endswith("/marketplace/listings") and request.method == "GET":
+        return httpx.Response(200, json={"items": [], "nextCursor": None})
+    if path.endswith("/lifecycle-events") or (path.endswith("/registrations") and request.method == "GET"):
+        return httpx.Response(200, json={"items": [], "nextCursor": None})
+    if path.endswith("/dry-run/batch"):
+        return httpx.Response(200, json={"results": [{"verdict": {"valid": True}}]})
+    if path == "/v1/openapi.json":
+        return httpx.Response(200, json=DOC)
+    return httpx.Response(200, json={"organizationId": "org_1", "status": "ok"})
+
+
+def _sent(call: Callable[[Client], Any]) -> httpx.Request:
+    requests: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return _answer(request)
+
+    client = Client("http://registry.test", "pxe_k", transport=httpx.MockTransport(handler))
+    call(client)
+    return requests[-1]
+
+
+def test_every_operation_has_an_sdk_call_and_every_call_an_operation() -> None:
+    assert set(CALLS) == set(OPERATIONS), (
+        "operations without an SDK call: "
+        f"{sorted(set(OPERATIONS) - set(CALLS))}; SDK calls without an operation: "
+        f"{sorted(set(CALLS) - set(OPERATIONS))}"
+    )
+
+
+def test_every_public_sdk_method_is_an_operation_or_a_named_convenience() -> None:
+    public = {m for m in vars(CustomEvents) if not m.startswith("_") and callable(getattr(CustomEvents, m))}
+    named = {
+        "register",
+        "dry_run",
+        "dry_run_batch",
+        "dryRunBatch",
+        "get",
+        "list",
+        "update",
+        "usage",
+        "archive",
+        "emit",
+        "health",
+    }
+    named |= {"lifecycle_events", "get_emit", "replay_emit", "getEmit", "replayEmit"}
+    named |= {"get_policy", "set_policy", "getPolicy", "setPolicy"}
+    assert public == named | set(CONVENIENCES), sorted(public ^ (named | set(CONVENIENCES)))
+    assert set(CONVENIENCES.values()) <= set(OPERATIONS)
+    subscriptions = {
+        m for m in vars(Subscriptions) if not m.startswith("_") and callable(getattr(Subscriptions, m))
+    }
+    assert subscriptions == set(SUBSCRIPTION_METHODS), sorted(subscriptions ^ set(SUBSCRIPTION_METHODS))
+    assert set(SUBSCRIPTION_METHODS.values()) <= set(OPERATIONS)
+    marketplace = {
+        m for m in vars(Marketplace) if not m.startswith("_") and callable(getattr(Marketplace, m))
+    }
+    assert marketplace == set(MARKETPLACE_METHODS), sorted(marketplace ^ set(MARKETPLACE_METHODS))
+    assert set(MARKETPLACE_METHODS.values()) <= set(OPERATIONS)
+
+
+@pytest.mark.parametrize("operation_id", sorted(CALLS))
+def test_the_sdk_call_sends_what_the_operation_accepts(operation_id: str) -> None:
+    method, template, operation = OPERATIONS[operation_id]
+    request = _sent(CALLS[operation_id])
+    assert request.method == method
+    params = {p["name"]: p for p in operation.get("parameters", [])}
+    # The path: each {placeholder} filled with a value its documented pattern accepts.
+    names = re.findall(r"\{(\w+)\}", template)
+    regex = re.escape(template)
+    for name in names:
+        regex = regex.replace(re.escape("{" + name + "}"), "([^/]+)")
+    match = re.fullmatch(regex, request.url.path)
+    assert match is not None, f"{request.url.path} is not {template}"
+    for name, raw in zip(names, match.groups(), strict=True):
+        errors = list(_validator(params[name]["schema"]).iter_errors(unquote(raw)))
+        assert not errors, (name, unquote(raw), [e.message for e in errors])
+    # The query: only documented parameters, each valid per its schema.
+    for name, value in request.url.params.multi_items():
+        assert name in params and params[name]["in"] == "query", f"undocumented query parameter {name}"
+        schema = params[name]["schema"]
+        typed: Any = int(value) if schema.get("type") == "integer" else value
+        errors = list(_validator(schema).iter_errors(typed))
+        assert not errors, (name, value, [e.message for e in errors])
+    # The body: present exactly when documented, valid against the documented schema.
+    if "requestBody" in operation:
+        schema = operation["requestBody"]["content"]["application/json"]["schema"]
+        body = json.loads(request.content)
+        errors = list(_validator(schema).iter_errors(body))
+        assert not errors, [e.message for e in errors]
+    else:
+        assert not request.content
