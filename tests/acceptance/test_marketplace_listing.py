@@ -5,6 +5,7 @@ a change replaces, drift (unpublished by hand → create), import by id, validat
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,50 @@ def test_basic_plan_gets_402_naming_the_plan(tmp_path: Path, registry: Registry)
     assert "plan_upgrade_required" in text and "Basic plan cannot publish" in text
     assert "Traceback" not in text
     terraform.ok("destroy", "-auto-approve")
+
+
+def test_imported_fork_keeps_its_provenance(terraform: TerraformDir, registry: Registry) -> None:
+    source_slug = "src" + registry.slug[3:]
+    source = registry.process.create_org(source_slug, "pro")
+    publisher = Registry(
+        registry.process, registry.url, source["organizationId"], source["apiKey"], source_slug
+    )
+    schema = {"type": "object", "properties": {"id": {"type": "string"}}}
+    made = publisher.http(
+        "POST",
+        "/registrations",
+        json={"namespace": source_slug, "name": "shared", "version": "1.0.0", "payloadSchema": schema},
+    )
+    assert made.status_code == 201, made.text
+    listing = publisher.http(
+        "POST",
+        "/marketplace/listings",
+        json={"namespace": source_slug, "name": "shared", "version": "1.0.0", "title": "Shared"},
+    ).json()
+    fork = registry.http(
+        "POST",
+        f"/marketplace/listings/{listing['id']}/fork",
+        json={"namespace": registry.slug, "name": "forked.event"},
+    )
+    assert fork.status_code == 201, fork.text
+    terraform.write(f"""
+resource "platformxe_custom_event" "f" {{
+  namespace      = {tf_string(registry.slug)}
+  name           = "forked.event"
+  version        = "1.0.0"
+  payload_schema = jsonencode({{ type = "object", properties = {{ id = {{ type = "string" }} }} }})
+}}
+""")
+    terraform.ok("init")
+    terraform.ok("import", "platformxe_custom_event.f", f"{registry.slug}/forked.event@1.0.0")
+    state = terraform.state("platformxe_custom_event.f")
+    provenance = json.loads(state["forked_from"])
+    assert (
+        provenance["listingId"] == listing["id"] and provenance["organizationId"] == source["organizationId"]
+    )
+    assert (provenance["namespace"], provenance["name"], provenance["version"]) == (
+        source_slug,
+        "shared",
+        "1.0.0",
+    )
+    assert terraform.plan_exit().returncode == 0

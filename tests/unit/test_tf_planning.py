@@ -52,6 +52,7 @@ def state(**overrides: Any) -> dict[str, Any]:
         canonical_name=f"TENANT_CUSTOM:{ORG}:lettings.property.favorited@1.0.0",
         organization_id=ORG,
         created_at="2026-01-01T00:00:00Z",
+        forked_from=None,
         schema_hash="abc",
         schema_flavour="json-schema-2020-12",
         semver_bump="initial",

@@ -55,6 +55,7 @@ COMPUTED_ATTRIBUTES = (
     "canonical_name",
     "organization_id",
     "created_at",
+    "forked_from",
     "schema_hash",
     "schema_flavour",
     *VERDICT_ATTRIBUTES,

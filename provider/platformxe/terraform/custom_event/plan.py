@@ -162,6 +162,8 @@ def _new_version_values(planned: dict[str, Any], organization_id: str | None) ->
     else:
         planned["canonical_name"] = UNKNOWN
     planned["created_at"] = UNKNOWN
+    # null unless apply adopts a version registered already as a marketplace fork
+    planned["forked_from"] = UNKNOWN
     digest = flavour = None
     if not is_unknown(planned["payload_schema"]):
         digest, flavour = local_schema_facts(planned["payload_schema"])

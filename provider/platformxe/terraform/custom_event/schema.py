@@ -136,6 +136,15 @@ def custom_event_schema() -> Schema:
             "created_at": Attribute(
                 STRING, computed=True, description="When the version was registered (RFC 3339, UTC)."
             ),
+            "forked_from": Attribute(
+                STRING,
+                computed=True,
+                description=(
+                    "Where a version forked from the marketplace came from, as JSON text: `listingId`, "
+                    "`organizationId`, `namespace`, `name`, `version`, `schemaHash` of the listing (null for "
+                    "versions not forked). Read from the registry, so an imported fork keeps its provenance."
+                ),
+            ),
             "schema_hash": Attribute(
                 STRING,
                 computed=True,

@@ -11,6 +11,7 @@ judged against (docs/rules.md).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -47,6 +48,7 @@ def state_from_registration(
         "canonical_name": registration["canonicalName"],
         "organization_id": registration["organizationId"],
         "created_at": registration["createdAt"],
+        "forked_from": _forked_from(registration.get("forkedFrom")),
         "schema_hash": registration["schemaHash"],
         "schema_flavour": registration["schemaFlavour"],
         "on_destroy": _known(prior.get("on_destroy")) or DEFAULTS["on_destroy"],
@@ -56,6 +58,13 @@ def state_from_registration(
     for attribute in VERDICT_ATTRIBUTES:
         values[attribute] = _known(prior.get(attribute))
     return values
+
+
+def _forked_from(value: Any) -> str | None:
+    """The registration's ``forkedFrom`` as canonical JSON text (None when not a fork)."""
+    if not isinstance(value, Mapping):
+        return None
+    return json.dumps(dict(value), sort_keys=True, separators=(",", ":"))
 
 
 def _known(value: Any) -> Any:
