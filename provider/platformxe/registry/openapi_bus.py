@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from platformxe.registry.openapi_parts import UNAUTHENTICATED as _UNAUTHENTICATED
+from platformxe.registry.openapi_parts import body as _body
+from platformxe.registry.openapi_parts import error as _error
+from platformxe.registry.openapi_parts import obj as _obj
+from platformxe.registry.openapi_parts import ok as _ok
+from platformxe.registry.openapi_parts import ref as _ref
+
 BASE = "/v1/events/custom"
-_JSON = "application/json"
 _TIMESTAMP = {"type": "string", "format": "date-time", "description": "RFC 3339, UTC, with a Z suffix"}
 _EVENT_REF = {
     "type": "string",
@@ -23,30 +29,6 @@ _SECRET = {
 }
 
 
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _obj(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "required": required, "properties": properties, "additionalProperties": False}
-
-
-def _ok(text: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"description": text, "content": {_JSON: {"schema": schema}}}
-
-
-def _error(codes: list[str], when: str) -> dict[str, Any]:
-    return {
-        "description": f"{when} (code: {', '.join(codes)})",
-        "content": {_JSON: {"schema": _ref("Error")}},
-    }
-
-
-def _body(name: str) -> dict[str, Any]:
-    return {"required": True, "content": {_JSON: {"schema": _ref(name)}}}
-
-
-_UNAUTHENTICATED = _error(["unauthenticated"], "missing, malformed, unknown or revoked API key")
 _SUB_ID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
 _EVENT_ID = [{"name": "eventId", "in": "path", "required": True, "schema": {"type": "string"}}]
 _SUB_404 = _error(["not_found"], "no such subscription in this organisation (another organisation's id too)")

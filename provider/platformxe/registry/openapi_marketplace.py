@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from platformxe.registry.openapi_parts import UNAUTHENTICATED as _UNAUTHENTICATED
+from platformxe.registry.openapi_parts import body as _body
+from platformxe.registry.openapi_parts import error as _error
+from platformxe.registry.openapi_parts import obj as _obj
+from platformxe.registry.openapi_parts import ok as _ok
+from platformxe.registry.openapi_parts import ref as _ref
 from platformxe.rules import marketplace as market_rules
 
 BASE = "/v1/events/custom"
-_JSON = "application/json"
 _TIMESTAMP = {"type": "string", "format": "date-time", "description": "RFC 3339, UTC, with a Z suffix"}
 _NAMESPACE = {"type": "string", "pattern": "^[a-z][a-z0-9_-]{1,30}$"}
 _NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_.-]{1,60}$"}
@@ -20,30 +25,6 @@ _TAG = {"type": "string", "pattern": market_rules.TAG_RE.pattern}
 _LISTING_ID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
 
 
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _obj(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "required": required, "properties": properties, "additionalProperties": False}
-
-
-def _ok(text: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"description": text, "content": {_JSON: {"schema": schema}}}
-
-
-def _error(codes: list[str], when: str) -> dict[str, Any]:
-    return {
-        "description": f"{when} (code: {', '.join(codes)})",
-        "content": {_JSON: {"schema": _ref("Error")}},
-    }
-
-
-def _body(name: str) -> dict[str, Any]:
-    return {"required": True, "content": {_JSON: {"schema": _ref(name)}}}
-
-
-_UNAUTHENTICATED = _error(["unauthenticated"], "missing, malformed, unknown or revoked API key")
 _PLAN = _error(
     ["plan_upgrade_required"],
     "the caller's plan (Free or Basic, named in details.plan) cannot publish or fork",
