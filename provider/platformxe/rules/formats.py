@@ -33,11 +33,22 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from typing import Any
 
 from platformxe.rules.ecma import is_valid
 
-__all__ = ["format_checker", "is_date_time", "is_email", "is_hostname", "is_regex", "is_time", "is_uuid"]
+__all__ = [
+    "format_checker",
+    "is_date_time",
+    "is_email",
+    "is_hostname",
+    "is_idn_email",
+    "is_regex",
+    "is_time",
+    "is_uri",
+    "is_uuid",
+]
 
 _TIME = r"(\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
 _TIME_RE = re.compile(_TIME, re.ASCII)
@@ -48,6 +59,12 @@ _UUID_RE = re.compile(
 _LABEL_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?", re.ASCII)
 _DOT_ATOM_RE = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*", re.ASCII)
 _QUOTED_RE = re.compile(r'"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"', re.ASCII)
+_UTF8_NON_ASCII = "\u0080-\ud7ff\ue000-\U0010ffff"
+_IDN_DOT_ATOM_RE = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~" + _UTF8_NON_ASCII + r"-]+"
+    r"(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~" + _UTF8_NON_ASCII + r"-]+)*"
+)
+_IDN_QUOTED_RE = re.compile(r'"(?:[\x20\x21\x23-\x5b\x5d-\x7e' + _UTF8_NON_ASCII + r']|\\[\x20-\x7e])*"')
 _IDN_DOTS = (".", "\u3002", "\uff0e", "\uff61")
 
 
@@ -145,9 +162,12 @@ def is_email(instance: object) -> bool:
     if not isinstance(instance, str):
         return True
     local, at, domain = instance.rpartition("@")
-    if not at or not local or not domain or len(local.encode("utf-8")) > 64:
+    if not at or not local or not domain:
         return False
+    # the grammar first: it admits no lone surrogate, so the local part then encodes as UTF-8
     if _DOT_ATOM_RE.fullmatch(local) is None and _QUOTED_RE.fullmatch(local) is None:
+        return False
+    if len(local.encode("utf-8")) > 64:
         return False
     if domain.startswith("[") and domain.endswith("]"):
         return _address_literal_ok(domain)
@@ -166,6 +186,26 @@ def _idn_hostname_ok(instance: object) -> bool:
     except (idna.IDNAError, UnicodeError):
         return False
     return True
+
+
+def is_idn_email(instance: object) -> bool:
+    """An RFC 6531 mailbox: :func:`is_email`'s grammar where the local part may also carry
+    non-ASCII characters (UTF-8, ≤ 64 octets) and the domain may be an internationalised host
+    name (compared after NFC normalisation). Every ``email`` is therefore an ``idn-email`` (the checker relies on it)."""
+    if not isinstance(instance, str):
+        return True
+    local, at, domain = instance.rpartition("@")
+    if not at or not local or not domain:
+        return False
+    # the grammar first: it admits no lone surrogate, so the local part then encodes as UTF-8
+    if _IDN_DOT_ATOM_RE.fullmatch(local) is None and _IDN_QUOTED_RE.fullmatch(local) is None:
+        return False
+    if len(local.encode("utf-8")) > 64:
+        return False
+    if domain.startswith("[") and domain.endswith("]"):
+        return _address_literal_ok(domain)
+    # RFC 6531 leaves normalisation to the receiving side: a domain not in NFC is still an address
+    return is_hostname(domain) or _idn_hostname_ok(unicodedata.normalize("NFC", domain))
 
 
 def is_regex(instance: object) -> bool:
@@ -198,6 +238,7 @@ _URI_TEMPLATE_RE = re.compile(
 )  # fmt: skip
 _UCS_RE = re.compile("[" + _UCS + "]")
 _IPVFUTURE_RE = re.compile(r"(//[^/?#\[]*\[)V")
+_IP_LITERAL_RE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:)?//(?:[^/?#@\[]*@)?\[([^\]/?#]*)\]")
 _PRIVATE_RE = re.compile("[" + _PRIVATE + "]")
 
 
@@ -238,29 +279,50 @@ def _iri_as_uri(text: str) -> str | None:
     return "".join(out)
 
 
-def _iri_check(reference: bool) -> Any:
+def _rfc3986_check(reference: bool, international: bool) -> Any:
+    """``uri`` / ``uri-reference`` (ASCII only) or ``iri`` / ``iri-reference`` (non-ASCII mapped
+    first): one pipeline, so a URI is an IRI and a URI-reference an IRI-reference by construction
+    (the compatibility checker relies on it, ``compat/scalars.FORMAT_IMPLIES``)."""
+
     def check(instance: object) -> bool:
         if not isinstance(instance, str):
             return True
         if any(ord(c) <= 0x20 or c == "\x7f" for c in instance):
             return False  # no controls or spaces (the validator's "$" would pass a final newline)
-        uri = _iri_as_uri(instance)
-        if uri is None:
+        if international:
+            uri = _iri_as_uri(instance)
+            if uri is None:
+                return False
+        elif not instance.isascii():
             return False
+        else:
+            uri = instance
         # The "v" of an IPvFuture literal is case-insensitive (RFC 3986 §3.2.2); the validator's
         # grammar only knows the lowercase one.
         uri = _IPVFUTURE_RE.sub(r"\1v", uri)
-        # deferred: the provider imports this module at start, and only iri formats need the
+        # deferred: the provider imports this module at start, and only URI formats need the
         # validator's grammar (compiled on import)
         from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
-        return bool(validate_rfc3986(uri, rule="URI_reference" if reference else "URI"))
+        if not validate_rfc3986(uri, rule="URI_reference" if reference else "URI"):
+            return False
+        # The validator's IPv6 grammar lets an embedded IPv4 part carry leading zeros
+        # ("[::ffff:192.168.0.01]"); Python's own parser does not.
+        literal = _IP_LITERAL_RE.match(uri)
+        if literal is not None and literal[1][:1] not in ("v", "V"):
+            try:
+                ipaddress.IPv6Address(literal[1])
+            except ValueError:
+                return False
+        return True
 
     return check
 
 
-is_iri = _iri_check(False)
-is_iri_reference = _iri_check(True)
+is_uri = _rfc3986_check(reference=False, international=False)
+is_uri_reference = _rfc3986_check(reference=True, international=False)
+is_iri = _rfc3986_check(reference=False, international=True)
+is_iri_reference = _rfc3986_check(reference=True, international=True)
 
 _checker: Any = None
 
@@ -287,6 +349,9 @@ def format_checker() -> Any:
             ("json-pointer", is_json_pointer),
             ("relative-json-pointer", is_relative_json_pointer),
             ("uri-template", is_uri_template),
+            ("uri", is_uri),
+            ("uri-reference", is_uri_reference),
+            ("idn-email", is_idn_email),
             ("iri", is_iri),
             ("iri-reference", is_iri_reference),
         ):
