@@ -175,7 +175,9 @@ def test_an_empty_cursor_is_the_first_page(api: httpx.Client) -> None:
         assert first.status_code == empty.status_code == 200, (path, empty.text)
         assert empty.json() == first.json(), path
     since = api.get("/lifecycle-events", params={"limit": 2, "since": ""})
-    assert since.status_code == 200 and since.json() == api.get("/lifecycle-events", params={"limit": 2}).json()
+    assert (
+        since.status_code == 200 and since.json() == api.get("/lifecycle-events", params={"limit": 2}).json()
+    )
 
 
 def _send(api: httpx.Client, method: str, path: str, body: object) -> httpx.Response:
