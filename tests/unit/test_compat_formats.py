@@ -13,6 +13,7 @@ witness, never "compatible").
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ from platformxe.rules import validate_payload
 from platformxe.rules.compat import compare
 from platformxe.rules.compat.scalars import FORMAT_COUNTER_SAMPLES, FORMAT_IMPLIES, asserted_formats
 from platformxe.rules.compat.witness import FORMAT_SAMPLES
-from platformxe.rules.formats import format_checker
+from platformxe.rules.formats import ACCEPTED, format_checker
 
 FORMATS = sorted(asserted_formats())
 
@@ -164,3 +165,12 @@ def test_a_witness_keeps_to_the_old_bounds() -> None:
     [change] = _breaking(old, new)
     assert change.has_witness and len(change.witness) <= 4
     _assert_real_witness(old, new, change.witness)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_error_says_what_the_format_accepts(fmt: str) -> None:
+    """The message names the format and gives an example of an accepted value, which is valid."""
+    [problem] = validate_payload({"format": fmt}, FORMAT_COUNTER_SAMPLES[fmt])
+    assert f"is not a valid {fmt}, expected " in problem.message
+    examples = re.findall(r'"([^"]*)"', ACCEPTED[fmt])
+    assert examples and all(_conforms(e, fmt) for e in examples)

@@ -39,6 +39,7 @@ from typing import Any
 from platformxe.rules.ecma import is_valid
 
 __all__ = [
+    "ACCEPTED",
     "format_checker",
     "is_date_time",
     "is_email",
@@ -323,6 +324,29 @@ is_uri = _rfc3986_check(reference=False, international=False)
 is_uri_reference = _rfc3986_check(reference=True, international=False)
 is_iri = _rfc3986_check(reference=False, international=True)
 is_iri_reference = _rfc3986_check(reference=True, international=True)
+
+#: What each asserted format accepts, for error messages (an example of a valid value).
+ACCEPTED: dict[str, str] = {
+    "date-time": 'an RFC 3339 date-time such as "2026-05-04T10:00:00Z"',
+    "date": 'an RFC 3339 full-date such as "2026-05-04"',
+    "time": 'an RFC 3339 full-time with an offset such as "10:00:00Z"',
+    "duration": 'an RFC 3339 duration such as "PT30S" or "P1DT2H"',
+    "email": 'an e-mail address such as "user@example.com"',
+    "idn-email": 'an e-mail address, non-ASCII allowed, such as "δοκιμή@example.com"',
+    "hostname": 'a host name such as "api.example.com"',
+    "idn-hostname": 'a host name, non-ASCII allowed, such as "例子.测试"',
+    "ipv4": 'a dotted-quad IPv4 address such as "192.0.2.1"',
+    "ipv6": 'an IPv6 address such as "2001:db8::1"',
+    "uri": 'an absolute URI such as "https://example.com/a"',
+    "uri-reference": 'a URI or relative reference such as "/a?b=c"',
+    "iri": 'an absolute IRI such as "https://例子.测试/a"',
+    "iri-reference": 'an IRI or relative reference such as "/路径"',
+    "uuid": 'a hyphenated UUID such as "123e4567-e89b-12d3-a456-426614174000"',
+    "uri-template": 'an RFC 6570 URI template such as "/jobs/{id}{?page}"',
+    "json-pointer": 'an RFC 6901 JSON pointer such as "/items/0"',
+    "relative-json-pointer": 'a relative JSON pointer such as "1/name" or "0#"',
+    "regex": 'an ECMA-262 regular expression such as "^[a-z]+$"',
+}
 
 _checker: Any = None
 

@@ -21,7 +21,7 @@ from typing import Any
 from platformxe.rules import budget
 from platformxe.rules.codes import Code
 from platformxe.rules.ecma import EcmaPatternError
-from platformxe.rules.formats import format_checker
+from platformxe.rules.formats import ACCEPTED, format_checker
 from platformxe.rules.types import Problem
 from platformxe.rules.walk import pointer_from_path
 
@@ -208,6 +208,9 @@ def _message(error: Any, field: str) -> str:
     schema_at = pointer_from_path(error.absolute_schema_path)
     if error.validator == "format":
         what = f"{_short(error.instance)} is not a valid {error.validator_value}"
+        accepted = ACCEPTED.get(str(error.validator_value))
+        if accepted is not None:
+            what += f", expected {accepted}"
     else:
         what = str(error.message)
     return f'{where}: {what} (rule "{error.validator}" at payloadSchema{schema_at})'
