@@ -54,7 +54,9 @@ def lifecycle(client: httpx.Client) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     cursor = ""
     while True:
-        page = client.get("/lifecycle-events", params={"limit": 500, "cursor": cursor}).json()
+        # No cursor on the first page: an empty cursor is not one the API issued (400).
+        params: dict[str, Any] = {"limit": 500, **({"cursor": cursor} if cursor else {})}
+        page = client.get("/lifecycle-events", params=params).json()
         items += page["items"]
         cursor = page["nextCursor"]
         if not cursor:
