@@ -38,7 +38,7 @@ def decode_registration_cursor(text: str | None) -> tuple[str, str, int, int, in
     Any text of the shape ``parameters.REGISTRATION_CURSOR`` publishes is a valid position (the
     page starts after it, whether or not that version exists); anything else is a 400.
     """
-    if text is None:
+    if not text:
         return None
     REGISTRATION_CURSOR.check(text)
     match = _REGISTRATION_CURSOR.fullmatch(text)
@@ -50,7 +50,7 @@ def decode_registration_cursor(text: str | None) -> tuple[str, str, int, int, in
 
 def decode_lifecycle_cursor(text: str | None, field: str = "cursor") -> int:
     """The id after which to list lifecycle events (0: from the start); ``field`` names the parameter."""
-    if text is None:
+    if not text:
         return 0
     if not re.fullmatch(LIFECYCLE_CURSOR_CORE, text):
         raise invalid_request(

@@ -189,26 +189,29 @@ LIMIT = Param(
     "limit", "query", integer=(1, 500), default=50,
     accepted="an integer from 1 to 500", description="page size",
 )  # fmt: skip
+#: Every cursor parameter also accepts the empty text as "from the start", the way the opaque
+#: subscription and listing cursors do: a client that sends back a null nextCursor as ``cursor=``
+#: (httpx and requests render None that way) gets the first page, not a 400.
 REGISTRATION_CURSOR = Param(
     "cursor",
     "query",
-    REGISTRATION_CURSOR_CORE,
+    f"(?:{REGISTRATION_CURSOR_CORE})?",
     max_length=31 + 61 + 3 * 10 + 4,
-    accepted="nextCursor of a previous page: <namespace>/<name>/<version> of the last item seen",
+    accepted="nextCursor of a previous page: <namespace>/<name>/<version> of the last item seen (empty: the first page)",
     description="nextCursor of the previous page: the position <namespace>/<name>/<version> to list after",
 )
 LIFECYCLE_CURSOR = Param(
     "cursor",
     "query",
-    LIFECYCLE_CURSOR_CORE,
-    accepted="the id of a lifecycle event (a non-negative integer, up to 18 digits) or nextCursor",
+    f"(?:{LIFECYCLE_CURSOR_CORE})?",
+    accepted="the id of a lifecycle event (a non-negative integer, up to 18 digits), nextCursor, or empty (from the start)",
     description="nextCursor of the previous page, or the id of an event to list after (0: from the start)",
 )
 LIFECYCLE_SINCE = Param(
     "since",
     "query",
-    LIFECYCLE_CURSOR_CORE,
-    accepted="the id of a lifecycle event (a non-negative integer, up to 18 digits) or nextCursor",
+    f"(?:{LIFECYCLE_CURSOR_CORE})?",
+    accepted="the id of a lifecycle event (a non-negative integer, up to 18 digits), nextCursor, or empty (from the start)",
     description="the same as cursor (some clients call it the since cursor)",
 )
 
