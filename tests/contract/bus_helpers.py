@@ -54,9 +54,7 @@ def lifecycle(client: httpx.Client) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     cursor = ""
     while True:
-        # No cursor on the first page: an empty cursor is not one the API issued (400).
-        params: dict[str, Any] = {"limit": 500, **({"cursor": cursor} if cursor else {})}
-        page = client.get("/lifecycle-events", params=params).json()
+        page = client.get("/lifecycle-events", params={"limit": 500, "cursor": cursor}).json()
         items += page["items"]
         cursor = page["nextCursor"]
         if not cursor:
