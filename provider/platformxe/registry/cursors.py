@@ -8,6 +8,9 @@ event seen, as a decimal string, so a poller can also resume from an item it alr
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import re
 from typing import Any
 
@@ -54,3 +57,24 @@ def decode_lifecycle_cursor(text: str | None, field: str = "cursor") -> int:
             field, f"{field} must be the id of a lifecycle event (a non-negative integer) or nextCursor"
         )
     return int(text)
+
+
+def encode_keyset_cursor(row: dict[str, Any]) -> str:
+    """The opaque cursor continuing after ``row`` in (created_at, id) order (federation lists)."""
+    raw = json.dumps([row["created_at"], row["id"]], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode_keyset_cursor(text: str | None) -> tuple[str, str] | None:
+    """The (created_at, id) position in a cursor :func:`encode_keyset_cursor` made (None: first page)."""
+    if not text:
+        return None
+    try:
+        created, row_id = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+        if not (isinstance(created, str) and isinstance(row_id, str)) or "\x00" in created + row_id:
+            raise ValueError("bad cursor")
+    except (ValueError, TypeError, binascii.Error):
+        raise invalid_request(
+            "cursor", "cursor is not one this API issued; pass nextCursor from a previous page or omit it"
+        ) from None
+    return created, row_id
