@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from contextlib import ExitStack
 from typing import Any
 
@@ -17,7 +18,10 @@ from test_registry_plans import seed_accepted_emits
 
 from platformxe import verify_webhook
 from platformxe.registry.app import api_routes
+from platformxe.registry.clock import month_of, now_text
 from platformxe.registry.openapi import document
+from platformxe.registry.storage import emits as emit_rows
+from platformxe.registry.storage import open_store
 from support.registry_data import error_of, register
 from support.webhook_receiver import WebhookReceiver
 
@@ -493,3 +497,63 @@ def test_fields_duplicates_and_conflicts(bus_server) -> None:
         assert [i["name"] for i in first["items"] + rest["items"]] == ["dup", "second"] and rest[
             "nextCursor"
         ] is None
+
+
+def _seed_event_at_depth(db: str, org_id: str, canonical: str, ref: str, depth: int) -> str:
+    """An accepted emit of ``ref`` at ``depth`` written straight into the database (a long chain's end)."""
+    store = open_store(db, pool_size=1)
+    now = now_text()
+    event_id = "evt_" + uuid.uuid4().hex
+    name, _, version = ref.partition("@")
+    namespace, _, short = name.partition(".")
+    try:
+        with store.write(org_id) as tx:
+            emit_rows.insert_emit(
+                tx,
+                {
+                    "event_id": event_id,
+                    "organization_id": org_id,
+                    "namespace": namespace,
+                    "name": short,
+                    "version": version,
+                    "canonical_name": canonical,
+                    "payload": json.dumps({"n": 0}),
+                    "idempotency_key": None,
+                    "created_at": now,
+                    "month": month_of(now),
+                    "chain_depth": depth,
+                },
+            )
+    finally:
+        store.close()
+    return event_id
+
+
+def test_the_re_emit_is_one_chain_step_deeper_and_stops_at_the_cap(bus_server) -> None:
+    with ExitStack() as stack:
+        fed = Federation(bus_server, stack)
+        fed.peer_registers()
+        fed.join()
+        owner_id = fed.owner_org["organizationId"]
+        canonical = f"TENANT_CUSTOM:{owner_id}:{fed.ref}"
+        cause = _seed_event_at_depth(bus_server.db, owner_id, canonical, fed.ref, 49)
+        # The owner's emit is at depth 50 (allowed); the peer's re-emit would be 51: refused, recorded.
+        event = emit(fed.owner, fed.ref, {"n": 11}, causationId=cause)
+        settled = wait_status(fed.owner, event["eventId"], "FAILED")
+        assert settled["chainDepth"] == 50
+        [delivery] = _federated(settled)
+        assert delivery["federation"]["outcome"] == "chain_depth_exceeded"
+        assert "chain_depth_exceeded" in delivery["attempts"][0]["error"]
+        assert any(e["type"] == "CUSTOM_EVENT_CHAIN_TRUNCATED" for e in lifecycle(fed.peer))
+
+
+def test_a_payload_the_peers_schema_refuses_is_peer_refused_with_the_code(bus_server) -> None:
+    with ExitStack() as stack:
+        fed = Federation(bus_server, stack)
+        strict = {"type": "object", "properties": {"n": {"type": "string"}}, "required": ["n"]}
+        register(fed.peer, fed.namespace, EVENT, "1.0.0", payloadSchema=strict)
+        fed.join()
+        event = emit(fed.owner, fed.ref, {"n": 12})
+        [delivery] = _federated(wait_status(fed.owner, event["eventId"], "FAILED"))
+        assert delivery["federation"]["outcome"] == "peer_refused"
+        assert "payload_invalid" in delivery["attempts"][0]["error"]
