@@ -12,11 +12,13 @@ from contextlib import ExitStack
 from typing import Any
 
 import httpx
+import pytest
 from bus_helpers import SCHEMA, emit, subscribe, wait_status
 from test_registry_openapi import _validate
 from test_registry_plans import seed_accepted_emits
 
-from platformxe import verify_webhook
+from platformxe import Client, verify_webhook
+from platformxe.client import EventNotRegistered, FederationConflict, NotFound, PlanUpgradeRequired
 from platformxe.registry.app import api_routes
 from platformxe.registry.clock import month_of, now_text
 from platformxe.registry.openapi import document
@@ -130,6 +132,13 @@ def test_full_path_the_peer_receives_the_owner_emit_once_with_causation(bus_serv
         assert member_view["role"] == "member" and member_view["memberCount"] == 1
         push = _ok(fed.owner.post(f"{GROUPS}/{group['id']}/pushes", json={"event": fed.ref}), 201)
         assert push["event"] == fed.ref and push["id"].startswith("fpu_")
+        owner_list = _ok(
+            fed.owner.get(f"{GROUPS}/{group['id']}/invitations"), 200, "/federation/groups/{id}/invitations"
+        )
+        assert [(i["id"], i["status"]) for i in owner_list["items"]] == [(invitation["id"], "accepted")]
+        for side in (fed.owner, fed.peer):
+            seen = _ok(side.get(f"{INVITATIONS}/{invitation['id']}"), 200, "/federation/invitations/{id}")
+            assert seen["status"] == "accepted"
         # The member sees what is pushed to it.
         pushes = _ok(fed.peer.get(f"{GROUPS}/{group['id']}/pushes"), 200, "/federation/groups/{id}/pushes")
         assert [p["event"] for p in pushes["items"]] == [fed.ref]
@@ -557,3 +566,43 @@ def test_a_payload_the_peers_schema_refuses_is_peer_refused_with_the_code(bus_se
         [delivery] = _federated(wait_status(fed.owner, event["eventId"], "FAILED"))
         assert delivery["federation"]["outcome"] == "peer_refused"
         assert "payload_invalid" in delivery["attempts"][0]["error"]
+
+
+def test_the_sdk_drives_federation_with_typed_errors(bus_server) -> None:
+    with ExitStack() as stack:
+        fed = Federation(bus_server, stack)
+        fed.peer_registers()
+        owner = stack.enter_context(Client(bus_server.url, fed.owner_org["apiKey"], max_retries=0))
+        peer = stack.enter_context(Client(bus_server.url, fed.peer_org["apiKey"], max_retries=0))
+        low_org = bus_server.new_org("basic", "low")
+        low = stack.enter_context(Client(bus_server.url, low_org["apiKey"], max_retries=0))
+        o, p = owner.events.custom.federation, peer.events.custom.federation
+        with pytest.raises(PlanUpgradeRequired) as refused:
+            low.events.custom.federation.create_group(name="nope")
+        assert refused.value.details["requiredPlans"] == ["enterprise"]
+        group = o.create_group({"name": "sdk"})
+        with pytest.raises(FederationConflict):
+            o.createGroup(name="sdk")
+        invitation = o.invite(group.id, organizationId=fed.peer_org["organizationId"])
+        assert [i.id for i in p.list_invitations()] == [invitation.id]
+        assert [i.id for i in o.list_group_invitations(group.id, status="pending")] == [invitation.id]
+        assert o.get_invitation(invitation.id).status == "pending"
+        assert p.accept_invitation(invitation.id).status == "accepted"
+        with pytest.raises(FederationConflict):
+            p.acceptInvitation(invitation.id)
+        push = o.declare_push(group.id, event=fed.ref)
+        assert [x.id for x in p.list_pushes(group.id)] == [push.id]
+        with pytest.raises(NotFound):
+            p.delete_group(group.id)
+        with pytest.raises(EventNotRegistered):
+            o.declare_push(group.id, event=f"{fed.namespace}.missing@1.0.0")
+        hook = o.add_https_peer(group.id, url="http://127.0.0.1:9/sdk")
+        assert hook.secret.startswith("whsec_")
+        assert "secret" not in next(iter(o.list_https_peers(group.id))).to_dict()
+        assert [g.id for g in p.iter_groups()] == [group.id] and p.get_group(group.id).role == "member"
+        assert p.leave_group(group.id).status == "left"
+        o.remove_https_peer(group.id, hook.id)
+        o.remove_push(group.id, push.id)
+        assert o.delete_group(group.id).deleted is True
+        with pytest.raises(NotFound):
+            o.get_group(group.id)
