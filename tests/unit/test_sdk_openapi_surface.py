@@ -33,7 +33,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 SCHEMA = {"type": "object", "properties": {"propertyId": {"type": "string", "maxLength": 64}}}
 NS, NAME = "lettings", "property.favorited"
 LISTING_ID = "lst_0123456789abcdef01234567"
-SUB_ID, EVENT_ID = "sub_0123456789abcdef01234567", "evt_0123456789abcdef"
+SUB_ID, EVENT_ID = "sub_0123456789abcdef01234567", "evt_0123456789abcdef0123456789abcdef"
 
 #: operationId → the SDK call serving it.
 CALLS: dict[str, Callable[[Client], Any]] = {
