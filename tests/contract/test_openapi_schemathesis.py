@@ -40,6 +40,11 @@ SEED = 20261203
 GENERIC_REF = "platformxe.generic@1.0.0"
 FUZZ_NAME = "fuzz.item"
 
+#: Not fuzzed yet, listed here so the gap is visible (docs/registry.md says the same): federation
+#: (registry/openapi_federation.py), which landed last: HTTPS peers are called by the bus like
+#: webhooks, and its list cursors are not on the registry/parameters.py table yet.
+NOT_FUZZED_PATHS = r"^/v1/events/custom/federation(/|$)"
+
 #: The organisation's own namespace and event are offered often, so registrations, subscriptions
 #: and listings succeed and the stateful phase follows the document's links to real resources.
 CONFIG = """
@@ -116,6 +121,8 @@ def test_schemathesis_finds_no_failure(fresh_registry, tmp_path: Path) -> None:
         str(SEED),
         "--max-examples",
         str(MAX_EXAMPLES),
+        "--exclude-path-regex",
+        NOT_FUZZED_PATHS,
         "--workers",
         "1",
         "--no-shrink",

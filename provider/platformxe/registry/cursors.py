@@ -15,10 +15,13 @@ the document says. Every cursor may be empty: the first page, as when it is abse
 from __future__ import annotations
 
 import base64
+import binascii
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from platformxe.registry.errors import invalid_request
 from platformxe.registry.parameters import (
     LIFECYCLE_CURSOR,
     LIFECYCLE_SINCE,
@@ -48,7 +51,7 @@ def decode_registration_cursor(text: str | None) -> tuple[str, str, int, int, in
     Any text of the shape ``parameters.REGISTRATION_CURSOR`` publishes is a valid position (the
     page starts after it, whether or not that version exists); anything else is a 400.
     """
-    if text is None:
+    if not text:
         return None
     REGISTRATION_CURSOR.check(text)
     if not text:
@@ -106,3 +109,24 @@ def decode_opaque_cursor(text: str | None, id_prefix: str) -> tuple[str, str] | 
     except OverflowError:
         when = _LATEST
     return timestamp_text(when), id_prefix + raw[8:].hex()
+
+
+def encode_keyset_cursor(row: dict[str, Any]) -> str:
+    """The opaque cursor continuing after ``row`` in (created_at, id) order (federation lists)."""
+    raw = json.dumps([row["created_at"], row["id"]], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode_keyset_cursor(text: str | None) -> tuple[str, str] | None:
+    """The (created_at, id) position in a cursor :func:`encode_keyset_cursor` made (None: first page)."""
+    if not text:
+        return None
+    try:
+        created, row_id = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+        if not (isinstance(created, str) and isinstance(row_id, str)) or "\x00" in created + row_id:
+            raise ValueError("bad cursor")
+    except (ValueError, TypeError, binascii.Error):
+        raise invalid_request(
+            "cursor", "cursor is not one this API issued; pass nextCursor from a previous page or omit it"
+        ) from None
+    return created, row_id

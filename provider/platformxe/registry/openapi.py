@@ -16,6 +16,7 @@ from platformxe import __version__
 from platformxe.registry import parameters
 from platformxe.registry.lifecycle_types import ALL_TYPES
 from platformxe.registry.openapi_bus import EMIT_OPERATIONS, bus_paths, bus_schemas
+from platformxe.registry.openapi_federation import federation_paths, federation_schemas
 from platformxe.registry.openapi_marketplace import marketplace_paths, marketplace_schemas
 from platformxe.registry.openapi_parts import links
 from platformxe.rules.codes import HTTP_STATUS
@@ -685,10 +686,10 @@ def document(routes: Sequence[Route]) -> dict[str, Any]:
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "security": [{"bearer": []}],
         "paths": _with_rate_limits(
-            _with_parameters({**_paths(), **bus_paths(), **marketplace_paths()}, routes)
+            _with_parameters({**_paths(), **bus_paths(), **marketplace_paths(), **federation_paths()}, routes)
         ),
         "components": {
-            "schemas": {**_schemas(), **bus_schemas(), **marketplace_schemas()},
+            "schemas": {**_schemas(), **bus_schemas(), **marketplace_schemas(), **federation_schemas()},
             "securitySchemes": {
                 "bearer": {
                     "type": "http",

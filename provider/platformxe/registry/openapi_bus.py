@@ -208,6 +208,10 @@ def bus_schemas() -> dict[str, Any]:
                 "status": {"type": "string", "enum": ["PENDING", "DELIVERED", "FAILED"]},
                 "attempts": {"type": "array", "items": _ref("DeliveryAttempt")},
                 "nextAttemptAt": {"anyOf": [_TIMESTAMP, {"type": "null"}]},
+                "federation": {
+                    **_ref("FederatedDelivery"),
+                    "description": "only on a federated delivery (docs/federation.md): its peer and outcome",
+                },
             },
         ),
         "EmitDeliveries": _obj(

@@ -205,7 +205,9 @@ LIMIT = Param(
     "limit", "query", integer=(1, 500), default=50,
     accepted="an integer from 1 to 500", description="page size",
 )  # fmt: skip
-# Every cursor may be empty: an empty cursor is the first page, like an absent one.
+#: Every cursor parameter also accepts the empty text as "from the start", like the opaque
+#: subscription and listing cursors: a client that sends back a null nextCursor as ``cursor=``
+#: (httpx and requests render None that way) gets the first page, not a 400.
 REGISTRATION_CURSOR = Param(
     "cursor",
     "query",

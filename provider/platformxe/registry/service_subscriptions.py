@@ -30,6 +30,7 @@ from platformxe.registry.parameters import (
 from platformxe.registry.storage import Store, Tx
 from platformxe.registry.storage import deliveries as delivery_rows
 from platformxe.registry.storage import emits as emit_rows
+from platformxe.registry.storage import federation as federation_rows
 from platformxe.registry.storage import orgs as org_rows
 from platformxe.registry.storage import registrations as registration_rows
 from platformxe.registry.storage import subscriptions as subscription_rows
@@ -472,6 +473,11 @@ def get_emit(store: Store, org: Org, event_id: str) -> dict[str, Any]:
             raise _emit_not_found(event_id)
         deliveries = delivery_rows.of_event(tx, event_id)
         attempts = delivery_rows.attempts_of(tx, [int(d["id"]) for d in deliveries])
+        federated = {
+            str(d["subscription_id"]): _federation_target(tx, str(d["subscription_id"]))
+            for d in deliveries
+            if str(d["subscription_id"]).startswith(("fin_", "fhp_"))
+        }
     by_delivery: dict[int, list[dict[str, Any]]] = {}
     for a in attempts:
         item: dict[str, Any] = {"at": a["at"], "durationMs": int(a["duration_ms"])}
@@ -495,10 +501,34 @@ def get_emit(store: Store, org: Org, event_id: str) -> dict[str, Any]:
                 "status": d["status"],
                 "attempts": by_delivery.get(int(d["id"]), []),
                 "nextAttemptAt": d["next_attempt_at"] if d["status"] == delivery_rows.PENDING else None,
+                **(
+                    {"federation": _federation_view(d, federated[str(d["subscription_id"])])}
+                    if str(d["subscription_id"]) in federated
+                    else {}
+                ),
             }
             for d in deliveries
         ],
     }
+
+
+def _federation_target(tx: Tx, target_id: str) -> dict[str, Any]:
+    """Who a federated delivery goes to (docs/federation.md): a peer organisation or an HTTPS peer."""
+    if target_id.startswith("fin_"):
+        row = federation_rows.get_invitation_any(tx, target_id)
+        return {
+            "kind": "organization",
+            "groupId": None if row is None else row["group_id"],
+            "organizationId": None if row is None else row["organization_id"],
+        }
+    return {"kind": "https", "httpsPeerId": target_id}
+
+
+def _federation_view(delivery: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
+    outcome = delivery["federation_outcome"]
+    if outcome is None:
+        outcome = {"PENDING": "pending", "DELIVERED": "delivered"}.get(str(delivery["status"]), "failed")
+    return {**target, "outcome": outcome, "relayedEventId": delivery["relayed_event_id"]}
 
 
 def replay_emit(store: Store, org: Org, event_id: str) -> dict[str, Any]:

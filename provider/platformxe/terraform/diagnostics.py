@@ -87,6 +87,7 @@ CODE_TITLES: dict[Code, str] = {
     Code.UNAUTHENTICATED: "The registry refused the API key",
     Code.PLAN_UPGRADE_REQUIRED: "The organisation's plan does not include this",
     Code.LISTING_ALREADY_EXISTS: "Version already listed in the marketplace",
+    Code.FEDERATION_CONFLICT: "Conflicts with the federation group's current state",
 }
 
 
