@@ -166,6 +166,20 @@ def test_bad_cursors_are_400(api: httpx.Client) -> None:
         assert response.status_code == 400 and error_of(response)["details"]["field"] == "cursor"
 
 
+def test_an_empty_cursor_is_the_first_page(api: httpx.Client) -> None:
+    # httpx and requests send a None parameter as ``cursor=``: a client that passes back a null
+    # nextCursor must get the first page again, as with no cursor at all.
+    for path in ("/registrations", "/lifecycle-events", "/subscriptions"):
+        first = api.get(path, params={"limit": 2})
+        empty = api.get(path, params={"limit": 2, "cursor": ""})
+        assert first.status_code == empty.status_code == 200, (path, empty.text)
+        assert empty.json() == first.json(), path
+    since = api.get("/lifecycle-events", params={"limit": 2, "since": ""})
+    assert (
+        since.status_code == 200 and since.json() == api.get("/lifecycle-events", params={"limit": 2}).json()
+    )
+
+
 def _send(api: httpx.Client, method: str, path: str, body: object) -> httpx.Response:
     """Send ``body`` as ASCII-only JSON (httpx cannot encode lone surrogates itself)."""
     import json

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from support.registry_data import FAVORITED_PAYLOAD, error_of, register, registration_body
+from support.registry_data import FAVORITED_PAYLOAD, error_of, register, registration_body, settle
 
 THREADS = 8
 
@@ -109,12 +109,13 @@ def test_restart_loses_nothing(fresh_registry) -> None:
     ns = tenant["slug"]
     with server.client(tenant["apiKey"]) as client:
         register(client, ns, status="draft", description="kept")
-        client.post(
+        accepted = client.post(
             "/emit", json={"name": "platformxe.generic", "payload": {"kind": "k"}, "idempotencyKey": "k1"}
         )
         client.post(
             "/emit", json={"name": f"{ns}.property.favorited", "payload": FAVORITED_PAYLOAD}
         )  # refused
+        settle(client, accepted)
         before = {
             "list": client.get("/registrations").json(),
             "health": client.get("/health").json(),

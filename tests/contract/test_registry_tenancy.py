@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from support.registry_data import FAVORITED_PAYLOAD, error_of, register, registration_body
+from support.registry_data import FAVORITED_PAYLOAD, error_of, register, registration_body, settle
 from support.registry_process import unique_slug
 
 
@@ -16,8 +16,11 @@ def test_org_b_sees_and_changes_nothing_of_org_a(registry_server) -> None:
     path = f"/registrations/{ns}/property.favorited/versions/1.0.0"
     with registry_server.client(a["apiKey"]) as client_a, registry_server.client(b["apiKey"]) as client_b:
         registered = register(client_a, ns)
-        client_a.post("/emit", json={"name": f"{ns}.property.favorited", "payload": FAVORITED_PAYLOAD})
+        accepted = client_a.post(
+            "/emit", json={"name": f"{ns}.property.favorited", "payload": FAVORITED_PAYLOAD}
+        )
         client_a.post("/emit", json={"name": f"{ns}.property.favorited", "payload": {}})  # a failure of A
+        settle(client_a, accepted)
         before_a = {
             "health": client_a.get("/health").json(),
             "lifecycle": client_a.get("/lifecycle-events", params={"limit": 500}).json(),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import secrets
 import socket
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -212,7 +213,13 @@ def test_lifecycle_events_page_by_page_equal_one_big_page(new_org: Callable[[str
     org = new_org("basic")
     name = org.unique_name("log")
     register(org, name)
-    org.custom.emit(f"{org.slug}.{name}", GOOD_PAYLOAD)
+    event_id = org.custom.emit(f"{org.slug}.{name}", GOOD_PAYLOAD).event_id
+    # The bus writes EMIT_RELAYED / EMIT_DELIVERED after the 202: wait until the emit is settled
+    # so both walks read the same log.
+    deadline = time.monotonic() + 30
+    while org.custom.get_emit(event_id).delivery_status not in ("DELIVERED", "FAILED"):
+        assert time.monotonic() < deadline, "the emit never settled"
+        time.sleep(0.05)
     whole = org.custom.lifecycle_events(limit=500)
     assert whole.next_cursor is None
     walked = list(org.custom.iter_lifecycle_events(page_size=2))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
@@ -84,3 +85,18 @@ def all_codes(response: httpx.Response) -> list[str]:
 def with_description(schema: dict[str, Any], text: str) -> dict[str, Any]:
     """``schema`` with another top-level ``description`` (a patch-level change)."""
     return {**schema, "description": text}
+
+
+def settle(client: httpx.Client, response: httpx.Response, timeout: float = 30.0) -> None:
+    """Wait until the bus has settled an accepted emit (its relay/delivery lifecycle rows written).
+
+    The bus works after the 202, so a test that snapshots the lifecycle log right after an emit
+    would race it; a refused emit (no eventId) has nothing to settle.
+    """
+    if response.status_code != 202:
+        return
+    path = f"/emits/{response.json()['eventId']}"
+    deadline = time.monotonic() + timeout
+    while client.get(path).json().get("deliveryStatus") not in ("DELIVERED", "FAILED"):
+        assert time.monotonic() < deadline, f"the bus never settled {path}"
+        time.sleep(0.05)

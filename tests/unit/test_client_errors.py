@@ -43,6 +43,7 @@ SEED_CLASSES = {
     "subscription_quota_exceeded": "SubscriptionQuotaExceeded",
     "plan_upgrade_required": "PlanUpgradeRequired",
     "listing_already_exists": "ListingAlreadyExists",
+    "federation_conflict": "FederationConflict",
     "not_found": "NotFound",
 }
 

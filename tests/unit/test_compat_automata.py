@@ -105,8 +105,17 @@ def test_known_answers() -> None:
         None,
     )
     # outside the analysed subset (or not ECMA-262 at all): unknown
-    for unsupported in ("(?i)a", "(a)\\1", "(?=a)", "\\ba", "a++", "(?>a)", "(?m)^a$", "\\p{L}", "\\Z"):
+    for unsupported in ("(?i)a", "(a)\\1", "(?=a)", "\\ba", "a++", "(?>a)", "(?m)^a$", "\\Z"):
         assert automata.included([unsupported], "a")[0] is None
+    # Unicode properties are read as the validator's own ranges (ecma.property_ranges)
+    assert automata.included(["^[a-z]+$"], "^\\p{L}+$") == (True, None)
+    assert automata.included(["^\\p{Nd}$"], "^\\d$") == (False, "\u0660")
+    assert automata.included(["^\\d$"], "^\\p{Nd}$") == (True, None)
+    assert automata.included(["^\\p{L}$"], "^\\P{Lu}$")[0] is False
+    # a common prefix the parser factors out of the alternatives (^a$|^b reads as ^(?:a$|b))
+    assert automata.included(["^[a-z]+$"], "^[a-z]+$|^b") == (True, None)
+    assert automata.included(["^b"], "^ab$|^b") == (True, None)
+    assert automata.included(["^c"], "^ab$|^b")[0] is False
 
 
 def test_unicode_digits_are_word_characters() -> None:

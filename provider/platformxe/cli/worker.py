@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     """Consume and deliver until a signal."""
     # deferred: the bus, nats-py and storage load when the worker runs, not for `platformxe --help`
     from platformxe.registry.bus.deliverer import Deliverer
+    from platformxe.registry.bus.federation import FederationRelay
     from platformxe.registry.bus.nats_bus import StreamRelay
     from platformxe.registry.bus.workflow import WorkflowRunner
     from platformxe.registry.storage import StorageError, open_store
@@ -59,9 +60,9 @@ def run(args: argparse.Namespace) -> int:
     except StorageError as exc:
         print(f"platformxe worker: error: {exc}", file=sys.stderr)
         return 2
-    deliverer = Deliverer(store, settings, WorkflowRunner(store))
+    deliverer = Deliverer(store, settings, WorkflowRunner(store), FederationRelay(store))
     relay = StreamRelay(store, args.bus, on_relayed=deliverer.wake)
-    # Workflow emits go to the outbox; the server's outbox publisher takes them to the stream.
+    # Workflow and federated emits go to the outbox; the server's outbox publisher takes them to the stream.
     consumer = threading.Thread(target=relay.run, name="bus-consumer", daemon=True)
 
     def stop(signum: int, frame: Any) -> None:

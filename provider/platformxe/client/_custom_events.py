@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from platformxe.client._arguments import MISSING, Field, gather
+from platformxe.client._federation import Federation
 from platformxe.client._marketplace import Marketplace
 from platformxe.client._objects import ApiObject, Page
 from platformxe.client._subscriptions import Subscriptions
@@ -77,6 +78,8 @@ class CustomEvents:
         self.subscriptions = Subscriptions(client)
         #: ``client.events.custom.marketplace``: publish, browse, unpublish, fork (docs/marketplace.md).
         self.marketplace = Marketplace(client)
+        #: ``client.events.custom.federation``: groups, invitations, pushes, HTTPS peers (docs/federation.md).
+        self.federation = Federation(client)
 
     def __repr__(self) -> str:
         return f"<CustomEvents of {self._client!r}>"

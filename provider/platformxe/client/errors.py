@@ -39,7 +39,7 @@ catch together::
         │   ├── RegistrationQuotaExceeded       registration_quota_exceeded
         │   ├── MonthlyEmitQuotaExceeded        monthly_emit_quota_exceeded
         │   ├── SubscriptionQuotaExceeded       subscription_quota_exceeded
-        │   └── PlanUpgradeRequired             plan_upgrade_required (marketplace publish/fork below Pro)
+        │   └── PlanUpgradeRequired             plan_upgrade_required (marketplace below Pro, federation below Enterprise)
         ├── PermissionDeniedError           403
         │   └── CannotArchiveGenericEvent       cannot_archive_generic_event
         ├── NotFoundError                   404
@@ -48,7 +48,8 @@ catch together::
         ├── ConflictError                   409
         │   ├── EventNotPublished               event_not_published
         │   ├── InvalidStatusTransition         invalid_status_transition
-        │   └── ListingAlreadyExists            listing_already_exists
+        │   ├── ListingAlreadyExists            listing_already_exists
+        │   └── FederationConflict              federation_conflict (duplicate, or invitation not pending)
         ├── PayloadTooLarge                 413 payload_too_large
         ├── UnprocessableError              422
         │   └── ChainDepthExceeded              chain_depth_exceeded
@@ -82,6 +83,7 @@ __all__ = [
     "ConnectError",
     "EventNotPublished",
     "EventNotRegistered",
+    "FederationConflict",
     "InvalidJsonSchema",
     "InvalidName",
     "InvalidNamespace",
@@ -461,6 +463,13 @@ class ListingAlreadyExists(ConflictError):
     """409 listing_already_exists: the version already has a marketplace listing (details.existingListing)."""
 
     code_value = "listing_already_exists"
+
+
+class FederationConflict(ConflictError):
+    """409 federation_conflict: already invited or a member, a push or HTTPS peer declared twice, or an
+    invitation that is no longer pending (details.status)."""
+
+    code_value = "federation_conflict"
 
 
 class PayloadTooLarge(ApiError):

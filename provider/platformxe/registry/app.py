@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from platformxe.registry import (
     routes_emit,
+    routes_federation,
     routes_marketplace,
     routes_registrations,
     routes_subscriptions,
@@ -42,6 +43,7 @@ def api_routes() -> list[Route]:
         *routes_emit.routes(),
         *routes_subscriptions.routes(),
         *routes_marketplace.routes(),
+        *routes_federation.routes(),
     ]
 
 

@@ -67,6 +67,17 @@ def parse_emit(body: dict[str, Any]) -> EmitRequest:
     )
 
 
+@dataclass(frozen=True)
+class FederatedCause:
+    """The owner's event a federated re-emit continues (docs/federation.md): in another organisation,
+    so it is handed over by the bus instead of looked up by ``causationId``."""
+
+    event_id: str
+    chain_depth: int
+    organization_id: str
+    group_id: str
+
+
 class _Refused(Exception):
     def __init__(self, error: ApiError, version: str | None) -> None:
         super().__init__(error.message)
@@ -200,8 +211,18 @@ def _record_failure(
         )
 
 
-def emit(store: Store, org: Org, body: dict[str, Any], judge: Judge = INLINE) -> dict[str, Any]:
-    """Accept an emit (the 202 body) or raise the refusal (large payloads judged by ``judge``)."""
+def emit(
+    store: Store,
+    org: Org,
+    body: dict[str, Any],
+    judge: Judge = INLINE,
+    federated: FederatedCause | None = None,
+) -> dict[str, Any]:
+    """Accept an emit (the 202 body) or raise the refusal (large payloads judged by ``judge``).
+
+    ``federated``: a re-emit the bus makes for a federation peer; its cause is the owner's event
+    (the body's ``causationId``), in another organisation, so it is not looked up here.
+    """
     request = parse_emit(body)
     key = request.idempotency_key
     with store.read() as tx:
@@ -216,9 +237,12 @@ def emit(store: Store, org: Org, body: dict[str, Any], judge: Judge = INLINE) ->
         except ValueError:
             namespace, name = "", ""
         rows = registration_rows.versions_of(tx, org.id, namespace, name) if namespace else []
-        cause = (
-            None if request.causation_id is None else emit_rows.find_event(tx, org.id, request.causation_id)
-        )
+        if federated is not None:
+            cause: dict[str, Any] | None = {"chain_depth": federated.chain_depth}
+        elif request.causation_id is not None:
+            cause = emit_rows.find_event(tx, org.id, request.causation_id)
+        else:
+            cause = None
     try:
         depth = _chain_depth(request, cause)
         target = _resolve_target(org, plan, request, rows)
@@ -228,7 +252,7 @@ def emit(store: Store, org: Org, body: dict[str, Any], judge: Judge = INLINE) ->
             problems = judge.payload(org.id, schema, request.payload, payload_size(request.payload))
         if problems:
             raise _Refused(problem_error(problems), target["version"])
-        return _accept(store, org, request, target, depth)
+        return _accept(store, org, request, target, depth, federated)
     except _Refused as refused:
         _record_failure(store, org, request, refused.version, refused.error)
         raise refused.error from None
@@ -267,7 +291,12 @@ def _chain_depth(request: EmitRequest, cause: dict[str, Any] | None) -> int:
 
 
 def _accept(
-    store: Store, org: Org, request: EmitRequest, target: dict[str, Any], depth: int = 0
+    store: Store,
+    org: Org,
+    request: EmitRequest,
+    target: dict[str, Any],
+    depth: int = 0,
+    federated: FederatedCause | None = None,
 ) -> dict[str, Any]:
     now = now_text()
     month = month_of(now)
@@ -325,6 +354,17 @@ def _accept(
                 "idempotencyKey": request.idempotency_key,
                 **(
                     {"causationId": request.causation_id, "chainDepth": depth} if request.causation_id else {}
+                ),
+                **(
+                    {
+                        "federatedFrom": {
+                            "eventId": federated.event_id,
+                            "organizationId": federated.organization_id,
+                            "groupId": federated.group_id,
+                        }
+                    }
+                    if federated is not None
+                    else {}
                 ),
             },
         )

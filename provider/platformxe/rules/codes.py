@@ -49,6 +49,9 @@ class Code(StrEnum):
     # listed twice.
     PLAN_UPGRADE_REQUIRED = "plan_upgrade_required"
     LISTING_ALREADY_EXISTS = "listing_already_exists"
+    # Federation (docs/federation.md): a duplicate (already invited, already a member, push or
+    # HTTPS peer already declared) or an invitation that is no longer pending.
+    FEDERATION_CONFLICT = "federation_conflict"
 
 
 #: HTTP status of each code (the error-code table, then our additions, docs/rules.md).
@@ -84,6 +87,7 @@ HTTP_STATUS: dict[Code, int] = {
     Code.SUBSCRIPTION_QUOTA_EXCEEDED: 402,
     Code.PLAN_UPGRADE_REQUIRED: 402,
     Code.LISTING_ALREADY_EXISTS: 409,
+    Code.FEDERATION_CONFLICT: 409,
 }
 
 #: Position of each code in the error-code table: the first broken rule in this order decides

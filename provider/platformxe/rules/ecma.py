@@ -24,12 +24,13 @@ the time a tenant's pattern may take. Compiled patterns are cached.
 
 from __future__ import annotations
 
+import array
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import regex
 
-__all__ = ["EcmaPatternError", "compile_pattern", "is_valid", "translate"]
+__all__ = ["EcmaPatternError", "compile_pattern", "is_valid", "property_ranges", "translate"]
 
 MAX_CODE_POINT = 0x10FFFF
 
@@ -138,6 +139,7 @@ class _Parser:
     groups: int = 0
     names: list[str] = field(default_factory=list)
     total_groups: int = 0
+    expand: bool = False  # Unicode properties as explicit code point ranges (for analysis)
     all_names: dict[str, int] = field(default_factory=dict)
 
     # -- helpers ---------------------------------------------------------------------------
@@ -318,7 +320,8 @@ class _Parser:
             self.pos += 1
             return _class_text(_CLASS_ESCAPES[c])
         if c in ("p", "P"):
-            return "[" + self.property_escape(start) + "]"
+            prop = self.property_escape(start)
+            return _class_text(property_ranges(prop)) if self.expand else "[" + prop + "]"
         return _cp(self.character_escape(start, in_class=False))
 
     def property_escape(self, start: int) -> str:
@@ -436,7 +439,8 @@ class _Parser:
             self.pos += 1
             return _ClassItem(ranges=_CLASS_ESCAPES[e])
         if e in ("p", "P"):
-            return _ClassItem(prop=self.property_escape(start))
+            prop = self.property_escape(start)
+            return _ClassItem(ranges=property_ranges(prop)) if self.expand else _ClassItem(prop=prop)
         if e.isdigit() and e != "0":
             raise self.fail("a backreference cannot appear in a character class", start)
         value = self.character_escape(start, in_class=True)
@@ -470,11 +474,31 @@ def _prescan(pattern: str) -> tuple[int, dict[str, int]]:
     return count, names
 
 
-def translate(pattern: str) -> str:
-    """The ``regex``-module text equivalent to the ECMA-262 ``pattern``; raises EcmaPatternError."""
+@lru_cache(maxsize=1)
+def _every_code_point() -> str:
+    """One string holding every code point once, in order (lone surrogates included: a JSON
+    string may carry them, and the validator matches them like any other code point)."""
+    return array.array("I", range(MAX_CODE_POINT + 1)).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+@lru_cache(maxsize=256)
+def property_ranges(prop: str) -> tuple[tuple[int, int], ...]:
+    """The code points a ``regex`` property escape (``\\p{L}``, ``\\P{Nd}``) matches, as sorted
+    ranges — read from the ``regex`` module itself (one scan of every code point, ~5 ms, plus
+    ~100 ms once per process to build the scanned text), so they are the validator's own tables."""
+    everything = _every_code_point()
+    return tuple((m.start(), m.end() - 1) for m in regex.finditer(prop + "+", everything))
+
+
+def translate(pattern: str, expand_properties: bool = False) -> str:
+    """The ``regex``-module text equivalent to the ECMA-262 ``pattern``; raises EcmaPatternError.
+
+    With ``expand_properties`` every ``\\p{…}`` / ``\\P{…}`` is spelled as explicit code point
+    ranges (same meaning, plain ``re`` syntax: what the compatibility checker's automata read).
+    """
     if not isinstance(pattern, str):
         raise TypeError("a pattern is a string")
-    parser = _Parser(pattern)
+    parser = _Parser(pattern, expand=expand_properties)
     parser.total_groups, parser.all_names = _prescan(pattern)
     text = parser.disjunction()
     if parser.pos < len(pattern):

@@ -33,11 +33,23 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from typing import Any
 
 from platformxe.rules.ecma import is_valid
 
-__all__ = ["format_checker", "is_date_time", "is_email", "is_hostname", "is_regex", "is_time", "is_uuid"]
+__all__ = [
+    "ACCEPTED",
+    "format_checker",
+    "is_date_time",
+    "is_email",
+    "is_hostname",
+    "is_idn_email",
+    "is_regex",
+    "is_time",
+    "is_uri",
+    "is_uuid",
+]
 
 _TIME = r"(\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
 _TIME_RE = re.compile(_TIME, re.ASCII)
@@ -48,6 +60,12 @@ _UUID_RE = re.compile(
 _LABEL_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?", re.ASCII)
 _DOT_ATOM_RE = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*", re.ASCII)
 _QUOTED_RE = re.compile(r'"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"', re.ASCII)
+_UTF8_NON_ASCII = "\u0080-\ud7ff\ue000-\U0010ffff"
+_IDN_DOT_ATOM_RE = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~" + _UTF8_NON_ASCII + r"-]+"
+    r"(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~" + _UTF8_NON_ASCII + r"-]+)*"
+)
+_IDN_QUOTED_RE = re.compile(r'"(?:[\x20\x21\x23-\x5b\x5d-\x7e' + _UTF8_NON_ASCII + r']|\\[\x20-\x7e])*"')
 _IDN_DOTS = (".", "\u3002", "\uff0e", "\uff61")
 
 
@@ -145,9 +163,12 @@ def is_email(instance: object) -> bool:
     if not isinstance(instance, str):
         return True
     local, at, domain = instance.rpartition("@")
-    if not at or not local or not domain or len(local.encode("utf-8")) > 64:
+    if not at or not local or not domain:
         return False
+    # the grammar first: it admits no lone surrogate, so the local part then encodes as UTF-8
     if _DOT_ATOM_RE.fullmatch(local) is None and _QUOTED_RE.fullmatch(local) is None:
+        return False
+    if len(local.encode("utf-8")) > 64:
         return False
     if domain.startswith("[") and domain.endswith("]"):
         return _address_literal_ok(domain)
@@ -166,6 +187,26 @@ def _idn_hostname_ok(instance: object) -> bool:
     except (idna.IDNAError, UnicodeError):
         return False
     return True
+
+
+def is_idn_email(instance: object) -> bool:
+    """An RFC 6531 mailbox: :func:`is_email`'s grammar where the local part may also carry
+    non-ASCII characters (UTF-8, ≤ 64 octets) and the domain may be an internationalised host
+    name (compared after NFC normalisation). Every ``email`` is therefore an ``idn-email`` (the checker relies on it)."""
+    if not isinstance(instance, str):
+        return True
+    local, at, domain = instance.rpartition("@")
+    if not at or not local or not domain:
+        return False
+    # the grammar first: it admits no lone surrogate, so the local part then encodes as UTF-8
+    if _IDN_DOT_ATOM_RE.fullmatch(local) is None and _IDN_QUOTED_RE.fullmatch(local) is None:
+        return False
+    if len(local.encode("utf-8")) > 64:
+        return False
+    if domain.startswith("[") and domain.endswith("]"):
+        return _address_literal_ok(domain)
+    # RFC 6531 leaves normalisation to the receiving side: a domain not in NFC is still an address
+    return is_hostname(domain) or _idn_hostname_ok(unicodedata.normalize("NFC", domain))
 
 
 def is_regex(instance: object) -> bool:
@@ -198,6 +239,7 @@ _URI_TEMPLATE_RE = re.compile(
 )  # fmt: skip
 _UCS_RE = re.compile("[" + _UCS + "]")
 _IPVFUTURE_RE = re.compile(r"(//[^/?#\[]*\[)V")
+_IP_LITERAL_RE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:)?//(?:[^/?#@\[]*@)?\[([^\]/?#]*)\]")
 _PRIVATE_RE = re.compile("[" + _PRIVATE + "]")
 
 
@@ -238,29 +280,73 @@ def _iri_as_uri(text: str) -> str | None:
     return "".join(out)
 
 
-def _iri_check(reference: bool) -> Any:
+def _rfc3986_check(reference: bool, international: bool) -> Any:
+    """``uri`` / ``uri-reference`` (ASCII only) or ``iri`` / ``iri-reference`` (non-ASCII mapped
+    first): one pipeline, so a URI is an IRI and a URI-reference an IRI-reference by construction
+    (the compatibility checker relies on it, ``compat/scalars.FORMAT_IMPLIES``)."""
+
     def check(instance: object) -> bool:
         if not isinstance(instance, str):
             return True
         if any(ord(c) <= 0x20 or c == "\x7f" for c in instance):
             return False  # no controls or spaces (the validator's "$" would pass a final newline)
-        uri = _iri_as_uri(instance)
-        if uri is None:
+        if international:
+            uri = _iri_as_uri(instance)
+            if uri is None:
+                return False
+        elif not instance.isascii():
             return False
+        else:
+            uri = instance
         # The "v" of an IPvFuture literal is case-insensitive (RFC 3986 §3.2.2); the validator's
         # grammar only knows the lowercase one.
         uri = _IPVFUTURE_RE.sub(r"\1v", uri)
-        # deferred: the provider imports this module at start, and only iri formats need the
+        # deferred: the provider imports this module at start, and only URI formats need the
         # validator's grammar (compiled on import)
         from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
-        return bool(validate_rfc3986(uri, rule="URI_reference" if reference else "URI"))
+        if not validate_rfc3986(uri, rule="URI_reference" if reference else "URI"):
+            return False
+        # The validator's IPv6 grammar lets an embedded IPv4 part carry leading zeros
+        # ("[::ffff:192.168.0.01]"); Python's own parser does not.
+        literal = _IP_LITERAL_RE.match(uri)
+        if literal is not None and literal[1][:1] not in ("v", "V"):
+            try:
+                ipaddress.IPv6Address(literal[1])
+            except ValueError:
+                return False
+        return True
 
     return check
 
 
-is_iri = _iri_check(False)
-is_iri_reference = _iri_check(True)
+is_uri = _rfc3986_check(reference=False, international=False)
+is_uri_reference = _rfc3986_check(reference=True, international=False)
+is_iri = _rfc3986_check(reference=False, international=True)
+is_iri_reference = _rfc3986_check(reference=True, international=True)
+
+#: What each asserted format accepts, for error messages (an example of a valid value).
+ACCEPTED: dict[str, str] = {
+    "date-time": 'an RFC 3339 date-time such as "2026-05-04T10:00:00Z"',
+    "date": 'an RFC 3339 full-date such as "2026-05-04"',
+    "time": 'an RFC 3339 full-time with an offset such as "10:00:00Z"',
+    "duration": 'an RFC 3339 duration such as "PT30S" or "P1DT2H"',
+    "email": 'an e-mail address such as "user@example.com"',
+    "idn-email": 'an e-mail address, non-ASCII allowed, such as "δοκιμή@example.com"',
+    "hostname": 'a host name such as "api.example.com"',
+    "idn-hostname": 'a host name, non-ASCII allowed, such as "例子.测试"',
+    "ipv4": 'a dotted-quad IPv4 address such as "192.0.2.1"',
+    "ipv6": 'an IPv6 address such as "2001:db8::1"',
+    "uri": 'an absolute URI such as "https://example.com/a"',
+    "uri-reference": 'a URI or relative reference such as "/a?b=c"',
+    "iri": 'an absolute IRI such as "https://例子.测试/a"',
+    "iri-reference": 'an IRI or relative reference such as "/路径"',
+    "uuid": 'a hyphenated UUID such as "123e4567-e89b-12d3-a456-426614174000"',
+    "uri-template": 'an RFC 6570 URI template such as "/jobs/{id}{?page}"',
+    "json-pointer": 'an RFC 6901 JSON pointer such as "/items/0"',
+    "relative-json-pointer": 'a relative JSON pointer such as "1/name" or "0#"',
+    "regex": 'an ECMA-262 regular expression such as "^[a-z]+$"',
+}
 
 _checker: Any = None
 
@@ -287,6 +373,9 @@ def format_checker() -> Any:
             ("json-pointer", is_json_pointer),
             ("relative-json-pointer", is_relative_json_pointer),
             ("uri-template", is_uri_template),
+            ("uri", is_uri),
+            ("uri-reference", is_uri_reference),
+            ("idn-email", is_idn_email),
             ("iri", is_iri),
             ("iri-reference", is_iri_reference),
         ):

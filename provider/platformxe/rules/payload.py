@@ -21,11 +21,18 @@ from typing import Any
 from platformxe.rules import budget
 from platformxe.rules.codes import Code
 from platformxe.rules.ecma import EcmaPatternError
-from platformxe.rules.formats import format_checker
+from platformxe.rules.formats import ACCEPTED, format_checker
 from platformxe.rules.types import Problem
 from platformxe.rules.walk import pointer_from_path
 
-__all__ = ["MAX_PAYLOAD_BYTES", "MAX_REPORTED_ERRORS", "check_payload_size", "validate_payload"]
+__all__ = [
+    "MAX_PAYLOAD_BYTES",
+    "MAX_REPORTED_ERRORS",
+    "check_payload_size",
+    "local_only_registry",
+    "validate_payload",
+    "validator_class",
+]
 
 #: Payload cap (seed: 256 KB), measured on the compact UTF-8 JSON encoding.
 MAX_PAYLOAD_BYTES = 262_144
@@ -76,7 +83,7 @@ def compiled_validator(schema: Any) -> Any:
             if found is not None:
                 _cache.move_to_end(key)
                 return found
-    validator = _validator_class()(schema, registry=local_only_registry(), format_checker=format_checker())
+    validator = validator_class()(schema, registry=local_only_registry(), format_checker=format_checker())
     if key is not None:
         with _cache_lock:
             _cache[key] = validator
@@ -168,8 +175,9 @@ def _additional_properties_keyword(validator: Any, extra_schema: Any, instance: 
             yield ValidationError(f"Additional properties are not allowed ({names} {verb} unexpected)")
 
 
-def _validator_class() -> Any:
-    """Draft 2020-12 with every tenant pattern matched on the request's budget (rules/budget.py)."""
+def validator_class() -> Any:
+    """Draft 2020-12 with every tenant pattern matched as ECMA-262 on the request's budget
+    (rules/budget.py): the validator payloads meet, also the compatibility checker's."""
     global _validator_cls
     if _validator_cls is None:
         # deferred: jsonschema ~140 ms (bench/deferred_imports.py); the provider imports this
@@ -200,6 +208,9 @@ def _message(error: Any, field: str) -> str:
     schema_at = pointer_from_path(error.absolute_schema_path)
     if error.validator == "format":
         what = f"{_short(error.instance)} is not a valid {error.validator_value}"
+        accepted = ACCEPTED.get(str(error.validator_value))
+        if accepted is not None:
+            what += f", expected {accepted}"
     else:
         what = str(error.message)
     return f'{where}: {what} (rule "{error.validator}" at payloadSchema{schema_at})'

@@ -60,6 +60,10 @@ FIELD_ATTRIBUTES: dict[str, str] = {
     "title": "title",
     "summary": "summary",
     "tags": "tags",
+    "event": "event",
+    "organizationId": "organization_id",
+    "url": "url",
+    "secret": "secret",
 }
 
 _JSON_FIELDS = {"payloadSchema": "payload_schema", "payloadExample": "payload_example"}
@@ -87,6 +91,7 @@ CODE_TITLES: dict[Code, str] = {
     Code.UNAUTHENTICATED: "The registry refused the API key",
     Code.PLAN_UPGRADE_REQUIRED: "The organisation's plan does not include this",
     Code.LISTING_ALREADY_EXISTS: "Version already listed in the marketplace",
+    Code.FEDERATION_CONFLICT: "Conflicts with the federation group's current state",
 }
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import aiohttp
 
+from platformxe.registry import lifecycle_types
 from platformxe.registry.bus import schedule, signing
 from platformxe.registry.bus.settings import BusSettings
 from platformxe.registry.bus.settle import settle
@@ -28,6 +29,7 @@ from platformxe.registry.bus.urls import WebhookUrlRefused, check_url
 from platformxe.registry.clock import now_text
 from platformxe.registry.storage import Store
 from platformxe.registry.storage import deliveries as delivery_rows
+from platformxe.registry.storage import lifecycle as lifecycle_log
 from platformxe.registry.storage import subscriptions as subscription_rows
 
 log = logging.getLogger("platformxe.bus")
@@ -41,6 +43,10 @@ _ERROR_MAX = 300
 
 #: ``workflow(detail) -> None`` (done) or an error text (failed for good); raises to retry.
 WorkflowRunner = Callable[[dict[str, Any]], "str | None"]
+#: ``federation(detail) -> (outcome, peer's event id, error text or None)`` (``bus/federation.py``).
+FederationRunner = Callable[[dict[str, Any]], "tuple[str, str | None, str | None]"]
+#: Subscriber kinds of federated deliveries (docs/federation.md).
+FEDERATED_KINDS = ("federation", "https_peer")
 
 
 @dataclass
@@ -57,6 +63,33 @@ class Outcome:
     final: bool = False
     gone: bool = False
     retry_after: float | None = None
+    #: A federated delivery's outcome once known (relayed, peer_not_registered, ...).
+    federation_outcome: str | None = None
+    relayed_event_id: str | None = None
+
+
+def federation_gate(detail: dict[str, Any]) -> tuple[str, str] | None:
+    """Why a federated delivery must not go out now — ``(outcome, error)`` — or None.
+
+    Checked before every attempt, so leaving, a revoked invitation, a removed push or HTTPS peer,
+    a deleted group or an owner no longer on Enterprise stop deliveries still pending at once.
+    """
+    sub_id = str(detail["subscription_id"])
+    if detail.get("sub_kind") is None:
+        if sub_id.startswith("fhp_"):
+            return "https_peer_removed", "the HTTPS peer was removed (or its group deleted)"
+        return "group_deleted", "the federation group was deleted"
+    if str(detail.get("owner_plan") or "").lower() != "enterprise":
+        return (
+            "plan_upgrade_required",
+            f"plan_upgrade_required: the owner's plan ({detail.get('owner_plan')}) does not include federation; "
+            "pushes go out again on the Enterprise plan",
+        )
+    if not detail.get("push_live"):
+        return "push_removed", "the group no longer pushes this version"
+    if detail["sub_kind"] == "federation" and detail.get("membership_status") != "accepted":
+        return "membership_ended", f"the membership ended ({detail.get('membership_status')})"
+    return None
 
 
 def delivery_body(detail: dict[str, Any]) -> bytes:
@@ -100,10 +133,17 @@ def delivery_headers(detail: dict[str, Any], body: bytes, now: str) -> dict[str,
 class Deliverer:
     """Delivers due deliveries of ``store`` until stopped."""
 
-    def __init__(self, store: Store, settings: BusSettings, workflow: WorkflowRunner | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: BusSettings,
+        workflow: WorkflowRunner | None = None,
+        federation: FederationRunner | None = None,
+    ) -> None:
         self.store = store
         self.settings = settings
         self.workflow = workflow
+        self.federation = federation
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
         self._stopping = False
@@ -189,6 +229,13 @@ class Deliverer:
     async def _send(
         self, client: aiohttp.ClientSession, detail: dict[str, Any], at: str, started: float
     ) -> Outcome:
+        sub_id = str(detail["subscription_id"])
+        if detail.get("sub_kind") in FEDERATED_KINDS or sub_id.startswith(("fin_", "fhp_")):
+            stopped = federation_gate(detail)
+            if stopped is not None:
+                return Outcome(detail, at, 0, error=stopped[1], final=True, federation_outcome=stopped[0])
+            if detail["sub_kind"] == "federation":
+                return await self._run_federation(detail, at, started)
         if detail.get("sub_kind") is None:
             return Outcome(detail, at, 0, error="the subscription was deleted", final=True)
         if not detail.get("enabled"):
@@ -222,6 +269,9 @@ class Deliverer:
             return Outcome(detail, at, _ms(started), error=f"{type(exc).__name__}: {exc}"[:_ERROR_MAX])
         if 200 <= code < 300:
             return Outcome(detail, at, _ms(started), status_code=code, delivered=True)
+        if code == 410 and detail["sub_kind"] == "https_peer":
+            # An HTTPS peer is the owner's configuration: a 410 ends this delivery, nothing more.
+            return Outcome(detail, at, _ms(started), status_code=code, error="410 Gone", final=True)
         if code == 410:
             return Outcome(
                 detail,
@@ -248,6 +298,22 @@ class Deliverer:
         if refused is not None:
             return Outcome(detail, at, _ms(started), error=refused[:_ERROR_MAX], final=True)
         return Outcome(detail, at, _ms(started), delivered=True)
+
+    async def _run_federation(self, detail: dict[str, Any], at: str, started: float) -> Outcome:
+        if self.federation is None:
+            return Outcome(detail, at, 0, error="no federation relay in this process")
+        try:
+            outcome, relayed, refused = await asyncio.to_thread(self.federation, detail)
+        except Exception as exc:
+            log.exception("bus: federation relay of delivery %s failed", detail.get("delivery_id"))
+            return Outcome(detail, at, _ms(started), error=f"federation relay failed: {type(exc).__name__}")
+        if refused is not None:
+            return Outcome(
+                detail, at, _ms(started), error=refused[:_ERROR_MAX], final=True, federation_outcome=outcome
+            )
+        return Outcome(
+            detail, at, _ms(started), delivered=True, federation_outcome=outcome, relayed_event_id=relayed
+        )
 
     # -- outcomes ------------------------------------------------------------------------------
 
@@ -285,6 +351,8 @@ class Deliverer:
                             status, next_at = delivery_rows.PENDING, schedule.text_in(delay)
                     delivery_rows.finish_attempt(tx, int(d["delivery_id"]), status, next_at, o.error, now)
                     touched.append(str(d["event_id"]))
+                    if d.get("sub_kind") in FEDERATED_KINDS or o.federation_outcome is not None:
+                        _record_federated(tx, o, status, now)
                     if o.gone:
                         subscription_rows.update(
                             tx,
@@ -301,6 +369,41 @@ class Deliverer:
                         )
                 for event_id in dict.fromkeys(touched):
                     settle(tx, event_id, now)
+
+
+def _record_federated(tx: Any, o: Outcome, status: str, now: str) -> None:
+    """A federated delivery's outcome column, and once final its lifecycle row in the owner's log."""
+    d = o.detail
+    outcome = o.federation_outcome
+    if outcome is None and status == delivery_rows.DELIVERED:
+        outcome = "delivered"
+    elif outcome is None and status == delivery_rows.FAILED:
+        outcome = "failed"
+    delivery_rows.set_federation_result(tx, int(d["delivery_id"]), outcome, o.relayed_event_id)
+    if status == delivery_rows.PENDING:
+        return
+    target = (
+        {"organizationId": d.get("peer_organization_id"), "invitationId": d["subscription_id"]}
+        if str(d["subscription_id"]).startswith("fin_")
+        else {"httpsPeerId": d["subscription_id"]}
+    )
+    lifecycle_log.append(
+        tx,
+        str(d["organization_id"]),
+        lifecycle_types.FEDERATION_RELAYED
+        if status == delivery_rows.DELIVERED
+        else lifecycle_types.FEDERATION_RELAY_FAILED,
+        str(d["canonical_name"]),
+        now,
+        {
+            "eventId": d["event_id"],
+            "groupId": d.get("group_id"),
+            **target,
+            "outcome": outcome,
+            **({"relayedEventId": o.relayed_event_id} if o.relayed_event_id else {}),
+            **({"error": o.error} if status == delivery_rows.FAILED and o.error else {}),
+        },
+    )
 
 
 def _ms(started: float) -> int:

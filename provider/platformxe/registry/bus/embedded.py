@@ -10,6 +10,7 @@ import logging
 import threading
 
 from platformxe.registry.bus.deliverer import Deliverer
+from platformxe.registry.bus.federation import FederationRelay
 from platformxe.registry.bus.relay import relay_once
 from platformxe.registry.bus.settings import BusSettings
 from platformxe.registry.bus.workflow import WorkflowRunner
@@ -31,7 +32,12 @@ class EmbeddedBus:
         self.relay_enabled = relay
         self._relay_wake = threading.Event()
         self._stopping = threading.Event()
-        self.deliverer = Deliverer(store, settings, WorkflowRunner(store, on_emitted=self.notify))
+        self.deliverer = Deliverer(
+            store,
+            settings,
+            WorkflowRunner(store, on_emitted=self.notify),
+            FederationRelay(store, on_emitted=self.notify),
+        )
         self._threads: list[threading.Thread] = []
 
     def notify(self) -> None:

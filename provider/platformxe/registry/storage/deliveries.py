@@ -77,19 +77,49 @@ def claim_due(tx: Tx, now: str, lease_until: str, limit: int) -> list[int]:
 
 
 def claimed_details(tx: Tx, ids: Sequence[int]) -> list[dict[str, Any]]:
-    """What a deliverer needs to send each claimed delivery: the event and its subscriber."""
+    """What a deliverer needs to send each claimed delivery: the event and its subscriber.
+
+    A federated delivery's subscriber is a membership (``sub_kind`` "federation": the invitation's
+    status, group and peer organisation) or an HTTPS peer (``sub_kind`` "https_peer": url and secret,
+    sent like a webhook); ``push_live`` says whether the group still pushes the event's version and
+    ``owner_plan`` is the emitting organisation's plan now.
+    """
     if not ids:
         return []
     marks = ", ".join("?" for _ in ids)
     return tx.all(
         f"""SELECT d.id AS delivery_id, d.event_id, d.organization_id, d.subscription_id, d.attempt_count,
                    e.namespace, e.name, e.version, e.canonical_name, e.payload, e.created_at AS occurred_at,
-                   e.chain_depth, s.kind AS sub_kind, s.url, s.workflow, s.enabled, s.secret,
-                   s.previous_secret, s.previous_secret_until
+                   e.chain_depth,
+                   COALESCE(s.kind, CASE WHEN fi.id IS NOT NULL THEN 'federation'
+                                         WHEN fh.id IS NOT NULL THEN 'https_peer' END) AS sub_kind,
+                   COALESCE(s.url, fh.url) AS url, s.workflow,
+                   COALESCE(s.enabled, CASE WHEN fh.id IS NOT NULL THEN 1
+                                            WHEN fi.status = 'accepted' THEN 1 ELSE 0 END) AS enabled,
+                   COALESCE(s.secret, fh.secret) AS secret, s.previous_secret, s.previous_secret_until,
+                   fi.status AS membership_status, fi.organization_id AS peer_organization_id,
+                   COALESCE(fi.group_id, fh.group_id) AS group_id, o.plan AS owner_plan,
+                   EXISTS (SELECT 1 FROM federation_pushes p
+                           WHERE p.group_id = COALESCE(fi.group_id, fh.group_id)
+                             AND p.organization_id = d.organization_id AND p.namespace = e.namespace
+                             AND p.name = e.name AND p.version = e.version) AS push_live
             FROM deliveries d JOIN emits e ON e.event_id = d.event_id
+            JOIN organizations o ON o.id = d.organization_id
             LEFT JOIN subscriptions s ON s.id = d.subscription_id
+            LEFT JOIN federation_invitations fi ON fi.id = d.subscription_id
+            LEFT JOIN federation_https_peers fh ON fh.id = d.subscription_id
             WHERE d.id IN ({marks}) ORDER BY d.id""",
         tuple(ids),
+    )
+
+
+def set_federation_result(
+    tx: Tx, delivery_id: int, outcome: str | None, relayed_event_id: str | None
+) -> None:
+    """What a federated delivery came to, and the peer's re-emitted event (docs/federation.md)."""
+    tx.execute(
+        "UPDATE deliveries SET federation_outcome = ?, relayed_event_id = COALESCE(?, relayed_event_id) WHERE id = ?",
+        (outcome, relayed_event_id, delivery_id),
     )
 
 
@@ -130,6 +160,15 @@ def fail_pending_of_subscription(tx: Tx, sub_id: str, reason: str, now: str) -> 
     return [str(r["event_id"]) for r in rows]
 
 
+def name_failed_outcome(tx: Tx, sub_id: str, outcome: str) -> None:
+    """Name the outcome of a federated subscriber's failed deliveries that have none yet."""
+    tx.execute(
+        """UPDATE deliveries SET federation_outcome = ?
+           WHERE subscription_id = ? AND status = 'FAILED' AND federation_outcome IS NULL""",
+        (outcome, sub_id),
+    )
+
+
 def counts_of_event(tx: Tx, event_id: str) -> dict[str, int]:
     """Deliveries of one event by status."""
     rows = tx.all(
@@ -163,12 +202,15 @@ def outcome_of_event(tx: Tx, event_id: str) -> list[dict[str, Any]]:
 
 
 def requeue_failed_of_event(tx: Tx, event_id: str, now: str) -> int:
-    """Make an event's FAILED deliveries (to still existing, enabled subscriptions) due again."""
+    """Make an event's FAILED deliveries (to still existing, enabled subscriptions, accepted
+    memberships and existing HTTPS peers) due again."""
     return tx.execute(
         """UPDATE deliveries SET status = 'PENDING', next_attempt_at = ?, lease_until = NULL, attempt_count = 0,
-                                 updated_at = ?
+                                 federation_outcome = NULL, updated_at = ?
            WHERE event_id = ? AND status = 'FAILED'
-                 AND subscription_id IN (SELECT id FROM subscriptions WHERE enabled = 1)""",
+                 AND (subscription_id IN (SELECT id FROM subscriptions WHERE enabled = 1)
+                      OR subscription_id IN (SELECT id FROM federation_invitations WHERE status = 'accepted')
+                      OR subscription_id IN (SELECT id FROM federation_https_peers))""",
         (now, now, event_id),
     )
 

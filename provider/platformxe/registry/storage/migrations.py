@@ -228,6 +228,64 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE registrations ADD COLUMN forked_from TEXT",
         ),
     ),
+    Migration(
+        5,
+        "federation: groups, invitations (memberships), pushes, HTTPS peers; federated deliveries",
+        (
+            # A group belongs to its owner organisation; its name is unique per owner.
+            """CREATE TABLE federation_groups (
+                id TEXT PRIMARY KEY,
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                name {text_c} NOT NULL,
+                created_at {text_c} NOT NULL,
+                UNIQUE (organization_id, name)
+            )""",
+            "CREATE INDEX federation_groups_org ON federation_groups (organization_id, created_at, id)",
+            # One row per invitation; an accepted one is the membership. ``status``: pending,
+            # accepted, declined, left, revoked. A new invitation may follow a declined, left or
+            # revoked one, so (group, organisation) is not unique here; the service checks it.
+            """CREATE TABLE federation_invitations (
+                id TEXT PRIMARY KEY,
+                group_id TEXT NOT NULL,
+                owner_organization_id TEXT NOT NULL REFERENCES organizations(id),
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                status TEXT NOT NULL,
+                created_at {text_c} NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX federation_invitations_group ON federation_invitations (group_id, status)",
+            """CREATE INDEX federation_invitations_invitee ON federation_invitations
+                (organization_id, status, created_at, id)""",
+            # One push per (group, owner's version).
+            """CREATE TABLE federation_pushes (
+                id TEXT PRIMARY KEY,
+                group_id TEXT NOT NULL,
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                namespace {text_c} NOT NULL,
+                name {text_c} NOT NULL,
+                version {text_c} NOT NULL,
+                created_at {text_c} NOT NULL,
+                UNIQUE (group_id, namespace, name, version)
+            )""",
+            """CREATE INDEX federation_pushes_version ON federation_pushes
+                (organization_id, namespace, name, version)""",
+            # ``secret`` is kept in clear, like a subscription's: the service signs with it.
+            """CREATE TABLE federation_https_peers (
+                id TEXT PRIMARY KEY,
+                group_id TEXT NOT NULL,
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                url TEXT NOT NULL,
+                secret TEXT NOT NULL,
+                description TEXT,
+                created_at {text_c} NOT NULL
+            )""",
+            "CREATE INDEX federation_https_peers_group ON federation_https_peers (group_id, created_at, id)",
+            # A federated delivery (subscription_id = an invitation or HTTPS peer id): what it came
+            # to (relayed, peer_not_registered, ...) and the peer's re-emitted event.
+            "ALTER TABLE deliveries ADD COLUMN federation_outcome TEXT",
+            "ALTER TABLE deliveries ADD COLUMN relayed_event_id TEXT",
+        ),
+    ),
 )
 
 

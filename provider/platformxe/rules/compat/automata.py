@@ -23,6 +23,7 @@ boundaries) makes the analysis answer "unknown".
 
 from __future__ import annotations
 
+import bisect
 import importlib
 import itertools
 import re
@@ -37,6 +38,7 @@ _ALLOWED_FLAGS = re.UNICODE | re.VERBOSE | re.DOTALL | re.ASCII
 _MAX_NFA = 3000
 _MAX_PRODUCT = 4000
 _MAX_TERMS = 400
+_MAX_MINTERMS = 20_000
 _MAX_WORK = 400_000
 _ASCII_CATS = {
     "d": [(48, 57)],
@@ -95,7 +97,7 @@ class Automaton:
 def automaton(pattern: str) -> Automaton | None:
     """The NFA of the strings the ECMA-262 ``pattern`` accepts (by search), or None when unsupported."""
     try:
-        text = translate(pattern)
+        text = translate(pattern, expand_properties=True)
         flags = re.compile(text).flags
         if flags & ~_ALLOWED_FLAGS:
             return None
@@ -107,8 +109,7 @@ def automaton(pattern: str) -> Automaton | None:
 
 def _build(items: list[Any], dotall: bool, ascii_: bool) -> Automaton:
     a = Automaton()
-    alts = items[0][1][1] if len(items) == 1 and str(items[0][0]) == "BRANCH" else [items]
-    for alt in alts:
+    for alt in _top_alternatives(items):
         alt = list(alt)
         anchored = (
             bool(alt) and str(alt[0][0]) == "AT" and str(alt[0][1]) in ("AT_BEGINNING", "AT_BEGINNING_STRING")
@@ -136,6 +137,20 @@ def _build(items: list[Any], dotall: bool, ascii_: bool) -> Automaton:
                 a.trans[e].append((("rng", 10, 10), f))
                 a.accept.add(f)
     return a
+
+
+def _top_alternatives(items: list[Any]) -> list[list[Any]]:
+    """The pattern's top-level alternatives, each a sequence. Python's parser factors a common
+    prefix out of alternatives (``^a$|^b`` reads as ``^(?:a$|b)``); a trailing alternation is
+    distributed back (concatenation distributes over alternation), so anchors stand at the ends
+    of the sequences again."""
+    if items and str(items[-1][0]) == "BRANCH":
+        prefix = list(items[:-1])
+        out: list[list[Any]] = []
+        for alt in items[-1][1][1]:
+            out += [prefix + rest for rest in _top_alternatives(list(alt))]
+        return out
+    return [list(items)]
 
 
 def _seq(a: Automaton, items: list[Any], s: int, dotall: bool, ascii_: bool) -> int:
@@ -218,16 +233,6 @@ def _ranges(p: tuple[Any, ...], out: set[int], cats: set[str]) -> None:
             _ranges(q, out, cats)
 
 
-def _holds(p: tuple[Any, ...], lo: int, hi: int, signs: dict[str, bool]) -> bool:
-    if p[0] == "rng":
-        return bool(lo >= p[1] and hi <= p[2])
-    if p[0] == "cat":
-        return signs[p[1]]
-    if p[0] == "not":
-        return not _holds(p[1], lo, hi, signs)
-    return any(_holds(q, lo, hi, signs) for q in p[1])
-
-
 @cache
 def _ascii_signs(ch: int) -> tuple[bool, bool, bool]:
     c = chr(ch)
@@ -254,6 +259,60 @@ def _minterms(autos: list[Automaton]) -> list[tuple[int, int, dict[str, bool], i
     return out
 
 
+def _classes(
+    autos: list[Automaton],
+) -> tuple[list[tuple[int, int, dict[str, bool], int]], dict[tuple[Any, ...], frozenset[int]]]:
+    """The minterms merged into classes that every predicate in play treats alike, and, for each
+    predicate, the classes where it holds.
+
+    A Unicode property spelled as ranges (``\\p{L}``: ~700 of them) cuts the code-point line
+    into ~1,400 minterms, but against ``[a-z]`` only three classes behave differently (in
+    ``a-z``, a letter outside it, not a letter); exploring one representative per class explores
+    every string exactly as exploring every minterm would.
+    """
+    terms = _minterms(autos)
+    if len(terms) > _MAX_MINTERMS:
+        raise Unsupported("alphabet too large")
+    los = [t[0] for t in terms]
+    full = (1 << len(terms)) - 1
+    memo: dict[tuple[Any, ...], int] = {}
+
+    def mask(p: tuple[Any, ...]) -> int:
+        found = memo.get(p)
+        if found is not None:
+            return found
+        if p[0] == "rng":  # range ends are cut points, so a minterm is wholly in or out
+            start, end = bisect.bisect_left(los, p[1]), bisect.bisect_left(los, p[2] + 1)
+            out = ((1 << (end - start)) - 1) << start
+        elif p[0] == "cat":
+            out = sum(1 << i for i, t in enumerate(terms) if t[2][p[1]])
+        elif p[0] == "not":
+            out = full & ~mask(p[1])
+        else:
+            out = 0
+            for q in p[1]:
+                out |= mask(q)
+        memo[p] = out
+        return out
+
+    preds = list(dict.fromkeys(p for a in autos for p in a.predicates()))
+    masks = [mask(p) for p in preds]
+    class_of: dict[tuple[int, ...], int] = {}
+    member: list[int] = []
+    reps: list[tuple[int, int, dict[str, bool], int]] = []
+    for i, term in enumerate(terms):
+        key = tuple((m >> i) & 1 for m in masks)
+        c = class_of.get(key)
+        if c is None:
+            c = class_of[key] = len(reps)
+            reps.append(term)
+        member.append(c)
+    holds: dict[tuple[Any, ...], frozenset[int]] = {}
+    for p, m in zip(preds, masks, strict=True):
+        holds[p] = frozenset(member[i] for i in range(len(terms)) if (m >> i) & 1)
+    return reps, holds
+
+
 def _inhabitant(lo: int, hi: int, signs: dict[str, bool]) -> int | None:
     """A character of the minterm; for non-ASCII intervals possibly only presumed (see docs)."""
     if hi < 128:
@@ -274,15 +333,11 @@ def find_string(accept_all: list[Automaton], reject: Automaton | None) -> tuple[
     when the search exceeds its budget.
     """
     autos = accept_all + ([reject] if reject is not None else [])
-    terms = _minterms(autos)
+    terms, holds = _classes(autos)
     if len(terms) > _MAX_TERMS:
         raise Unsupported("alphabet too large")
-    # Each transition's predicate, evaluated once per minterm: state -> [(minterm set, target)].
-    tables = [
-        [[(frozenset(m for m, (lo, hi, sg, _r) in enumerate(terms) if _holds(p, lo, hi, sg)), t) for p, t in row]
-         for row in a.trans]
-        for a in autos
-    ]  # fmt: skip
+    # Each transition's predicate, evaluated once per class: state -> [(class set, target)].
+    tables = [[[(holds[p], t) for p, t in row] for row in a.trans] for a in autos]
     closures: list[dict[frozenset[int], frozenset[int]]] = [{} for _ in autos]
     starts = tuple(a.closure({a.start}) for a in autos)
     parent: dict[tuple[frozenset[int], ...], tuple[Any, int] | None] = {starts: None}

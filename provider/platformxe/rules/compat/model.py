@@ -17,6 +17,7 @@ from urllib.parse import unquote
 
 from platformxe.rules.compat.values import ALL_KINDS, cheap_valid, strict_equal
 from platformxe.rules.formats import format_checker
+from platformxe.rules.payload import local_only_registry, validator_class
 from platformxe.rules.walk import (
     IN_PLACE_KEYWORDS,
     LOCATION_KEYWORDS,
@@ -144,11 +145,11 @@ class Doc:
     def validator(self) -> Any:
         """The real Draft 2020-12 validator of this document, formats asserted."""
         if self._validator is None:
-            from jsonschema import Draft202012Validator  # heavy: only for finite sets and witnesses
-
-            # The same format checker as payload validation, so a claim the checker makes
-            # about formats is a claim about what the registry really accepts.
-            self._validator = Draft202012Validator(self.root, format_checker=format_checker())
+            # The validator payloads meet (ECMA-262 patterns, the same format checker, local
+            # references only), so a claim the checker makes about a value is a claim about what
+            # the registry really accepts; jsonschema loads here on first use.
+            cls = validator_class()
+            self._validator = cls(self.root, registry=local_only_registry(), format_checker=format_checker())
         return self._validator
 
     def verdict(self, schema: Any, value: Any) -> bool | None:

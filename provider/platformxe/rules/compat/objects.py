@@ -4,7 +4,7 @@ minProperties and maxProperties.
 
 Keys fall in two classes. A key *named* somewhere (in either schema's ``properties``,
 ``required`` …) is checked by name: the old value piece for that name (its ``properties`` entry,
-the pattern properties whose regex matches it — tested with ``re.search`` exactly as the
+the pattern properties whose regex matches it — an ECMA-262 search (``compat.regex.search``) as the
 validator does — or else ``additionalProperties``) must be included in every new schema the
 name falls under. Every other key is checked per old atom: keys matching an old pattern must
 meet the new constraint with that pattern's schema, the remaining keys with the old catch-all

@@ -31,7 +31,7 @@ def parser() -> Any:
 def parsed(pattern: str) -> Any:
     """The sre parse tree of the ECMA-262 pattern's translation, or None (invalid, or outside re)."""
     try:
-        text = translate(pattern)
+        text = translate(pattern, expand_properties=True)
         re.compile(text)
         return parser().parse(text)
     except (EcmaPatternError, re.error, TypeError, RecursionError, OverflowError, ValueError):

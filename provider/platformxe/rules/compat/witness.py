@@ -26,26 +26,46 @@ from platformxe.rules.compat.traversal import cases
 from platformxe.rules.compat.values import kind_of, strict_equal
 from platformxe.rules.compat.views import OldArrays, OldObjects
 
+#: Valid values of each asserted format, varied enough that a change of format finds a value of
+#: the old one outside the new one whenever such a value exists (tests/unit/test_compat_formats.py).
 FORMAT_SAMPLES: dict[str, list[str]] = {
     "date-time": ["2024-01-02T03:04:05Z", "2024-01-02T03:04:05.123+02:00"],
     "date": ["2024-01-02"],
-    "time": ["03:04:05Z"],
-    "email": ["user@example.com", "a@b", "@"],
-    "idn-email": ["user@example.com"],
-    "hostname": ["example.com"],
-    "idn-hostname": ["example.com"],
+    "time": ["03:04:05Z", "23:59:60Z", "03:04:05.5-01:30"],
+    "email": [
+        "user@example.com",
+        "first.last@example.org",
+        '"two words"@example.com',
+        "a@[192.0.2.1]",
+        "?user@example.com",
+    ],
+    "idn-email": [
+        "user@example.com",
+        "δοκιμή@example.com",
+        "用户@例子.广告",
+        '"two words"@example.com',
+        "?u@example.com",
+    ],
+    "hostname": ["example.com", "a", "xn--nxasmq6b.com", "EXAMPLE"],
+    "idn-hostname": ["example.com", "例子.测试", "a"],
     "ipv4": ["192.0.2.1"],
-    "ipv6": ["2001:db8::1"],
-    "uri": ["https://example.com/a"],
-    "uri-reference": ["/a", "https://example.com/a"],
-    "iri": ["https://example.com/a"],
-    "uuid": ["123e4567-e89b-12d3-a456-426614174000"],
-    "regex": ["^a$"],
-    "duration": ["P1D"],
-    "json-pointer": ["/a", ""],
-    "relative-json-pointer": ["0/a", "1#"],
-    "uri-template": ["https://example.com/{id}", "/a"],
-    "iri-reference": ["/a", "https://example.com/a"],
+    "ipv6": ["2001:db8::1", "::1", "::ffff:192.0.2.1"],
+    "uri": [
+        "https://example.com/a",
+        "urn:isbn:0451450523",
+        "mailto:user@example.com",
+        "https://[2001:db8::1]/",
+        "https://example.com/(a",
+    ],
+    "uri-reference": ["/a", "https://example.com/a", "a/b?q#f", "//example.com", ""],
+    "iri": ["https://example.com/a", "https://例子.测试/路径", "https://example.com/(a"],
+    "iri-reference": ["/a", "https://example.com/a", "/路径", ""],
+    "uuid": ["123e4567-e89b-12d3-a456-426614174000", "123E4567-E89B-12D3-A456-426614174000"],
+    "regex": ["^a$", "[a-z]+", "a|b", "\\d{2,}", ""],
+    "duration": ["P1D", "PT1H", "P2W", "P1Y2M3DT4H5M6S"],
+    "json-pointer": ["/a", "", "/a~1b/0", "/with space", "/a(b"],
+    "relative-json-pointer": ["0/a", "1#", "0", "2/x~0y", "0/with space", "0/a(b"],
+    "uri-template": ["https://example.com/{id}", "/a", "{?q,page}", "{+path}/x", ""],
 }
 _EXTRA_KEY = "zz_undeclared"
 _SIMPLE_VALUES: tuple[Any, ...] = ("x", 0, None, True, {}, [])
@@ -343,6 +363,8 @@ def find(walk: Prover, finding: Finding, old: Doc, new: Doc, bases: list[Any]) -
     tried = 0
     locals_: list[Any] = list(finding.hints)
     if finding.piece is not None:
+        locals_ += _stretched_hints(walk, finding.piece, finding.hints)
+    if finding.piece is not None:
         locals_ += candidates(walk, finding.piece)
     if finding.target is not None:
         if finding.piece is not None:
@@ -372,6 +394,27 @@ def find(walk: Prover, finding: Finding, old: Doc, new: Doc, bases: list[Any]) -
             if tried > 60:
                 return False, None
     return False, None
+
+
+def _stretched_hints(walk: Prover, piece: Piece, hints: list[Any]) -> list[str]:
+    """For a string hint of some length (e.g. 65,536 characters against a new ``maxLength``) that
+    old values must also match patterns for: a sample of those patterns grown to that length by
+    repeating one of its characters in place, when the patterns still match it."""
+    k = walk.knowledge(piece)
+    if not k.patterns:
+        return []
+    patterns = sorted(k.patterns)
+    out: list[str] = []
+    for length in sorted({len(h) for h in hints if isinstance(h, str)}):
+        for sample in regex_samples(patterns[0])[:2]:
+            if len(sample) >= length or not sample:
+                continue
+            for i, ch in enumerate(sample[:16]):
+                text = sample[:i] + ch * (length - len(sample) + 1) + sample[i + 1 :]
+                if all(regex_search(p, text) is True for p in patterns):
+                    out.append(text)
+                    break
+    return out
 
 
 def _fits(payload: Any) -> bool:
