@@ -75,7 +75,8 @@ def compare(old: Any, new: Any, policy: str = "strict", deadline: float | None =
             change = SchemaChange("not_proven", "", True, f"the {label} schema is not a JSON Schema object")
             return CompatReport(compatible=False, changes=(change,), policy=policy)
     judged_old, view_added = closed_view(old) if policy == "lenient" else (old, set())
-    old_doc, new_doc = Doc("old", judged_old), Doc("new", new)
+    original = Doc("old", old) if judged_old is not old else None
+    old_doc, new_doc = Doc("old", judged_old, original), Doc("new", new)
     for doc in (old_doc, new_doc):
         if doc.inplace_cycle():
             change = SchemaChange("not_proven", "", True, f"the {doc.label} schema refers to itself without "

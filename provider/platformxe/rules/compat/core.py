@@ -21,7 +21,7 @@ import time
 from typing import Any
 
 from platformxe.rules.compat.knowledge import Knowledge, knowledge
-from platformxe.rules.compat.model import Finding, Node, Piece, same
+from platformxe.rules.compat.model import Finding, Node, Piece, inside_original, same
 from platformxe.rules.compat.report import Handler, flip, has_breaking, label, show
 from platformxe.rules.compat.traversal import cases
 from platformxe.rules.compat.views import refine
@@ -152,8 +152,8 @@ class Walk:
                     target=new,
                 )
             ]
-        implied = any(same(n, new) for n in piece.pos)
-        if implied and (primary is None or same(primary, new)):
+        implied = any(same(n, new) or inside_original(n, new) for n in piece.pos)
+        if implied and (primary is None or same(primary, new) or inside_original(primary, new)):
             return []
         schema = new.schema
         k = self.knowledge(piece)
