@@ -16,10 +16,9 @@ from unittest import mock
 from compat_cases.instances import instances_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from jsonschema import Draft202012Validator
 
 from platformxe.rules.compat import compare
-from platformxe.rules.formats import format_checker
+from platformxe.rules.payload import compiled_validator
 
 FORMATS = ["date-time", "email", "uuid", "date"]
 PATTERNS = ["^[a-z]+$", "^[a-z0-9-]+$", "^[A-Z]{2}$", "^x-"]
@@ -27,7 +26,8 @@ NAMES = ["propertyId", "userId", "channel", "amount", "tags", "note", "address",
 
 
 def _validator(schema: Any) -> Any:
-    return Draft202012Validator(schema, format_checker=format_checker())
+    # the registry's own validator (ECMA-262 patterns, formats asserted), as the checker uses
+    return compiled_validator(schema)
 
 
 @st.composite
