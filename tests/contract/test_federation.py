@@ -7,17 +7,23 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from contextlib import ExitStack
 from typing import Any
 
 import httpx
+import pytest
 from bus_helpers import SCHEMA, emit, subscribe, wait_status
 from test_registry_openapi import _validate
 from test_registry_plans import seed_accepted_emits
 
-from platformxe import verify_webhook
+from platformxe import Client, verify_webhook
+from platformxe.client import EventNotRegistered, FederationConflict, NotFound, PlanUpgradeRequired
 from platformxe.registry.app import api_routes
+from platformxe.registry.clock import month_of, now_text
 from platformxe.registry.openapi import document
+from platformxe.registry.storage import emits as emit_rows
+from platformxe.registry.storage import open_store
 from support.registry_data import error_of, register
 from support.webhook_receiver import WebhookReceiver
 
@@ -126,6 +132,13 @@ def test_full_path_the_peer_receives_the_owner_emit_once_with_causation(bus_serv
         assert member_view["role"] == "member" and member_view["memberCount"] == 1
         push = _ok(fed.owner.post(f"{GROUPS}/{group['id']}/pushes", json={"event": fed.ref}), 201)
         assert push["event"] == fed.ref and push["id"].startswith("fpu_")
+        owner_list = _ok(
+            fed.owner.get(f"{GROUPS}/{group['id']}/invitations"), 200, "/federation/groups/{id}/invitations"
+        )
+        assert [(i["id"], i["status"]) for i in owner_list["items"]] == [(invitation["id"], "accepted")]
+        for side in (fed.owner, fed.peer):
+            seen = _ok(side.get(f"{INVITATIONS}/{invitation['id']}"), 200, "/federation/invitations/{id}")
+            assert seen["status"] == "accepted"
         # The member sees what is pushed to it.
         pushes = _ok(fed.peer.get(f"{GROUPS}/{group['id']}/pushes"), 200, "/federation/groups/{id}/pushes")
         assert [p["event"] for p in pushes["items"]] == [fed.ref]
@@ -496,3 +509,103 @@ def test_fields_duplicates_and_conflicts(bus_server) -> None:
         assert [i["name"] for i in first["items"] + rest["items"]] == ["dup", "second"] and rest[
             "nextCursor"
         ] is None
+
+
+def _seed_event_at_depth(db: str, org_id: str, canonical: str, ref: str, depth: int) -> str:
+    """An accepted emit of ``ref`` at ``depth`` written straight into the database (a long chain's end)."""
+    store = open_store(db, pool_size=1)
+    now = now_text()
+    event_id = "evt_" + uuid.uuid4().hex
+    name, _, version = ref.partition("@")
+    namespace, _, short = name.partition(".")
+    try:
+        with store.write(org_id) as tx:
+            emit_rows.insert_emit(
+                tx,
+                {
+                    "event_id": event_id,
+                    "organization_id": org_id,
+                    "namespace": namespace,
+                    "name": short,
+                    "version": version,
+                    "canonical_name": canonical,
+                    "payload": json.dumps({"n": 0}),
+                    "idempotency_key": None,
+                    "created_at": now,
+                    "month": month_of(now),
+                    "chain_depth": depth,
+                },
+            )
+    finally:
+        store.close()
+    return event_id
+
+
+def test_the_re_emit_is_one_chain_step_deeper_and_stops_at_the_cap(bus_server) -> None:
+    with ExitStack() as stack:
+        fed = Federation(bus_server, stack)
+        fed.peer_registers()
+        fed.join()
+        owner_id = fed.owner_org["organizationId"]
+        canonical = f"TENANT_CUSTOM:{owner_id}:{fed.ref}"
+        cause = _seed_event_at_depth(bus_server.db, owner_id, canonical, fed.ref, 49)
+        # The owner's emit is at depth 50 (allowed); the peer's re-emit would be 51: refused, recorded.
+        event = emit(fed.owner, fed.ref, {"n": 11}, causationId=cause)
+        settled = wait_status(fed.owner, event["eventId"], "FAILED")
+        assert settled["chainDepth"] == 50
+        [delivery] = _federated(settled)
+        assert delivery["federation"]["outcome"] == "chain_depth_exceeded"
+        assert "chain_depth_exceeded" in delivery["attempts"][0]["error"]
+        assert any(e["type"] == "CUSTOM_EVENT_CHAIN_TRUNCATED" for e in lifecycle(fed.peer))
+
+
+def test_a_payload_the_peers_schema_refuses_is_peer_refused_with_the_code(bus_server) -> None:
+    with ExitStack() as stack:
+        fed = Federation(bus_server, stack)
+        strict = {"type": "object", "properties": {"n": {"type": "string"}}, "required": ["n"]}
+        register(fed.peer, fed.namespace, EVENT, "1.0.0", payloadSchema=strict)
+        fed.join()
+        event = emit(fed.owner, fed.ref, {"n": 12})
+        [delivery] = _federated(wait_status(fed.owner, event["eventId"], "FAILED"))
+        assert delivery["federation"]["outcome"] == "peer_refused"
+        assert "payload_invalid" in delivery["attempts"][0]["error"]
+
+
+def test_the_sdk_drives_federation_with_typed_errors(bus_server) -> None:
+    with ExitStack() as stack:
+        fed = Federation(bus_server, stack)
+        fed.peer_registers()
+        owner = stack.enter_context(Client(bus_server.url, fed.owner_org["apiKey"], max_retries=0))
+        peer = stack.enter_context(Client(bus_server.url, fed.peer_org["apiKey"], max_retries=0))
+        low_org = bus_server.new_org("basic", "low")
+        low = stack.enter_context(Client(bus_server.url, low_org["apiKey"], max_retries=0))
+        o, p = owner.events.custom.federation, peer.events.custom.federation
+        with pytest.raises(PlanUpgradeRequired) as refused:
+            low.events.custom.federation.create_group(name="nope")
+        assert refused.value.details["requiredPlans"] == ["enterprise"]
+        group = o.create_group({"name": "sdk"})
+        with pytest.raises(FederationConflict):
+            o.createGroup(name="sdk")
+        invitation = o.invite(group.id, organizationId=fed.peer_org["organizationId"])
+        assert [i.id for i in p.list_invitations()] == [invitation.id]
+        assert [i.id for i in o.list_group_invitations(group.id, status="pending")] == [invitation.id]
+        assert o.get_invitation(invitation.id).status == "pending"
+        assert p.accept_invitation(invitation.id).status == "accepted"
+        with pytest.raises(FederationConflict):
+            p.acceptInvitation(invitation.id)
+        push = o.declare_push(group.id, event=fed.ref)
+        assert [x.id for x in p.list_pushes(group.id)] == [push.id]
+        with pytest.raises(NotFound):
+            p.delete_group(group.id)
+        with pytest.raises(EventNotRegistered):
+            o.declare_push(group.id, event=f"{fed.namespace}.missing@1.0.0")
+        hook = o.add_https_peer(group.id, url="http://127.0.0.1:9/sdk")
+        assert hook.secret.startswith("whsec_")
+        assert "secret" not in next(iter(o.list_https_peers(group.id))).to_dict()
+        assert [g.id for g in p.iter_groups()] == [group.id] and p.get_group(group.id).role == "member"
+        assert p.leave_group(group.id).status == "left"
+        o.remove_https_peer(group.id, hook.id)
+        o.remove_push(group.id, push.id)
+        assert o.delete_group(group.id).deleted is True
+        with pytest.raises(NotFound):
+            o.get_group(group.id)

@@ -60,6 +60,10 @@ FIELD_ATTRIBUTES: dict[str, str] = {
     "title": "title",
     "summary": "summary",
     "tags": "tags",
+    "event": "event",
+    "organizationId": "organization_id",
+    "url": "url",
+    "secret": "secret",
 }
 
 _JSON_FIELDS = {"payloadSchema": "payload_schema", "payloadExample": "payload_example"}

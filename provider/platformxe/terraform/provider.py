@@ -19,9 +19,17 @@ from platformxe.terraform.custom_event.resource import CustomEventResource
 from platformxe.terraform.data_sources.custom_event import CustomEventDataSource
 from platformxe.terraform.data_sources.custom_events import CustomEventsDataSource
 from platformxe.terraform.data_sources.custom_events_health import CustomEventsHealthDataSource
+from platformxe.terraform.data_sources.federation_invitations import FederationInvitationsDataSource
 from platformxe.terraform.data_sources.marketplace_listings import MarketplaceListingsDataSource
 from platformxe.terraform.data_sources.webhook_subscriptions import WebhookSubscriptionsDataSource
 from platformxe.terraform.diagnostics import diagnostics_for
+from platformxe.terraform.federation.resource import (
+    FederationGroupResource,
+    FederationHttpsPeerResource,
+    FederationInvitationResource,
+    FederationMembershipResource,
+    FederationPushResource,
+)
 from platformxe.terraform.marketplace_listing.resource import MarketplaceListingResource
 from platformxe.terraform.provider_data import PlanChecks, ProviderData
 from platformxe.terraform.webhook_subscription.resource import WebhookSubscriptionResource
@@ -189,16 +197,28 @@ class PlatformXeProvider(Provider):
         return data
 
     def resources(self) -> Sequence[Resource]:
-        """``platformxe_custom_event``, ``platformxe_webhook_subscription``, ``platformxe_marketplace_listing``."""
-        return (CustomEventResource(), WebhookSubscriptionResource(), MarketplaceListingResource())
+        """``platformxe_custom_event``, ``platformxe_webhook_subscription``, ``platformxe_marketplace_listing``
+        and the federation resources (group, invitation, membership, push, HTTPS peer)."""
+        return (
+            CustomEventResource(),
+            WebhookSubscriptionResource(),
+            MarketplaceListingResource(),
+            FederationGroupResource(),
+            FederationInvitationResource(),
+            FederationMembershipResource(),
+            FederationPushResource(),
+            FederationHttpsPeerResource(),
+        )
 
     def data_sources(self) -> Sequence[DataSource]:
         """``platformxe_custom_event``, ``platformxe_custom_events``, ``platformxe_custom_events_health``,
-        ``platformxe_webhook_subscriptions``, ``platformxe_marketplace_listings``."""
+        ``platformxe_webhook_subscriptions``, ``platformxe_marketplace_listings``,
+        ``platformxe_federation_invitations``."""
         return (
             CustomEventDataSource(),
             CustomEventsDataSource(),
             CustomEventsHealthDataSource(),
             WebhookSubscriptionsDataSource(),
             MarketplaceListingsDataSource(),
+            FederationInvitationsDataSource(),
         )

@@ -1,0 +1,4 @@
+# A federation group this organisation owns (Enterprise plan).
+resource "platformxe_federation_group" "partners" {
+  name = "partners"
+}

@@ -1,0 +1,1 @@
+"""Federation resources (docs/federation.md): ``schema.py`` and ``resource.py``."""
