@@ -3,7 +3,7 @@
 One bounded run per database backend (a fixed seed, a fixed number of examples per operation,
 one worker, every phase schemathesis has: coverage, fuzzing, stateful) with every check
 (``--checks all``) over every operation — registrations, emit, lifecycle, the bus's
-subscriptions and emits, the marketplace: requests valid per the document are accepted, invalid
+subscriptions and emits, the marketplace, federation: requests valid per the document are accepted, invalid
 ones refused, every answer's status, headers and body are documented, 405 answers list every
 method of the resource in ``Allow``, no 500.
 
@@ -11,14 +11,15 @@ The server is a fresh one started with the bus's test flags (``--allow-private-w
 generated webhook URL is taken as it is, never resolved, and the quick retry schedule gives up
 on unreachable hosts within a second). The organisation is Enterprise (no cap is a plan's 402)
 and has one registered event, ``<slug>.fuzz.item@1.0.0``; dictionaries offer it (and the generic
-event) for subscriptions' ``events`` and for publishing, so creates succeed and the stateful phase
-follows real subscription and listing ids.
+event) for subscriptions' ``events``, for publishing and for federation pushes, and a second
+Enterprise organisation's id for invitations, so creates succeed and the stateful phase follows
+real subscription, listing, group and invitation ids.
 
 Allowances, all in CONFIG and the hooks module (``schemathesis_hooks.py``): DELETE archives (an
 archived version stays readable), so ``use_after_free`` is off; registering, emitting and forking
 may refuse a schema-valid request for a rule no document can state (allowlist, existing versions,
-the payload's schema), and a subscription's PATCH or replay for its stored state (its kind, its
-events, disabled) — the hooks then require the 400 to name such a rule, never a shape error.
+the payload's schema), a subscription's PATCH or replay for its stored state (its kind, its
+events, disabled), and a federation owner leaving its own group or inviting itself — the hooks then require the 400 to name such a rule, never a shape error.
 """
 
 from __future__ import annotations
