@@ -70,6 +70,8 @@ def test_the_sdk_drives_every_bus_call(bus_server, registry_server) -> None:
         with pytest.raises(errors.NotFound):
             custom.subscriptions.get(sub.id)
         with pytest.raises(errors.NotFound):
+            custom.get_emit("evt_" + "0" * 32)
+        with pytest.raises(errors.InvalidRequest):
             custom.get_emit("evt_unknown")
 
     # The default server refuses private addresses: InvalidWebhookUrl.

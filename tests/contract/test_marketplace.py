@@ -223,8 +223,11 @@ def test_fork_registers_a_normal_registration_with_forked_from(registry_server) 
         assert outside.status_code == 400 and error_of(outside)["code"] == "namespace_not_allowed"
         reserved = other.post(f"{LISTINGS}/{listing['id']}/fork", json={"namespace": "identity"})
         assert reserved.status_code == 400 and error_of(reserved)["code"] == "reserved_namespace"
-        unknown = other.post(f"{LISTINGS}/lst_000/fork", json={"namespace": forker["slug"]})
+        unknown = other.post(f"{LISTINGS}/lst_{'0' * 24}/fork", json={"namespace": forker["slug"]})
         assert unknown.status_code == 404 and error_of(unknown)["code"] == "not_found"
+        # A malformed id is refused for its shape (the published pattern), naming the parameter.
+        malformed = other.post(f"{LISTINGS}/lst_000/fork", json={"namespace": forker["slug"]})
+        assert malformed.status_code == 400 and error_of(malformed)["details"]["field"] == "id"
         extra = other.post(
             f"{LISTINGS}/{listing['id']}/fork", json={"namespace": forker["slug"], "schema": {}}
         )

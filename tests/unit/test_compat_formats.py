@@ -17,9 +17,12 @@ import re
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from platformxe.rules import validate_payload
 from platformxe.rules.compat import compare
+from platformxe.rules.compat.knowledge import FORMAT_LENGTHS
 from platformxe.rules.compat.scalars import FORMAT_COUNTER_SAMPLES, FORMAT_IMPLIES, asserted_formats
 from platformxe.rules.compat.witness import FORMAT_SAMPLES
 from platformxe.rules.formats import ACCEPTED, format_checker
@@ -174,3 +177,32 @@ def test_the_error_says_what_the_format_accepts(fmt: str) -> None:
     assert f"is not a valid {fmt}, expected " in problem.message
     examples = re.findall(r'"([^"]*)"', ACCEPTED[fmt])
     assert examples and all(_conforms(e, fmt) for e in examples)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMAT_LENGTHS))
+def test_format_lengths_hold_for_the_checker(fmt: str) -> None:
+    """The lengths the checker assumes for a format bound every sample, and the extreme lengths
+    are reached by valid values (so the bounds are the checker's, not guesses)."""
+    lo, hi = FORMAT_LENGTHS[fmt]
+    assert all(lo <= len(v) and (hi is None or len(v) <= hi) for v in FORMAT_SAMPLES[fmt])
+    extremes = {
+        "uuid": ["00000000-0000-0000-0000-000000000000"],
+        "date": ["2024-01-02"],
+        "date-time": ["2024-01-02T03:04:05Z"],
+        "time": ["03:04:05Z"],
+        "ipv4": ["0.0.0.0", "255.255.255.255"],
+        "duration": ["P1D"],
+        "hostname": ["a", ".".join(["a" * 63] * 3 + ["a" * 61])],
+    }[fmt]
+    assert {len(v) for v in extremes} <= {lo, hi} and all(_conforms(v, fmt) for v in extremes)
+    assert not _conforms("0" * (lo - 1), fmt) if lo > 0 else True
+    if hi is not None:
+        assert not _conforms(extremes[-1] + "0", fmt)
+
+
+@settings(max_examples=400, deadline=None, database=None, derandomize=True)
+@given(st.text(alphabet="0123456789abcdefABCDEF-.:TZPYMWDHS+", max_size=60))
+def test_no_value_outside_the_format_lengths_is_accepted(value: str) -> None:
+    for fmt, (lo, hi) in FORMAT_LENGTHS.items():
+        if _conforms(value, fmt):
+            assert lo <= len(value) and (hi is None or len(value) <= hi), (fmt, value)

@@ -20,6 +20,14 @@ STRING_PARAMS = [
         parameters.PATH_VERSION,
         parameters.REGISTRATION_CURSOR,
         parameters.LIFECYCLE_CURSOR,
+        parameters.LIFECYCLE_SINCE,
+        parameters.OPAQUE_CURSOR,
+        parameters.SUBSCRIPTION_ID,
+        parameters.LISTING_ID,
+        parameters.EVENT_ID,
+        parameters.BROWSE_Q,
+        parameters.BROWSE_NAMESPACE,
+        parameters.BROWSE_TAG,
     )
 ]
 
@@ -27,7 +35,7 @@ STRING_PARAMS = [
 def _published(param: parameters.Param, value: str) -> bool:
     """The published schema's verdict (ECMA ``$`` is the end of input: no trailing-newline match)."""
     schema = param.schema()
-    if "\n" in value or not re.search(schema["pattern"], value):
+    if not re.search(schema["pattern"].removesuffix("$") + r"\Z", value):
         return False
     return schema.get("minLength", 0) <= len(value) <= schema.get("maxLength", len(value))
 

@@ -27,6 +27,8 @@ from platformxe.client._federation import Federation
 from platformxe.client._marketplace import Marketplace
 from platformxe.client._subscriptions import Subscriptions
 from platformxe.registry.app import api_routes
+from platformxe.registry.bus.signing import new_secret
+from platformxe.registry.cursors import encode_opaque_cursor
 from platformxe.registry.openapi import document
 
 DOC = document(api_routes())
@@ -34,9 +36,12 @@ METHODS = ("get", "post", "put", "patch", "delete")
 SCHEMA = {"type": "object", "properties": {"propertyId": {"type": "string", "maxLength": 64}}}
 NS, NAME = "lettings", "property.favorited"
 LISTING_ID = "lst_0123456789abcdef01234567"
-SUB_ID, EVENT_ID = "sub_0123456789abcdef01234567", "evt_0123456789abcdef"
+SUB_ID, EVENT_ID = "sub_0123456789abcdef01234567", "evt_0123456789abcdef0123456789abcdef"
 GROUP_ID, INVITATION_ID = "fgr_0123456789abcdef01234567", "fin_0123456789abcdef01234567"
 PUSH_ID, PEER_ID = "fpu_0123456789abcdef01234567", "fhp_0123456789abcdef01234567"
+
+#: A nextCursor as the registry makes them (subscriptions and listings share the form).
+OPAQUE_CURSOR = encode_opaque_cursor("2026-05-04T10:00:00.123456Z", SUB_ID)
 
 #: operationId → the SDK call serving it.
 CALLS: dict[str, Callable[[Client], Any]] = {
@@ -72,7 +77,9 @@ CALLS: dict[str, Callable[[Client], Any]] = {
     "publishListing": lambda c: c.events.custom.marketplace.publish(
         namespace=NS, name=NAME, version="1.0.0", title="Favorites", summary="s", tags=["crm"]
     ),
-    "browseListings": lambda c: c.events.custom.marketplace.list(namespace=NS, limit=10),
+    "browseListings": lambda c: c.events.custom.marketplace.list(
+        q="favourites", namespace=NS, tag="crm", limit=10, cursor=OPAQUE_CURSOR
+    ),
     "getListing": lambda c: c.events.custom.marketplace.get(LISTING_ID),
     "unpublishListing": lambda c: c.events.custom.marketplace.unpublish(LISTING_ID),
     "forkListing": lambda c: c.events.custom.marketplace.fork(LISTING_ID, namespace=NS),
@@ -105,13 +112,56 @@ CALLS: dict[str, Callable[[Client], Any]] = {
     "createSubscription": lambda c: c.events.custom.subscriptions.create(
         url="https://hooks.example.com/px", events=[f"{NS}.{NAME}@1.0.0"], description="d"
     ),
-    "listSubscriptions": lambda c: c.events.custom.subscriptions.list(limit=10),
+    "listSubscriptions": lambda c: c.events.custom.subscriptions.list(limit=10, cursor=OPAQUE_CURSOR),
     "getSubscription": lambda c: c.events.custom.subscriptions.get(SUB_ID),
     "updateSubscription": lambda c: c.events.custom.subscriptions.update(SUB_ID, enabled=False),
     "deleteSubscription": lambda c: c.events.custom.subscriptions.delete(SUB_ID),
     "rotateSubscriptionSecret": lambda c: c.events.custom.subscriptions.rotate_secret(SUB_ID),
     "replaySubscription": lambda c: c.events.custom.subscriptions.replay(SUB_ID, "2026-12-01T00:00:00Z"),
 }
+GENERIC = "platformxe.generic@1.0.0"
+#: More calls of the same operations with the other shapes their bodies take (each is checked
+#: like the ones above: what the SDK sends is what the operation accepts).
+MORE_CALLS: list[tuple[str, Callable[[Client], Any]]] = [
+    (
+        "createSubscription",
+        lambda c: c.events.custom.subscriptions.create(
+            kind="workflow", events=[GENERIC], workflow={"emit": f"{NS}.{NAME}", "payloadPointer": "/order"}
+        ),
+    ),
+    (
+        "createSubscription",
+        lambda c: c.events.custom.subscriptions.create(
+            url="http://[::1]:8080/hook?x=1",
+            events=[GENERIC],
+            kinds=["user.signed_up"],
+            secret=new_secret(),
+            enabled=False,
+        ),
+    ),
+    (
+        "updateSubscription",
+        lambda c: c.events.custom.subscriptions.update(
+            SUB_ID,
+            url="https://hooks.example.com/v2",
+            events=[f"{NS}.{NAME}@1.0.0"],
+            kinds=None,
+            description=None,
+        ),
+    ),
+    (
+        "forkListing",
+        lambda c: c.events.custom.marketplace.fork(LISTING_ID, namespace=NS, name="fav", version="2.0.0"),
+    ),
+    (
+        "publishListing",
+        lambda c: c.events.custom.marketplace.publish(
+            namespace=NS, name=NAME, version="1.0.0", title="Favourites"
+        ),
+    ),
+    ("listSubscriptions", lambda c: c.events.custom.subscriptions.list()),
+    ("browseListings", lambda c: c.events.custom.marketplace.list()),
+]
 #: Public SDK methods that are conveniences over an operation above, not operations of their own.
 CONVENIENCES = {
     "iter_all": "listRegistrations",
@@ -266,10 +316,16 @@ def test_every_public_sdk_method_is_an_operation_or_a_named_convenience() -> Non
     assert set(FEDERATION_METHODS.values()) == {o for o in OPERATIONS if "Federation" in o}
 
 
-@pytest.mark.parametrize("operation_id", sorted(CALLS))
-def test_the_sdk_call_sends_what_the_operation_accepts(operation_id: str) -> None:
+@pytest.mark.parametrize(
+    ("operation_id", "call"),
+    [*sorted(CALLS.items()), *MORE_CALLS],
+    ids=[*sorted(CALLS), *(f"{op}-{i}" for i, (op, _) in enumerate(MORE_CALLS))],
+)
+def test_the_sdk_call_sends_what_the_operation_accepts(
+    operation_id: str, call: Callable[[Client], Any]
+) -> None:
     method, template, operation = OPERATIONS[operation_id]
-    request = _sent(CALLS[operation_id])
+    request = _sent(call)
     assert request.method == method
     params = {p["name"]: p for p in operation.get("parameters", [])}
     # The path: each {placeholder} filled with a value its documented pattern accepts.

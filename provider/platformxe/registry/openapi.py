@@ -15,9 +15,10 @@ from starlette.routing import Route
 from platformxe import __version__
 from platformxe.registry import parameters
 from platformxe.registry.lifecycle_types import ALL_TYPES
-from platformxe.registry.openapi_bus import bus_paths, bus_schemas
+from platformxe.registry.openapi_bus import EMIT_OPERATIONS, bus_paths, bus_schemas
 from platformxe.registry.openapi_federation import federation_paths, federation_schemas
 from platformxe.registry.openapi_marketplace import marketplace_paths, marketplace_schemas
+from platformxe.registry.openapi_parts import links
 from platformxe.rules.codes import HTTP_STATUS
 from platformxe.rules.names import RESERVED_NAMESPACES
 
@@ -601,9 +602,12 @@ def _paths() -> dict[str, Any]:
                 "summary": "Emit a payload to a registered event (queued for the bus)",
                 "requestBody": _body("EmitRequest"),
                 "responses": {
-                    "202": _ok(
-                        "accepted (or a replay of an idempotency key: duplicate true)", _ref("EmitAnswer")
-                    ),
+                    "202": {
+                        **_ok(
+                            "accepted (or a replay of an idempotency key: duplicate true)", _ref("EmitAnswer")
+                        ),
+                        "links": links(EMIT_OPERATIONS, "eventId", "/eventId"),
+                    },
                     "400": _error(
                         400,
                         ["invalid_request", "invalid_version_format", "payload_invalid"],
@@ -737,7 +741,13 @@ def _with_rate_limits(paths: dict[str, Any]) -> dict[str, Any]:
                 },
                 "content": {_JSON: {"schema": _ref("Error")}},
             }
-            if method == "post" and path in (BASE + "/dry-run", BASE + "/registrations", BASE + "/emit"):
+            judged = (
+                BASE + "/dry-run",
+                BASE + "/registrations",
+                BASE + "/emit",
+                BASE + "/marketplace/listings/{id}/fork",
+            )
+            if method == "post" and path in judged:
                 # judged in a worker process
                 operation["responses"]["503"] = {
                     "description": "the worker judging the request stopped (it was killed from outside); "

@@ -8,47 +8,103 @@ from __future__ import annotations
 
 from typing import Any
 
+from platformxe import rules
+from platformxe.registry import clock, parameters
+from platformxe.registry import service_subscriptions as service
+from platformxe.registry.bus import signing, urls
 from platformxe.registry.openapi_parts import UNAUTHENTICATED as _UNAUTHENTICATED
 from platformxe.registry.openapi_parts import body as _body
 from platformxe.registry.openapi_parts import error as _error
+from platformxe.registry.openapi_parts import links as _links
 from platformxe.registry.openapi_parts import obj as _obj
 from platformxe.registry.openapi_parts import ok as _ok
 from platformxe.registry.openapi_parts import ref as _ref
 
 BASE = "/v1/events/custom"
 _TIMESTAMP = {"type": "string", "format": "date-time", "description": "RFC 3339, UTC, with a Z suffix"}
+#: Text without NUL (unpaired surrogates are refused anywhere in a body too).
+_TEXT = {"type": "string", "pattern": "^[^\\u0000]*$"}
 _EVENT_REF = {
     "type": "string",
     "description": "<namespace>.<name>@<version>, exact (version included)",
-    "pattern": "^[a-z][a-z0-9_-]{1,30}\\.[a-z][a-z0-9_.-]{1,60}@(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$",
+    "pattern": f"^{parameters.EVENT_REF_CORE}$",
 }
+_GENERIC_REF = f"{rules.GENERIC_NAMESPACE}.{rules.GENERIC_NAME}@{rules.GENERIC_VERSION}"
 _SECRET = {
     "type": "string",
-    "pattern": "^whsec_[A-Za-z0-9+/]+={0,2}$",
-    "description": "whsec_ + base64 of 24-64 random bytes (the Standard Webhooks form)",
+    "pattern": f"^{signing.SECRET_CORE}$",
+    "description": "whsec_ + the padded base64 of 24-64 random bytes (the Standard Webhooks form)",
 }
-
-
-_SUB_ID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
-_EVENT_ID = [{"name": "eventId", "in": "path", "required": True, "schema": {"type": "string"}}]
+_URL = {
+    "type": "string",
+    "maxLength": urls.MAX_URL_LENGTH,
+    "pattern": f"^{urls.WEBHOOK_URL_CORE}$",
+    "description": "https://host[:port][/path][?query] (a DNS name or IPv4 address; no credentials, "
+    "fragment or IPv6 literal). http:// and private, loopback or link-local hosts only when the "
+    "service runs with --allow-private-webhooks (else 400 invalid_webhook_url, as for a host that "
+    "does not resolve)",
+}
+_EVENTS = {"type": "array", "minItems": 1, "maxItems": service.MAX_EVENTS, "items": _EVENT_REF}
+_KINDS = {
+    "anyOf": [
+        {
+            "type": "array",
+            "maxItems": service.MAX_KINDS,
+            "items": {**_TEXT, "minLength": 1},
+            "description": f"route {_GENERIC_REF} by its payload's kind; non-empty kinds need "
+            f"{_GENERIC_REF} in events",
+        },
+        {"type": "null"},
+    ]
+}
+_DESCRIPTION = {"type": ["string", "null"], "maxLength": service.MAX_DESCRIPTION, "pattern": _TEXT["pattern"]}
+#: Non-empty kinds route only the generic event, so events must list it.
+_KINDS_NEED_GENERIC = {
+    "if": {"required": ["kinds"], "properties": {"kinds": {"type": "array", "minItems": 1}}},
+    "then": {"properties": {"events": {"contains": {"const": _GENERIC_REF}}}},
+}
+#: The operations on one subscription (the links of a created one).
+SUBSCRIPTION_OPERATIONS = (
+    "getSubscription",
+    "updateSubscription",
+    "deleteSubscription",
+    "rotateSubscriptionSecret",
+    "replaySubscription",
+)
+#: The operations on one emitted event (the links of POST /emit's answer).
+EMIT_OPERATIONS = ("getEmit", "replayEmit")
 _SUB_404 = _error(["not_found"], "no such subscription in this organisation (another organisation's id too)")
 _EMIT_404 = _error(
     ["not_found"], "no such emitted event in this organisation (another organisation's id too)"
 )
+_BAD_ID = _error(["invalid_request"], "the id in the path is not of its published shape")
+_TOO_LARGE = _error(["payload_too_large"], "the request body exceeds 2 MiB")
+
+
+def _workflow() -> dict[str, Any]:
+    return _obj(
+        ["emit"],
+        {
+            "emit": {
+                "type": "string",
+                "pattern": f"^{parameters.WORKFLOW_EMIT_CORE}$",
+                "description": "<namespace>.<name>[@<version>] to emit on each event (registered here)",
+            },
+            "payloadPointer": {
+                "type": ["string", "null"],
+                "pattern": f"^{parameters.JSON_POINTER_CORE}$",
+                "description": 'RFC 6901 JSON pointer into the event\'s payload ("" or null: all of it)',
+            },
+        },
+    )
 
 
 def bus_schemas() -> dict[str, Any]:
     """Component schemas of the bus."""
-    workflow = _obj(
-        ["emit"],
-        {
-            "emit": {"type": "string", "description": "<namespace>.<name>[@<version>] to emit on each event"},
-            "payloadPointer": {"type": "string", "description": "JSON pointer into the event's payload"},
-        },
-    )
+    workflow = _workflow()
     subscription_properties: dict[str, Any] = {
-        "id": {"type": "string", "pattern": "^sub_[0-9a-f]+$"},
-        "kind": {"type": "string", "enum": ["webhook", "workflow"]},
+        "id": {"type": "string", "pattern": f"^{parameters.SUBSCRIPTION_ID_CORE}$"},
+        "kind": {"type": "string", "enum": list(service.KINDS)},
         "url": {"type": ["string", "null"]},
         "events": {"type": "array", "items": {"type": "string"}},
         "canonicalNames": {"type": "array", "items": {"type": "string"}},
@@ -70,62 +126,75 @@ def bus_schemas() -> dict[str, Any]:
             "durationMs": {"type": "integer", "minimum": 0},
         },
     )
-    return {
-        "SubscriptionCreate": _obj(
-            ["events"],
-            {
-                "url": {
-                    "type": "string",
-                    "maxLength": 2048,
-                    "description": "https:// (see --allow-private-webhooks)",
-                },
-                "events": {"type": "array", "minItems": 1, "maxItems": 100, "items": _EVENT_REF},
-                "kinds": {
-                    "anyOf": [
-                        {"type": "array", "maxItems": 100, "items": {"type": "string", "minLength": 1}},
-                        {"type": "null"},
-                    ]
-                },
-                "description": {"type": ["string", "null"], "maxLength": 1000},
-                "enabled": {"type": "boolean", "default": True},
-                "secret": {"anyOf": [_SECRET, {"type": "null"}]},
-                "kind": {"type": "string", "enum": ["webhook", "workflow"], "default": "webhook"},
-                "workflow": workflow,
+    create = _obj(
+        ["events"],
+        {
+            "url": {"anyOf": [_URL, {"type": "null"}], "description": 'required for kind "webhook"'},
+            "events": _EVENTS,
+            "kinds": _KINDS,
+            "description": _DESCRIPTION,
+            "enabled": {"type": "boolean", "default": True},
+            "secret": {
+                "anyOf": [_SECRET, {"type": "null"}],
+                "description": "absent or null: the registry generates one",
             },
-        ),
-        "SubscriptionUpdate": {
-            **_obj(
-                [],
-                {
-                    "url": {"type": "string", "maxLength": 2048},
-                    "events": {"type": "array", "minItems": 1, "maxItems": 100, "items": _EVENT_REF},
-                    "kinds": {
-                        "anyOf": [
-                            {"type": "array", "maxItems": 100, "items": {"type": "string", "minLength": 1}},
-                            {"type": "null"},
-                        ]
-                    },
-                    "description": {"type": ["string", "null"], "maxLength": 1000},
-                    "enabled": {"type": "boolean"},
-                    "workflow": workflow,
-                },
-            ),
-            "minProperties": 1,
+            "kind": {"type": "string", "enum": list(service.KINDS), "default": "webhook"},
+            "workflow": {
+                "anyOf": [workflow, {"type": "null"}],
+                "description": 'required for kind "workflow"',
+            },
         },
+    )
+    create["allOf"] = [
+        {
+            # kind "workflow": a workflow and no url; otherwise (the default kind, webhook) the reverse.
+            "if": {"required": ["kind"], "properties": {"kind": {"const": "workflow"}}},
+            "then": {"required": ["workflow"], "properties": {"workflow": workflow, "url": {"type": "null"}}},
+            "else": {"required": ["url"], "properties": {"url": _URL, "workflow": {"type": "null"}}},
+        },
+        _KINDS_NEED_GENERIC,
+    ]
+    update = _obj(
+        [],
+        {
+            "url": {**_URL, "description": "a webhook's only (a workflow's: 400 invalid_request)"},
+            "events": _EVENTS,
+            "kinds": _KINDS,
+            "description": {**_DESCRIPTION, "description": "null clears it"},
+            "enabled": {"type": "boolean", "description": "true also clears disabledReason"},
+            "workflow": {**workflow, "description": "a workflow's only (a webhook's: 400 invalid_request)"},
+        },
+    )
+    update["minProperties"] = 1
+    update["allOf"] = [_KINDS_NEED_GENERIC]
+    return {
+        "SubscriptionCreate": create,
+        "SubscriptionUpdate": update,
         "Subscription": _obj(required, subscription_properties),
         "SubscriptionWithSecret": _obj([*required, "secret"], {**subscription_properties, "secret": _SECRET}),
         "SubscriptionList": _obj(
             ["items", "nextCursor"],
             {
                 "items": {"type": "array", "items": _ref("Subscription")},
-                "nextCursor": {"type": ["string", "null"]},
+                "nextCursor": {"type": ["string", "null"], "pattern": f"^{parameters.OPAQUE_CURSOR_CORE}$"},
             },
         ),
         "SubscriptionDeleted": _obj(
             ["id", "deleted"], {"id": {"type": "string"}, "deleted": {"const": True}}
         ),
         "RotatedSecret": _obj(["id", "secret"], {"id": {"type": "string"}, "secret": _SECRET}),
-        "ReplayRequest": _obj(["since"], {"since": {"type": "string", "format": "date-time"}}),
+        "ReplayRequest": _obj(
+            ["since"],
+            {
+                "since": {
+                    "type": "string",
+                    "format": "date-time",
+                    "pattern": f"^{clock.TIMESTAMP_CORE}$",
+                    "description": "RFC 3339 with an offset (upper-case T and Z); deliveries that failed "
+                    "at or after it are tried again",
+                }
+            },
+        ),
         "ReplayQueued": _obj(["queued"], {"queued": {"type": "integer", "minimum": 0}}),
         "EmitReplayQueued": _obj(
             ["eventId", "queued"],
@@ -173,9 +242,10 @@ def bus_schemas() -> dict[str, Any]:
 
 
 def bus_paths() -> dict[str, Any]:
-    """Paths of the bus."""
+    """Paths of the bus (their path and query parameters come from the routes: registry/parameters.py)."""
     bad = _error(
-        ["invalid_request", "invalid_webhook_url"], "a malformed field, or a url that may not be called"
+        ["invalid_request", "invalid_webhook_url"],
+        "a malformed field or id, or a url that may not be called",
     )
     return {
         BASE + "/subscriptions": {
@@ -184,29 +254,28 @@ def bus_paths() -> dict[str, Any]:
                 "summary": "Subscribe a webhook (or a built-in workflow) to exact event versions",
                 "requestBody": _body("SubscriptionCreate"),
                 "responses": {
-                    "201": _ok(
-                        "the subscription, with its secret (shown only now)", _ref("SubscriptionWithSecret")
-                    ),
+                    "201": {
+                        **_ok(
+                            "the subscription, with its secret (shown only now)",
+                            _ref("SubscriptionWithSecret"),
+                        ),
+                        "links": _links(SUBSCRIPTION_OPERATIONS, "id", "/id"),
+                    },
                     "400": bad,
                     "401": _UNAUTHENTICATED,
                     "402": _error(
                         ["subscription_quota_exceeded"], "the plan's cap on subscriptions is reached"
                     ),
-                    "404": _error(["event_not_registered"], "an entry of events is not a registered version"),
+                    "404": _error(
+                        ["event_not_registered"],
+                        "an entry of events (or workflow.emit) is not a registered version here",
+                    ),
+                    "413": _TOO_LARGE,
                 },
             },
             "get": {
                 "operationId": "listSubscriptions",
                 "summary": "List subscriptions, oldest first (never with secrets)",
-                "parameters": [
-                    {
-                        "name": "limit",
-                        "in": "query",
-                        "required": False,
-                        "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
-                    },
-                    {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"}},
-                ],
                 "responses": {
                     "200": _ok("a page", _ref("SubscriptionList")),
                     "400": _error(["invalid_request"], "bad limit or cursor"),
@@ -215,12 +284,12 @@ def bus_paths() -> dict[str, Any]:
             },
         },
         BASE + "/subscriptions/{id}": {
-            "parameters": _SUB_ID,
             "get": {
                 "operationId": "getSubscription",
                 "summary": "One subscription",
                 "responses": {
                     "200": _ok("the subscription", _ref("Subscription")),
+                    "400": _BAD_ID,
                     "401": _UNAUTHENTICATED,
                     "404": _SUB_404,
                 },
@@ -237,6 +306,7 @@ def bus_paths() -> dict[str, Any]:
                         ["not_found", "event_not_registered"],
                         "no such subscription, or an unregistered event",
                     ),
+                    "413": _TOO_LARGE,
                 },
             },
             "delete": {
@@ -244,25 +314,25 @@ def bus_paths() -> dict[str, Any]:
                 "summary": "Delete a subscription; its pending deliveries end as failed",
                 "responses": {
                     "200": _ok("deleted", _ref("SubscriptionDeleted")),
+                    "400": _BAD_ID,
                     "401": _UNAUTHENTICATED,
                     "404": _SUB_404,
                 },
             },
         },
         BASE + "/subscriptions/{id}/rotate-secret": {
-            "parameters": _SUB_ID,
             "post": {
                 "operationId": "rotateSubscriptionSecret",
                 "summary": "A new signing secret; the old one keeps signing too for 24 h",
                 "responses": {
                     "200": _ok("the new secret", _ref("RotatedSecret")),
+                    "400": _BAD_ID,
                     "401": _UNAUTHENTICATED,
                     "404": _SUB_404,
                 },
             },
         },
         BASE + "/subscriptions/{id}/replay": {
-            "parameters": _SUB_ID,
             "post": {
                 "operationId": "replaySubscription",
                 "summary": "Try every delivery to this subscription that failed since a time again",
@@ -270,32 +340,35 @@ def bus_paths() -> dict[str, Any]:
                 "responses": {
                     "202": _ok("queued", _ref("ReplayQueued")),
                     "400": _error(
-                        ["invalid_request"], "since is not RFC 3339, or the subscription is disabled"
+                        ["invalid_request"],
+                        "a bad id, since is not of its pattern, or the subscription is disabled "
+                        "(details.field: enabled)",
                     ),
                     "401": _UNAUTHENTICATED,
                     "404": _SUB_404,
+                    "413": _TOO_LARGE,
                 },
             },
         },
         BASE + "/emits/{eventId}": {
-            "parameters": _EVENT_ID,
             "get": {
                 "operationId": "getEmit",
                 "summary": "One emitted event: delivery status, chain depth, every delivery and attempt",
                 "responses": {
                     "200": _ok("the event's deliveries", _ref("EmitDeliveries")),
+                    "400": _BAD_ID,
                     "401": _UNAUTHENTICATED,
                     "404": _EMIT_404,
                 },
             },
         },
         BASE + "/emits/{eventId}/replay": {
-            "parameters": _EVENT_ID,
             "post": {
                 "operationId": "replayEmit",
                 "summary": "Try an emitted event's failed deliveries again",
                 "responses": {
                     "202": _ok("queued", _ref("EmitReplayQueued")),
+                    "400": _BAD_ID,
                     "401": _UNAUTHENTICATED,
                     "404": _EMIT_404,
                 },

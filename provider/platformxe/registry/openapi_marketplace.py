@@ -8,28 +8,37 @@ from __future__ import annotations
 
 from typing import Any
 
+from platformxe.registry import parameters
 from platformxe.registry.openapi_parts import UNAUTHENTICATED as _UNAUTHENTICATED
 from platformxe.registry.openapi_parts import body as _body
 from platformxe.registry.openapi_parts import error as _error
+from platformxe.registry.openapi_parts import links as _links
 from platformxe.registry.openapi_parts import obj as _obj
 from platformxe.registry.openapi_parts import ok as _ok
 from platformxe.registry.openapi_parts import ref as _ref
 from platformxe.rules import marketplace as market_rules
+from platformxe.rules.codes import HTTP_STATUS
+from platformxe.rules.names import RESERVED_NAMESPACES
 
 BASE = "/v1/events/custom"
 _TIMESTAMP = {"type": "string", "format": "date-time", "description": "RFC 3339, UTC, with a Z suffix"}
-_NAMESPACE = {"type": "string", "pattern": "^[a-z][a-z0-9_-]{1,30}$"}
-_NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_.-]{1,60}$"}
-_VERSION = {"type": "string", "pattern": "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"}
+_NAMESPACE = {
+    **parameters.PATH_NAMESPACE.schema(),
+    "not": {"enum": sorted(RESERVED_NAMESPACES)},
+    "description": "reserved namespaces are refused (reserved_namespace)",
+}
+_NAME = parameters.PATH_NAME.schema()
+_VERSION = {"type": "string", "pattern": f"^{parameters.VERSION_CORE}$"}
 _TAG = {"type": "string", "pattern": market_rules.TAG_RE.pattern}
-_LISTING_ID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
-
+_RULE_CODES = sorted(str(code) for code, status in HTTP_STATUS.items() if status == 400)
 
 _PLAN = _error(
     ["plan_upgrade_required"],
     "the caller's plan (Free or Basic, named in details.plan) cannot publish or fork",
 )
 _LISTING_404 = _error(["not_found"], "no such listing (or, for DELETE, another organisation's listing)")
+_BAD_ID = _error(["invalid_request"], "the listing id in the path is not lst_ and 24 hex digits")
+_TOO_LARGE = _error(["payload_too_large"], "the request body exceeds 2 MiB")
 
 
 def marketplace_schemas() -> dict[str, Any]:
@@ -57,8 +66,18 @@ def marketplace_schemas() -> dict[str, Any]:
                 "namespace": _NAMESPACE,
                 "name": _NAME,
                 "version": _VERSION,
-                "title": {"type": "string", "minLength": 1, "maxLength": market_rules.MAX_TITLE},
-                "summary": {"type": ["string", "null"], "maxLength": market_rules.MAX_SUMMARY},
+                "title": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": market_rules.MAX_TITLE,
+                    "pattern": f"^{market_rules.TITLE_CORE}$",
+                    "description": "not blank, no control characters",
+                },
+                "summary": {
+                    "type": ["string", "null"],
+                    "maxLength": market_rules.MAX_SUMMARY,
+                    "pattern": f"^{market_rules.SUMMARY_CORE}$",
+                },
                 "tags": {
                     "anyOf": [
                         {
@@ -77,7 +96,7 @@ def marketplace_schemas() -> dict[str, Any]:
             ["items", "nextCursor"],
             {
                 "items": {"type": "array", "items": _ref("Listing")},
-                "nextCursor": {"type": ["string", "null"]},
+                "nextCursor": {"type": ["string", "null"], "pattern": f"^{parameters.OPAQUE_CURSOR_CORE}$"},
             },
         ),
         "ListingDeleted": _obj(
@@ -87,8 +106,11 @@ def marketplace_schemas() -> dict[str, Any]:
             ["namespace"],
             {
                 "namespace": _NAMESPACE,
-                "name": {**_NAME, "description": "default: the listed event's name"},
-                "version": {**_VERSION, "description": "default: 1.0.0"},
+                "name": {
+                    "anyOf": [_NAME, {"type": "null"}],
+                    "description": "absent or null: the listed event's name",
+                },
+                "version": {"anyOf": [_VERSION, {"type": "null"}], "description": "absent or null: 1.0.0"},
             },
         ),
         "ForkedFrom": _obj(
@@ -106,7 +128,7 @@ def marketplace_schemas() -> dict[str, Any]:
 
 
 def marketplace_paths() -> dict[str, Any]:
-    """Paths of the marketplace."""
+    """Paths of the marketplace (their path and query parameters come from the routes)."""
     return {
         BASE + "/marketplace/listings": {
             "post": {
@@ -114,9 +136,18 @@ def marketplace_paths() -> dict[str, Any]:
                 "summary": "List one published version of the caller's own event (Pro and Enterprise)",
                 "requestBody": _body("ListingCreate"),
                 "responses": {
-                    "201": _ok("the listing", _ref("Listing")),
+                    "201": {
+                        **_ok("the listing", _ref("Listing")),
+                        "links": _links(("getListing", "unpublishListing", "forkListing"), "id", "/id"),
+                    },
                     "400": _error(
-                        ["invalid_request", "invalid_namespace", "invalid_name", "invalid_version_format"],
+                        [
+                            "invalid_request",
+                            "invalid_namespace",
+                            "invalid_name",
+                            "invalid_version_format",
+                            "reserved_namespace",
+                        ],
                         "a malformed field (title, summary, tags, or the version's reference)",
                     ),
                     "401": _UNAUTHENTICATED,
@@ -128,43 +159,28 @@ def marketplace_paths() -> dict[str, Any]:
                         ["event_not_published", "listing_already_exists"],
                         "the version is draft or archived, or already listed",
                     ),
+                    "413": _TOO_LARGE,
                 },
             },
             "get": {
                 "operationId": "browseListings",
                 "summary": "Browse every organisation's listings of published versions, oldest first (every plan)",
-                "parameters": [
-                    {
-                        "name": "q",
-                        "in": "query",
-                        "required": False,
-                        "description": "case-insensitive text in the title, summary or namespace.name",
-                        "schema": {"type": "string", "maxLength": market_rules.MAX_QUERY},
-                    },
-                    {"name": "namespace", "in": "query", "required": False, "schema": _NAMESPACE},
-                    {"name": "tag", "in": "query", "required": False, "schema": _TAG},
-                    {
-                        "name": "limit",
-                        "in": "query",
-                        "required": False,
-                        "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
-                    },
-                    {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"}},
-                ],
                 "responses": {
                     "200": _ok("a page", _ref("ListingList")),
-                    "400": _error(["invalid_request"], "bad q, namespace, tag, limit or cursor"),
+                    "400": _error(
+                        ["invalid_request", "invalid_namespace"], "bad q, namespace, tag, limit or cursor"
+                    ),
                     "401": _UNAUTHENTICATED,
                 },
             },
         },
         BASE + "/marketplace/listings/{id}": {
-            "parameters": _LISTING_ID,
             "get": {
                 "operationId": "getListing",
                 "summary": "One listing (any organisation's, while its version is published)",
                 "responses": {
                     "200": _ok("the listing", _ref("Listing")),
+                    "400": _BAD_ID,
                     "401": _UNAUTHENTICATED,
                     "404": _LISTING_404,
                 },
@@ -174,22 +190,25 @@ def marketplace_paths() -> dict[str, Any]:
                 "summary": "Remove the caller's own listing (forks already made stay)",
                 "responses": {
                     "200": _ok("removed", _ref("ListingDeleted")),
+                    "400": _BAD_ID,
                     "401": _UNAUTHENTICATED,
                     "404": _LISTING_404,
                 },
             },
         },
         BASE + "/marketplace/listings/{id}/fork": {
-            "parameters": _LISTING_ID,
             "post": {
                 "operationId": "forkListing",
                 "summary": "Register the listed schema in the caller's namespace (Pro and Enterprise)",
+                "description": "The new version is an ordinary registration: every registration rule "
+                "applies and its error answers as POST /registrations would.",
                 "requestBody": _body("ForkRequest"),
                 "responses": {
                     "201": _ok("the new registration, with forkedFrom", _ref("Registration")),
                     "400": _error(
-                        ["invalid_request", "any registration rule's code"],
-                        "a malformed field, or the registration breaks a rule (allowlist, names, semver, caps)",
+                        _RULE_CODES,
+                        "a malformed field or id, or the registration breaks a rule (allowlist, names, "
+                        "semver, an existing version)",
                     ),
                     "401": _UNAUTHENTICATED,
                     "402": _error(
@@ -197,6 +216,7 @@ def marketplace_paths() -> dict[str, Any]:
                         "the plan cannot fork, or its registration cap is reached",
                     ),
                     "404": _LISTING_404,
+                    "413": _TOO_LARGE,
                 },
             },
         },

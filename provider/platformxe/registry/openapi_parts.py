@@ -31,3 +31,10 @@ def body(name: str) -> dict[str, Any]:
 
 
 UNAUTHENTICATED = error(["unauthenticated"], "missing, malformed, unknown or revoked API key")
+
+
+def links(operations: tuple[str, ...], parameter: str, pointer: str) -> dict[str, Any]:
+    """OpenAPI links from an answer to ``operations``, each taking ``parameter`` from ``pointer``."""
+    return {
+        op: {"operationId": op, "parameters": {parameter: f"$response.body#{pointer}"}} for op in operations
+    }

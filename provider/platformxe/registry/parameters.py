@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from platformxe.registry.errors import ApiError
+from platformxe.rules import marketplace as market_rules
 from platformxe.rules.codes import Code
 from platformxe.rules.names import NAME_RE, NAMESPACE_RE
 from platformxe.rules.semver import MAX_VERSION_PART
@@ -53,6 +54,21 @@ NAME_CORE = NAME_RE.pattern
 REGISTRATION_CURSOR_CORE = rf"({NAMESPACE_CORE})/({NAME_CORE})/({VERSION_CORE})"
 #: A lifecycle cursor: the id of a lifecycle event (0 = from the start).
 LIFECYCLE_CURSOR_CORE = r"[0-9]{1,18}"
+#: The opaque cursor of subscriptions and marketplace listings: the unpadded base64url of 20
+#: bytes (``registry/cursors.py``: a time and an id). Every text of this shape decodes to a
+#: position, so any cursor the pattern accepts is one the server accepts.
+OPAQUE_CURSOR_CORE = r"[A-Za-z0-9_-]{26}[AEIMQUYcgkosw048]"
+#: Ids the registry mints (``secrets.token_hex(12)`` / ``uuid4().hex`` after a prefix).
+SUBSCRIPTION_ID_CORE = r"sub_[0-9a-f]{24}"
+LISTING_ID_CORE = r"lst_[0-9a-f]{24}"
+EVENT_ID_CORE = r"evt_[0-9a-f]{32}"
+# Body fields checked by the same regex the document publishes (registry/openapi_bus.py):
+#: An exact event version: ``<namespace>.<name>@<version>`` (subscriptions' ``events``).
+EVENT_REF_CORE = rf"(?:{NAMESPACE_CORE})\.(?:{NAME_CORE})@(?:{VERSION_CORE})"
+#: What a workflow emits: ``<namespace>.<name>`` with an optional ``@<version>``.
+WORKFLOW_EMIT_CORE = rf"(?:{NAMESPACE_CORE})\.(?:{NAME_CORE})(?:@(?:{VERSION_CORE}))?"
+#: An RFC 6901 JSON pointer ("" is the whole document; ``~`` only as ``~0`` / ``~1``), without NUL.
+JSON_POINTER_CORE = r"(?:/(?:[^~/\x00]|~[01])*)*"
 
 
 @dataclass(frozen=True)
@@ -189,31 +205,88 @@ LIMIT = Param(
     "limit", "query", integer=(1, 500), default=50,
     accepted="an integer from 1 to 500", description="page size",
 )  # fmt: skip
-#: Every cursor parameter also accepts the empty text as "from the start", the way the opaque
-#: subscription and listing cursors do: a client that sends back a null nextCursor as ``cursor=``
+#: Every cursor parameter also accepts the empty text as "from the start", like the opaque
+#: subscription and listing cursors: a client that sends back a null nextCursor as ``cursor=``
 #: (httpx and requests render None that way) gets the first page, not a 400.
 REGISTRATION_CURSOR = Param(
     "cursor",
     "query",
     f"(?:{REGISTRATION_CURSOR_CORE})?",
     max_length=31 + 61 + 3 * 10 + 4,
-    accepted="nextCursor of a previous page: <namespace>/<name>/<version> of the last item seen (empty: the first page)",
-    description="nextCursor of the previous page: the position <namespace>/<name>/<version> to list after",
+    accepted="nextCursor of a previous page: <namespace>/<name>/<version> of the last item seen "
+    "(empty: the first page)",
+    description="nextCursor of the previous page: the position <namespace>/<name>/<version> to list "
+    "after (empty or absent: the first page)",
 )
 LIFECYCLE_CURSOR = Param(
     "cursor",
     "query",
     f"(?:{LIFECYCLE_CURSOR_CORE})?",
-    accepted="the id of a lifecycle event (a non-negative integer, up to 18 digits), nextCursor, or empty (from the start)",
-    description="nextCursor of the previous page, or the id of an event to list after (0: from the start)",
+    accepted="the id of a lifecycle event (a non-negative integer, up to 18 digits) or nextCursor "
+    "(empty: from the start)",
+    description="nextCursor of the previous page, or the id of an event to list after (0 or empty: from "
+    "the start)",
 )
 LIFECYCLE_SINCE = Param(
     "since",
     "query",
     f"(?:{LIFECYCLE_CURSOR_CORE})?",
-    accepted="the id of a lifecycle event (a non-negative integer, up to 18 digits), nextCursor, or empty (from the start)",
+    accepted="the id of a lifecycle event (a non-negative integer, up to 18 digits) or nextCursor "
+    "(empty: from the start)",
     description="the same as cursor (some clients call it the since cursor)",
+)
+_OPAQUE_TEXT = "nextCursor of a previous page (27 characters of base64url), or empty for the first page"
+OPAQUE_CURSOR = Param(
+    "cursor",
+    "query",
+    f"(?:{OPAQUE_CURSOR_CORE})?",
+    accepted=_OPAQUE_TEXT,
+    description="nextCursor of the previous page, passed back unchanged (empty or absent: the first page)",
+)
+SUBSCRIPTION_ID = Param(
+    "id",
+    "path",
+    SUBSCRIPTION_ID_CORE,
+    accepted="a subscription id: sub_ followed by 24 lowercase hex digits",
+    description="the subscription's id (sub_…)",
+)
+LISTING_ID = Param(
+    "id",
+    "path",
+    LISTING_ID_CORE,
+    accepted="a listing id: lst_ followed by 24 lowercase hex digits",
+    description="the listing's id (lst_…)",
+)
+EVENT_ID = Param(
+    "eventId",
+    "path",
+    EVENT_ID_CORE,
+    accepted="an emitted event's id: evt_ followed by 32 lowercase hex digits (eventId of POST /emit)",
+    description="eventId of an emit (evt_…)",
+)
+BROWSE_Q = Param(
+    "q",
+    "query",
+    "[^\\x00]*",
+    max_length=market_rules.MAX_QUERY,
+    accepted=f"text of at most {market_rules.MAX_QUERY} characters, without NUL (empty: no text filter)",
+    description="case-insensitive text in the title, summary or namespace.name (empty: every listing)",
+)
+BROWSE_NAMESPACE = Param(
+    "namespace", "query", NAMESPACE_CORE, min_length=2, max_length=31,
+    code=Code.INVALID_NAMESPACE, accepted=_NAMESPACE_TEXT, description="only listings of this namespace",
+)  # fmt: skip
+BROWSE_TAG = Param(
+    "tag",
+    "query",
+    market_rules.TAG_CORE,
+    min_length=1,
+    max_length=30,
+    accepted="a tag: 1-30 lower-case letters, digits or hyphens starting with a letter or digit",
+    description="only listings carrying this tag",
 )
 
 LIST_REGISTRATIONS_PARAMS = (QUERY_NAMESPACE, QUERY_NAME, QUERY_STATUS, LIMIT, REGISTRATION_CURSOR)
 LIFECYCLE_PARAMS = (LIMIT, LIFECYCLE_CURSOR, LIFECYCLE_SINCE)
+LIST_SUBSCRIPTIONS_PARAMS = (LIMIT, OPAQUE_CURSOR)
+BROWSE_PARAMS = (BROWSE_Q, BROWSE_NAMESPACE, BROWSE_TAG, LIMIT, OPAQUE_CURSOR)

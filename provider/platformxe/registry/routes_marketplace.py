@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from platformxe.registry import service_marketplace as service
 from platformxe.registry.http import RequestContext, endpoint
+from platformxe.registry.parameters import BROWSE_PARAMS, LISTING_ID
 from platformxe.registry.ratelimit import WRITE
 from platformxe.registry.routes_registrations import BASE
 
@@ -42,10 +43,15 @@ def fork(ctx: RequestContext) -> Any:
 
 def routes() -> list[Route]:
     """The marketplace routes."""
+    one = (LISTING_ID,)
     return [
         Route(LISTINGS, endpoint(publish, status=201, with_body=True, limit=WRITE), methods=["POST"]),
-        Route(LISTINGS, endpoint(browse), methods=["GET"]),
-        Route(LISTING, endpoint(get), methods=["GET"]),
-        Route(LISTING, endpoint(unpublish, limit=WRITE), methods=["DELETE"]),
-        Route(LISTING + "/fork", endpoint(fork, status=201, with_body=True, limit=WRITE), methods=["POST"]),
+        Route(LISTINGS, endpoint(browse, params=BROWSE_PARAMS), methods=["GET"]),
+        Route(LISTING, endpoint(get, params=one), methods=["GET"]),
+        Route(LISTING, endpoint(unpublish, limit=WRITE, params=one), methods=["DELETE"]),
+        Route(
+            LISTING + "/fork",
+            endpoint(fork, status=201, with_body=True, limit=WRITE, params=one),
+            methods=["POST"],
+        ),
     ]

@@ -9,6 +9,7 @@ from starlette.routing import Route
 from platformxe.registry import service_subscriptions as service
 from platformxe.registry.bus.settings import BusSettings
 from platformxe.registry.http import RequestContext, endpoint
+from platformxe.registry.parameters import EVENT_ID, LIST_SUBSCRIPTIONS_PARAMS, SUBSCRIPTION_ID
 from platformxe.registry.routes_registrations import BASE
 
 SUBSCRIPTIONS = BASE + "/subscriptions"
@@ -76,18 +77,19 @@ def replay_emit(ctx: RequestContext) -> Any:
 
 def routes() -> list[Route]:
     """The subscription and emit-delivery routes."""
+    one = (SUBSCRIPTION_ID,)
     return [
         Route(SUBSCRIPTIONS, endpoint(create, status=201, with_body=True), methods=["POST"]),
-        Route(SUBSCRIPTIONS, endpoint(list_), methods=["GET"]),
-        Route(SUBSCRIPTION, endpoint(get), methods=["GET"]),
-        Route(SUBSCRIPTION, endpoint(patch, with_body=True), methods=["PATCH"]),
-        Route(SUBSCRIPTION, endpoint(delete), methods=["DELETE"]),
-        Route(SUBSCRIPTION + "/rotate-secret", endpoint(rotate_secret), methods=["POST"]),
+        Route(SUBSCRIPTIONS, endpoint(list_, params=LIST_SUBSCRIPTIONS_PARAMS), methods=["GET"]),
+        Route(SUBSCRIPTION, endpoint(get, params=one), methods=["GET"]),
+        Route(SUBSCRIPTION, endpoint(patch, with_body=True, params=one), methods=["PATCH"]),
+        Route(SUBSCRIPTION, endpoint(delete, params=one), methods=["DELETE"]),
+        Route(SUBSCRIPTION + "/rotate-secret", endpoint(rotate_secret, params=one), methods=["POST"]),
         Route(
             SUBSCRIPTION + "/replay",
-            endpoint(replay_subscription, status=202, with_body=True),
+            endpoint(replay_subscription, status=202, with_body=True, params=one),
             methods=["POST"],
         ),
-        Route(EMIT_PATH, endpoint(get_emit), methods=["GET"]),
-        Route(EMIT_PATH + "/replay", endpoint(replay_emit, status=202), methods=["POST"]),
+        Route(EMIT_PATH, endpoint(get_emit, params=(EVENT_ID,)), methods=["GET"]),
+        Route(EMIT_PATH + "/replay", endpoint(replay_emit, status=202, params=(EVENT_ID,)), methods=["POST"]),
     ]

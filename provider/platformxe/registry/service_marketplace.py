@@ -9,14 +9,12 @@ forker's namespace, so every rule applies, with ``forkedFrom`` recorded on it.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import secrets
 from typing import Any
 
 from platformxe import rules
-from platformxe.registry import bodies, lifecycle_types, service_registrations, views
+from platformxe.registry import bodies, cursors, lifecycle_types, parameters, service_registrations, views
 from platformxe.registry.clock import now_text
 from platformxe.registry.errors import ApiError, coded_error, invalid_request, problem_error
 from platformxe.registry.judging import INLINE, Judge
@@ -168,51 +166,22 @@ def unpublish(store: Store, org: Org, listing_id: str) -> dict[str, Any]:
 # -- browse ----------------------------------------------------------------------------------------
 
 
-def _encode_cursor(row: dict[str, Any]) -> str:
-    raw = json.dumps([row["created_at"], row["id"]], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
-
-
-def _decode_cursor(text: str | None) -> tuple[str, str] | None:
-    if not text:
-        return None
-    try:
-        created, listing_id = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-        if not (isinstance(created, str) and isinstance(listing_id, str)):
-            raise ValueError("bad cursor")
-        if "\x00" in created + listing_id:
-            raise ValueError("bad cursor")
-    except (ValueError, TypeError, binascii.Error):
-        raise invalid_request(
-            "cursor", "cursor is not one this API issued; pass nextCursor from a previous page or omit it"
-        ) from None
-    return created, listing_id
-
-
 def browse(store: Store, org: Org, query: dict[str, str]) -> dict[str, Any]:
     """GET /marketplace/listings?q=&namespace=&tag=: every organisation's listings, oldest first."""
+    # The route checks these too (the same table); direct callers get the same answers.
+    parameters.check_all(parameters.BROWSE_PARAMS, query)
     limit = bodies.query_limit(query)
     q = query.get("q") or None
-    if q is not None and len(q) > market_rules.MAX_QUERY:
-        raise invalid_request("q", f"q must be at most {market_rules.MAX_QUERY} characters")
-    namespace = query.get("namespace") or None
-    if namespace is not None and rules.validate_namespace(namespace):
-        raise invalid_request(
-            "namespace", f"namespace {namespace!r} is not a namespace (^[a-z][a-z0-9_-]{{1,30}}$)"
-        )
-    tag = query.get("tag") or None
-    if tag is not None:
-        problems = market_rules.check_tag(tag, "tag")
-        if problems:
-            raise invalid_request("tag", problems[0].message)
-    after = _decode_cursor(query.get("cursor"))
+    namespace = query.get("namespace")
+    tag = query.get("tag")
+    after = cursors.decode_opaque_cursor(query.get("cursor"), "lst_")
     with store.read() as tx:
         rows = listing_rows.browse(tx, q=q, namespace=namespace, tag=tag, after=after, limit=limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     return {
         "items": [views.listing(r, org.id) for r in rows],
-        "nextCursor": _encode_cursor(rows[-1]) if more else None,
+        "nextCursor": cursors.encode_opaque_cursor(rows[-1]["created_at"], rows[-1]["id"]) if more else None,
     }
 
 
@@ -239,8 +208,11 @@ def fork(
         row = listing_rows.get(tx, listing_id)
     if row is None or row["version_status"] != Status.PUBLISHED.value:
         raise _not_found(listing_id)
-    name = bodies.optional_str(body, "name") or row["name"]
-    version = bodies.optional_str(body, "version") or DEFAULT_FORK_VERSION
+    # Absent or null: the defaults; any string (even empty) is the caller's choice, judged as such.
+    name = bodies.optional_str(body, "name")
+    version = bodies.optional_str(body, "version")
+    name = row["name"] if name is None else name
+    version = DEFAULT_FORK_VERSION if version is None else version
     forked_from = {
         "listingId": row["id"],
         "organizationId": row["organization_id"],

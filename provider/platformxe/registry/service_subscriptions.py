@@ -6,21 +6,27 @@ subscription or event id is answered exactly like an unknown one (404), never wi
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
+import re
 import secrets
 from datetime import UTC, datetime
 from typing import Any
 
 from platformxe import rules
-from platformxe.registry import bodies
+from platformxe.registry import bodies, cursors
 from platformxe.registry.bus import signing
 from platformxe.registry.bus.settings import BusSettings
 from platformxe.registry.bus.settle import settle
 from platformxe.registry.bus.urls import WebhookUrlRefused, check_url
-from platformxe.registry.clock import now_text
+from platformxe.registry.clock import now_text, parse_timestamp
 from platformxe.registry.errors import ApiError, coded_error, invalid_request
+from platformxe.registry.parameters import (
+    EVENT_REF_CORE,
+    JSON_POINTER_CORE,
+    NAME_CORE,
+    NAMESPACE_CORE,
+    WORKFLOW_EMIT_CORE,
+)
 from platformxe.registry.storage import Store, Tx
 from platformxe.registry.storage import deliveries as delivery_rows
 from platformxe.registry.storage import emits as emit_rows
@@ -30,6 +36,7 @@ from platformxe.registry.storage import registrations as registration_rows
 from platformxe.registry.storage import subscriptions as subscription_rows
 from platformxe.registry.tenancy import Org, org_from_row
 from platformxe.rules import Code, PlanTier
+from platformxe.rules.semver import MAX_VERSION_PART
 
 CREATE_FIELDS = ("url", "events", "kinds", "description", "enabled", "secret", "kind", "workflow")
 UPDATE_FIELDS = ("url", "events", "kinds", "description", "enabled", "workflow")
@@ -47,6 +54,9 @@ SUBSCRIPTION_CAPS: dict[PlanTier, int] = {
 #: Hours the previous secret keeps signing after a rotation.
 ROTATION_OVERLAP_HOURS = 24
 _GENERIC_REF = f"{rules.GENERIC_NAMESPACE}.{rules.GENERIC_NAME}@{rules.GENERIC_VERSION}"
+_EVENT_REF = re.compile(EVENT_REF_CORE)
+_WORKFLOW_EMIT = re.compile(WORKFLOW_EMIT_CORE)
+_POINTER = re.compile(JSON_POINTER_CORE)
 
 
 def _not_found(sub_id: str) -> ApiError:
@@ -117,6 +127,20 @@ def _split_ref(field: str, ref: str, version_required: bool = True) -> tuple[str
     return namespace, short, version or None
 
 
+def _check_refs(refs: list[str]) -> list[str]:
+    """``refs`` when each is an exact ``<namespace>.<name>@<version>`` (the published pattern)."""
+    for i, ref in enumerate(refs):
+        if _EVENT_REF.fullmatch(ref) is None:
+            shown = ref if len(ref) <= 120 else ref[:117] + "..."
+            raise invalid_request(
+                "events",
+                f"events[{i}] {shown!r} is not <namespace>.<name>@<MAJOR.MINOR.PATCH>, e.g. "
+                f"lettings.property.favorited@1.0.0 (namespace ^{NAMESPACE_CORE}$, name ^{NAME_CORE}$, "
+                f"each version number at most {MAX_VERSION_PART})",
+            )
+    return refs
+
+
 def _resolve_events(tx: Tx, org: Org, plan: PlanTier, refs: list[str]) -> list[str]:
     canonical: list[str] = []
     for ref in refs:
@@ -168,9 +192,11 @@ def _workflow(tx: Tx, org: Org, value: Any) -> str:
             "workflow", f"workflow has unknown fields {unknown}; accepted: emit, payloadPointer"
         )
     emit = value.get("emit")
-    if not isinstance(emit, str) or not emit:
+    if not isinstance(emit, str) or _WORKFLOW_EMIT.fullmatch(emit) is None:
         raise invalid_request(
-            "workflow", "workflow.emit is required: the event to emit, <namespace>.<name>[@<version>]"
+            "workflow",
+            "workflow.emit is required: the event to emit, <namespace>.<name>[@<MAJOR.MINOR.PATCH>] "
+            "(e.g. lettings.order.confirmed or lettings.order.confirmed@1.0.0)",
         )
     namespace, name, version = _split_ref("workflow", emit, version_required=False)
     found = (
@@ -185,9 +211,11 @@ def _workflow(tx: Tx, org: Org, value: Any) -> str:
             "workflow",
         )
     pointer = value.get("payloadPointer")
-    if pointer is not None and (not isinstance(pointer, str) or (pointer and not pointer.startswith("/"))):
+    if pointer is not None and (not isinstance(pointer, str) or _POINTER.fullmatch(pointer) is None):
         raise invalid_request(
-            "workflow", 'workflow.payloadPointer must be a JSON pointer such as "/order" (or "")'
+            "workflow",
+            'workflow.payloadPointer must be an RFC 6901 JSON pointer such as "/order" ("" or null: the '
+            'whole payload; "~" only as ~0 or ~1; no NUL)',
         )
     spec: dict[str, Any] = {"emit": emit}
     if pointer:
@@ -227,7 +255,7 @@ def create(store: Store, org: Org, body: dict[str, Any], settings: BusSettings) 
     kind = body.get("kind", "webhook")
     if kind not in KINDS:
         raise invalid_request("kind", f'kind must be "webhook" or "workflow", not {kind!r}')
-    events = _string_list(body, "events", MAX_EVENTS)
+    events = _check_refs(_string_list(body, "events", MAX_EVENTS))
     if not events:
         raise invalid_request("events", 'events must name at least one "<namespace>.<name>@<version>"')
     kinds = _string_list(body, "kinds", MAX_KINDS) if body.get("kinds") is not None else []
@@ -283,34 +311,19 @@ def create(store: Store, org: Org, body: dict[str, Any], settings: BusSettings) 
     return view(row, secret=secret)
 
 
-def _encode_cursor(row: dict[str, Any]) -> str:
-    raw = json.dumps([row["created_at"], row["id"]], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
-
-
-def _decode_cursor(text: str | None) -> tuple[str, str] | None:
-    if not text:
-        return None
-    try:
-        created, sub_id = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-        if not (isinstance(created, str) and isinstance(sub_id, str)) or "\x00" in created + sub_id:
-            raise ValueError("bad cursor")
-    except (ValueError, TypeError, binascii.Error):
-        raise invalid_request(
-            "cursor", "cursor is not one this API issued; pass nextCursor from a previous page or omit it"
-        ) from None
-    return created, sub_id
+def _next(row: dict[str, Any]) -> str:
+    return cursors.encode_opaque_cursor(row["created_at"], row["id"])
 
 
 def list_subscriptions(store: Store, org: Org, query: dict[str, str]) -> dict[str, Any]:
     """GET /subscriptions: a page, oldest first; never a secret."""
     limit = bodies.query_limit(query)
-    after = _decode_cursor(query.get("cursor"))
+    after = cursors.decode_opaque_cursor(query.get("cursor"), "sub_")
     with store.read() as tx:
         rows = subscription_rows.page(tx, org.id, after, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
-    return {"items": [view(r) for r in rows], "nextCursor": _encode_cursor(rows[-1]) if more else None}
+    return {"items": [view(r) for r in rows], "nextCursor": _next(rows[-1]) if more else None}
 
 
 def get(store: Store, org: Org, sub_id: str) -> dict[str, Any]:
@@ -337,7 +350,7 @@ def update(
         changes: dict[str, Any] = {"updated_at": now}
         events = json.loads(row["events"])
         if "events" in body:
-            events = _string_list(body, "events", MAX_EVENTS)
+            events = _check_refs(_string_list(body, "events", MAX_EVENTS))
             if not events:
                 raise invalid_request(
                     "events", 'events must name at least one "<namespace>.<name>@<version>"'
@@ -410,15 +423,15 @@ def rotate_secret(store: Store, org: Org, sub_id: str) -> dict[str, Any]:
 
 def _since(body: dict[str, Any]) -> str:
     text = bodies.require_str(body, "since")
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        when = None
-    if when is None or when.tzinfo is None:
+    since = parse_timestamp(text)
+    if since is None:
+        shown = text if len(text) <= 80 else text[:77] + "..."
         raise invalid_request(
-            "since", f"since must be an RFC 3339 time with an offset, e.g. 2026-05-04T10:00:00Z; got {text!r}"
+            "since",
+            f"since must be an RFC 3339 time with an offset, e.g. 2026-05-04T10:00:00Z or "
+            f"2026-05-04T12:00:00.5+02:00 (upper-case T and Z, a real date, years 0001-9999); got {shown!r}",
         )
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return since
 
 
 def replay_subscription(store: Store, org: Org, sub_id: str, body: dict[str, Any]) -> dict[str, Any]:

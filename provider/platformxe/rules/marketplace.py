@@ -18,7 +18,10 @@ __all__ = [
     "MAX_SUMMARY",
     "MAX_TAGS",
     "MAX_TITLE",
+    "SUMMARY_CORE",
+    "TAG_CORE",
     "TAG_RE",
+    "TITLE_CORE",
     "check_listing_text",
     "check_marketplace_plan",
     "check_tag",
@@ -32,7 +35,17 @@ MAX_SUMMARY = 1000
 MAX_TAGS = 10
 #: Longest ``q`` a browse accepts.
 MAX_QUERY = 200
-TAG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,29}$")
+#: A tag (unanchored: ``TAG_RE`` anchors it, the registry's parameter table publishes it).
+TAG_CORE = r"[a-z0-9][a-z0-9-]{0,29}"
+TAG_RE = re.compile(f"^{TAG_CORE}$")
+_CONTROL = "\\x00-\\x1f\\x7f"
+_BLANK = " \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
+#: A title: no control characters (U+0000-U+001F, U+007F) and at least one character that is
+#: not a space (ASCII or Unicode); 1 to ``MAX_TITLE`` characters (checked apart).
+TITLE_CORE = f"[^{_CONTROL}]*[^{_CONTROL}{_BLANK}][^{_CONTROL}]*"
+_TITLE = re.compile(TITLE_CORE)
+#: A summary: any text without NUL, at most ``MAX_SUMMARY`` characters.
+SUMMARY_CORE = "[^\\x00]*"
 
 
 def may_use_marketplace(plan: PlanTier | str) -> bool:
@@ -56,10 +69,6 @@ def check_marketplace_plan(plan: PlanTier | str, action: str) -> list[Problem]:
     ]
 
 
-def _has_control(text: str) -> bool:
-    return any(ord(c) < 32 or ord(c) == 127 for c in text)
-
-
 def check_tag(tag: Any, field: str = "tags") -> list[Problem]:
     """One tag: lower-case letters, digits and hyphens, starting with a letter or digit, 1-30 long."""
     if isinstance(tag, str) and TAG_RE.fullmatch(tag):
@@ -77,12 +86,12 @@ def check_tag(tag: Any, field: str = "tags") -> list[Problem]:
 def check_listing_text(title: Any, summary: Any, tags: Any) -> list[Problem]:
     """Problems of a listing's title (required), summary and tags (both optional, null = absent)."""
     problems: list[Problem] = []
-    if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE or _has_control(title):
+    if not isinstance(title, str) or len(title) > MAX_TITLE or _TITLE.fullmatch(title) is None:
         problems.append(
             Problem(
                 Code.INVALID_REQUEST,
-                f"title is required: a string of 1 to {MAX_TITLE} characters, not blank, "
-                "without control characters",
+                f"title is required: a string of 1 to {MAX_TITLE} characters, not blank (at least one "
+                "character other than a space), without control characters (U+0000-U+001F, U+007F)",
                 "title",
             )
         )

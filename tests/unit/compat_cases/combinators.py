@@ -170,4 +170,10 @@ CASES = [
         {"type": ["null", "boolean", "object", "array", "number"]},
         "everything but strings",
     ),
+    ok(
+        "string-split-by-length",
+        {"type": "string", "maxLength": 10},
+        {"anyOf": [{"type": "string", "maxLength": 5}, {"type": "string", "minLength": 6}]},
+        "cases are split at a branch's length bound (once conservative, now proved)",
+    ),
 ]

@@ -36,11 +36,4 @@ CASES = [
         "conservative",
         "the checker does not translate formats into regular languages",
     ),
-    Case(
-        "string-split-by-length",
-        {"type": "string", "maxLength": 10},
-        {"anyOf": [{"type": "string", "maxLength": 5}, {"type": "string", "minLength": 6}]},
-        "conservative",
-        "cases are not split by string length",
-    ),
 ]

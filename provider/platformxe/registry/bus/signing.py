@@ -9,6 +9,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
 import secrets
 
 SECRET_PREFIX = "whsec_"
@@ -16,6 +17,11 @@ SECRET_PREFIX = "whsec_"
 GENERATED_KEY_BYTES = 32
 MIN_KEY_BYTES = 24
 MAX_KEY_BYTES = 64
+_B64 = "[A-Za-z0-9+/]"
+#: Exactly the secrets :func:`secret_key` takes: ``whsec_`` + padded base64 of 24 to 64 bytes
+#: (published as the OpenAPI pattern of a subscription's ``secret``).
+SECRET_CORE = f"whsec_(?:(?:{_B64}{{4}}){{8,21}}(?:{_B64}{{2}}==)?|(?:{_B64}{{4}}){{8,20}}{_B64}{{3}}=)"
+_SECRET = re.compile(SECRET_CORE)
 
 
 def new_secret() -> str:
@@ -25,7 +31,7 @@ def new_secret() -> str:
 
 def secret_key(secret: str) -> bytes | None:
     """The HMAC key of a well-formed secret, or None when it is not ``whsec_`` + base64 of 24-64 bytes."""
-    if not secret.startswith(SECRET_PREFIX):
+    if _SECRET.fullmatch(secret) is None:
         return None
     try:
         key = base64.b64decode(secret[len(SECRET_PREFIX) :], validate=True)

@@ -9,10 +9,45 @@ before every attempt, since DNS answers can change.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from urllib.parse import urlsplit
 
 MAX_URL_LENGTH = 2048
+
+_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+#: 0-65535 without leading zeros (spelt out: this module imports nothing of ours).
+_PORT = "(?:0|[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+_PCHAR = "(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})"
+_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+_H16 = "[0-9A-Fa-f]{1,4}"
+_LS32 = f"(?:{_H16}:{_H16}|{_OCTET}(?:\\.{_OCTET}){{3}})"
+#: RFC 3986's IPv6address (no zone id), alternative by alternative.
+_IPV6 = (
+    "(?:"
+    + "|".join(
+        [
+            f"(?:{_H16}:){{6}}{_LS32}",
+            f"::(?:{_H16}:){{5}}{_LS32}",
+            f"(?:{_H16})?::(?:{_H16}:){{4}}{_LS32}",
+            f"(?:(?:{_H16}:){{0,1}}{_H16})?::(?:{_H16}:){{3}}{_LS32}",
+            f"(?:(?:{_H16}:){{0,2}}{_H16})?::(?:{_H16}:){{2}}{_LS32}",
+            f"(?:(?:{_H16}:){{0,3}}{_H16})?::{_H16}:{_LS32}",
+            f"(?:(?:{_H16}:){{0,4}}{_H16})?::{_LS32}",
+            f"(?:(?:{_H16}:){{0,5}}{_H16})?::{_H16}",
+            f"(?:(?:{_H16}:){{0,6}}{_H16})?::",
+        ]
+    )
+    + ")"
+)
+#: The shape of every webhook URL the service takes (published as the OpenAPI pattern of
+#: ``url``): http(s), a DNS name, an IPv4 address or a bracketed IPv6 address, an optional port, an
+#: optional path and query of RFC 3986 characters (percent-encoded otherwise); no credentials, no
+#: fragment.
+WEBHOOK_URL_CORE = (
+    rf"https?://(?:{_LABEL}(?:\.{_LABEL})*|\[{_IPV6}\])(?::{_PORT})?(?:/{_PCHAR}*)*(?:\?(?:{_PCHAR}|[/?])*)?"
+)
+_WEBHOOK_URL = re.compile(WEBHOOK_URL_CORE)
 
 
 class WebhookUrlRefused(ValueError):
@@ -52,6 +87,11 @@ def check_shape(url: str, allow_private: bool) -> tuple[str, int]:
     if parts.username or parts.password:
         raise WebhookUrlRefused(
             "url must not carry credentials (user:password@); authenticate with the signature"
+        )
+    if _WEBHOOK_URL.fullmatch(url) is None:
+        raise WebhookUrlRefused(
+            "url must be https://host[:port][/path][?query]: a DNS name, an IPv4 address or a bracketed IPv6 "
+            "address, no #fragment, and RFC 3986 characters (percent-encoded otherwise)"
         )
     return parts.hostname, port or (443 if scheme == "https" else 80)
 

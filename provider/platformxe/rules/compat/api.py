@@ -11,14 +11,19 @@ from platformxe.rules.compat.annotations import annotation_handler
 from platformxe.rules.compat.arrays import array_handler
 from platformxe.rules.compat.combinators import combinator_handler
 from platformxe.rules.compat.core import Walk
-from platformxe.rules.compat.model import Doc, Finding, Node, Piece
+from platformxe.rules.compat.model import Doc, Finding, Node, Piece, same_values
 from platformxe.rules.compat.objects import object_handler
 from platformxe.rules.compat.policy import check_policy, closed_view
 from platformxe.rules.compat.report import Handler
 from platformxe.rules.compat.scalars import enum_handler, numeric_handler, string_handler, type_handler
 from platformxe.rules.compat.values import strict_equal
 from platformxe.rules.types import CompatReport, SchemaChange
-from platformxe.rules.walk import iter_schemas
+from platformxe.rules.walk import (
+    SCHEMA_LIST_KEYWORDS,
+    SCHEMA_MAP_KEYWORDS,
+    SCHEMA_VALUE_KEYWORDS,
+    iter_schemas,
+)
 
 HANDLERS: list[Handler] = [
     type_handler,
@@ -74,6 +79,10 @@ def compare(old: Any, new: Any, policy: str = "strict", deadline: float | None =
     if walk.timed_out:
         return too_costly(policy)
     findings = [f for f in _dedupe(findings) if f.breaking or f.pointer not in view_added]
+    if any(f.breaking for f in findings) and same_meaning(old, new):
+        # The walk could not prove what is true by construction: the documents differ only in
+        # annotations, so every payload gets the same answer from both (the harmless changes stay).
+        findings = [f for f in findings if not f.breaking]
     with contextlib.suppress(Exception):  # witnesses are a courtesy; the verdict stands without them
         _attach_witnesses(walk, findings, old_doc, new_doc)
     if walk.timed_out:
@@ -114,6 +123,52 @@ def _unmodelled(old: Any, new: Any) -> list[Finding]:
                                    "the checker does not model dynamic references or embedded resources, so it "
                                    "could not prove the change compatible", (), None, None, []))  # fmt: skip
                 break
+    return out
+
+
+#: Keywords that only annotate (2020-12 meta-data and content vocabularies, OpenAPI's own): no
+#: validator result depends on them. ``contentSchema`` is left alone (a ``$ref`` may target it).
+PURE_ANNOTATIONS = frozenset(
+    {
+        "title", "description", "examples", "default", "$comment", "deprecated", "readOnly",
+        "writeOnly", "contentMediaType", "contentEncoding", "example", "externalDocs",
+    }
+)  # fmt: skip
+
+
+def same_meaning(old: Any, new: Any) -> bool:
+    """Proved: the two documents differ at most in annotation keywords at schema positions, so
+    every payload gets the same answer from both (references followed, as ``model.same`` does).
+    False when a ``$ref`` points into an annotation (stripping would change what it means)."""
+    a, b = _without_annotations(old), _without_annotations(new)
+    if a is None or b is None:
+        return False
+    return same_values(Doc("old", a), a, Doc("new", b), b)
+
+
+def _without_annotations(schema: Any) -> Any:
+    for node in iter_schemas(schema):
+        ref = node.schema.get("$ref") if isinstance(node.schema, dict) else None
+        if isinstance(ref, str) and any(t in PURE_ANNOTATIONS for t in ref.split("/")):
+            return None
+    return _strip(schema)
+
+
+def _strip(schema: Any) -> Any:
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in PURE_ANNOTATIONS:
+            continue
+        if key in SCHEMA_VALUE_KEYWORDS:
+            out[key] = _strip(value)
+        elif key in SCHEMA_LIST_KEYWORDS and isinstance(value, list):
+            out[key] = [_strip(v) for v in value]
+        elif key in SCHEMA_MAP_KEYWORDS and isinstance(value, dict):
+            out[key] = {name: _strip(v) for name, v in value.items()}
+        else:
+            out[key] = value  # data (enum, const …) and unknown keywords: kept as they are
     return out
 
 

@@ -144,11 +144,30 @@ def _covered(
             _covered(walk, case.restrict(frozenset({kind})), branches, one, ipath, depth + 1)
             for kind in sorted(kc.kinds)
         )
+    split = None
     if kc.kinds <= NUMERIC:
         split = _numeric_split(walk, kc, branches)
-        if split is not None:
-            return all(_covered(walk, case.plus(side), branches, one, ipath, depth + 1) for side in split)
+    elif kc.kinds in (frozenset({"string"}), frozenset({"array"})):
+        split = _length_split(walk, kc, branches, "string" in kc.kinds)
+    if split is not None:
+        return all(_covered(walk, case.plus(side), branches, one, ipath, depth + 1) for side in split)
     return False
+
+
+def _length_split(
+    walk: Prover, kc: Knowledge, branches: list[Node], strings: bool
+) -> tuple[Node, Node] | None:
+    """Two synthetic halves (length ≤ c | length ≥ c + 1) at a branch's length bound strictly
+    inside the case's length range: every string (array) is in one of them."""
+    lo, hi = (kc.min_len, kc.max_len) if strings else (kc.min_items, kc.max_items)
+    short, long_ = ("maxLength", "minLength") if strings else ("maxItems", "minItems")
+    for b in branches:
+        kb = walk.knowledge(Piece((b,)))
+        b_lo, b_hi = (kb.min_len, kb.max_len) if strings else (kb.min_items, kb.max_items)
+        for c in (b_hi, b_lo - 1 if b_lo > 0 else None):
+            if c is not None and lo <= c and (hi is None or c < hi):
+                return Node.synthetic({short: c}), Node.synthetic({long_: c + 1})
+    return None
 
 
 def _numeric_split(walk: Prover, kc: Knowledge, branches: list[Node]) -> tuple[Node, Node] | None:

@@ -157,6 +157,9 @@ class Walk:
             return []
         schema = new.schema
         k = self.knowledge(piece)
+        # A conjunct every old value satisfies (an allOf branch, a $ref target) that is the new
+        # node itself proves the inclusion too (allOf [X, Y] -> X), whatever the walk finds.
+        implied = implied or any(a.schema is not True and same(a, new) for a in k.atoms)
         if primary is not None and primary.key not in k.atom_keys and primary.schema is not True:
             # Handlers may treat a keyword identical in the primary and the new node as proved;
             # that is only valid when the primary is one of the piece's conjuncts.

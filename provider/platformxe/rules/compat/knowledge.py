@@ -35,20 +35,26 @@ from platformxe.rules.formats import format_checker
 # Keywords whose effect on a finite candidate list the summary computes without the validator.
 _CHEAP = frozenset({"type", "enum", "const"})
 _MAX_FINITE = 256
-# Lengths implied by formats jsonschema always asserts (no optional dependency): a uuid has 32
-# hex digits plus hyphens at positions 8, 13, 18 and 23; a date fully matches \d{4}-\d{2}-\d{2}.
-# A date-time (rfc3339-validator, when installed) is at least 2024-01-02T03:04:05Z: 20 characters
-# (the checker upper-cases first, and no character upper-cases into several of the characters
-# a date-time may contain, so the length is the same before and after).
-FORMAT_LENGTHS: dict[str, tuple[int, int | None]] = {"uuid": (36, None), "date": (10, 10)}
+# Lengths (in code points) implied by the checkers of rules/formats.py, each an ASCII grammar
+# matched in full: a uuid is 8-4-4-4-12 hexadecimal digits (36); a date is \d{4}-\d{2}-\d{2}
+# (10); a date-time is at least 2024-01-02T03:04:05Z (20) and a time 03:04:05Z (9); a dotted-quad
+# IPv4 address has 4 octets of 1-3 digits (7 to 15); a duration is at least P1D (3); a host name
+# has 1 to 253 characters.
+FORMAT_LENGTHS: dict[str, tuple[int, int | None]] = {
+    "uuid": (36, 36),
+    "date": (10, 10),
+    "date-time": (20, None),
+    "time": (9, None),
+    "ipv4": (7, 15),
+    "duration": (3, None),
+    "hostname": (1, 253),
+}
 
 
 def format_lengths(fmt: Any) -> tuple[int, int | None]:
     """Length bounds a format implies, only for formats the validator really asserts."""
-    if fmt in FORMAT_LENGTHS:
+    if isinstance(fmt, str) and fmt in FORMAT_LENGTHS and fmt in format_checker().checkers:
         return FORMAT_LENGTHS[fmt]
-    if fmt == "date-time" and "date-time" in format_checker().checkers:
-        return 20, None
     return 0, None
 
 

@@ -363,6 +363,8 @@ def find(walk: Prover, finding: Finding, old: Doc, new: Doc, bases: list[Any]) -
     tried = 0
     locals_: list[Any] = list(finding.hints)
     if finding.piece is not None:
+        locals_ += _stretched_hints(walk, finding.piece, finding.hints)
+    if finding.piece is not None:
         locals_ += candidates(walk, finding.piece)
     if finding.target is not None:
         if finding.piece is not None:
@@ -392,6 +394,27 @@ def find(walk: Prover, finding: Finding, old: Doc, new: Doc, bases: list[Any]) -
             if tried > 60:
                 return False, None
     return False, None
+
+
+def _stretched_hints(walk: Prover, piece: Piece, hints: list[Any]) -> list[str]:
+    """For a string hint of some length (e.g. 65,536 characters against a new ``maxLength``) that
+    old values must also match patterns for: a sample of those patterns grown to that length by
+    repeating one of its characters in place, when the patterns still match it."""
+    k = walk.knowledge(piece)
+    if not k.patterns:
+        return []
+    patterns = sorted(k.patterns)
+    out: list[str] = []
+    for length in sorted({len(h) for h in hints if isinstance(h, str)}):
+        for sample in regex_samples(patterns[0])[:2]:
+            if len(sample) >= length or not sample:
+                continue
+            for i, ch in enumerate(sample[:16]):
+                text = sample[:i] + ch * (length - len(sample) + 1) + sample[i + 1 :]
+                if all(regex_search(p, text) is True for p in patterns):
+                    out.append(text)
+                    break
+    return out
 
 
 def _fits(payload: Any) -> bool:

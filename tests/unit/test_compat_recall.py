@@ -1,0 +1,91 @@
+"""Inclusions that are true by construction and that the checker proves (bench/recall.py measures
+the share on a generated corpus; these are the cases that were misses there), and the limits of
+each shortcut (none of them may say compatible where a payload breaks).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from platformxe.rules import validate_payload
+from platformxe.rules.compat import compare
+from platformxe.rules.compat.api import same_meaning
+
+#: A schema the walk cannot prove against itself once an annotation differs (unevaluated items
+#: through an in-place anyOf), from the shape of the JSON-Schema-Test-Suite's cases.
+UNEVALUATED: dict[str, Any] = {
+    "unevaluatedItems": {"type": "boolean"},
+    "anyOf": [{"items": {"type": "string"}}, True],
+}
+
+
+@pytest.mark.parametrize("policy", ["strict", "lenient"])
+def test_a_schema_differing_only_in_annotations_is_compatible(policy: str) -> None:
+    described = {
+        **UNEVALUATED,
+        "description": "d",
+        "anyOf": [{"items": {"type": "string", "title": "t"}}, True],
+    }
+    report = compare(UNEVALUATED, described, policy)
+    assert report.compatible
+    assert report.changes and not report.breaking_changes  # the annotation changes are still listed
+
+
+def test_annotations_are_stripped_only_at_schema_positions() -> None:
+    # "description" as a property name, and as a value inside const, are not annotations
+    old = {"type": "object", "properties": {"description": {"type": "string"}}, "required": ["description"]}
+    new = {"type": "object", "properties": {}, "required": ["description"]}
+    assert not same_meaning(old, new)
+    assert not same_meaning({"const": {"title": "a"}}, {"const": {}})
+    assert not compare({"const": {"title": "a"}}, {"const": {}}).compatible
+
+
+def test_a_reference_into_an_annotation_disables_the_shortcut() -> None:
+    old = {"$ref": "#/$defs/x/examples/0", "$defs": {"x": {"examples": [{"type": "string"}]}}}
+    new = {"$ref": "#/$defs/x/examples/0", "$defs": {"x": {"examples": [{"type": "integer"}]}}}
+    assert not same_meaning(old, new)
+
+
+def test_an_all_of_branch_is_a_superset_of_the_all_of() -> None:
+    other = {"type": "array", "maxItems": 3}
+    for old in ({"allOf": [UNEVALUATED, other]}, {"allOf": [other, UNEVALUATED]}):
+        assert compare(old, UNEVALUATED).compatible
+    # a branch that is not the new schema proves nothing by itself
+    assert not compare({"allOf": [UNEVALUATED, other]}, {**UNEVALUATED, "maxItems": 2}).compatible
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ({"type": "string", "maxLength": 30}, {"anyOf": [{"maxLength": 15}, {"minLength": 16}]}),
+        ({"type": "string"}, {"anyOf": [{"maxLength": 0}, {"minLength": 1}]}),
+        ({"type": "array", "maxItems": 8}, {"anyOf": [{"maxItems": 2}, {"minItems": 3}]}),
+        ({"type": "string", "minLength": 3}, {"oneOf": [{"maxLength": 9}, {"minLength": 10}]}),
+    ],
+)
+def test_cases_split_at_a_length_bound(old: Any, new: Any) -> None:
+    assert compare(old, new).compatible
+
+
+def test_a_length_split_that_leaves_a_gap_is_not_proved() -> None:
+    # a 16-character string matches neither branch; the split proves the rest, never this
+    old = {"type": "string", "maxLength": 30}
+    new = {"anyOf": [{"maxLength": 15}, {"minLength": 17}]}
+    report = compare(old, new)
+    assert not report.compatible
+    assert validate_payload(old, "a" * 16) == [] and validate_payload(new, "a" * 16) != []
+
+
+def test_a_long_bound_on_a_patterned_string_has_a_witness() -> None:
+    """maxLength 65535 added to a string that must match an anchored pattern: the witness is a
+    pattern sample grown to 65,536 characters (within the 256 KB payload cap)."""
+    old = {"type": "object", "properties": {"sensor": {"type": "string", "pattern": "^[a-z]+-[0-9]+$"}}}
+    new = {
+        "type": "object",
+        "properties": {"sensor": {"type": "string", "pattern": "^[a-z]+-[0-9]+$", "maxLength": 65535}},
+    }
+    [change] = compare(old, new).breaking_changes
+    assert change.has_witness and len(change.witness["sensor"]) == 65536
+    assert validate_payload(old, change.witness) == [] and validate_payload(new, change.witness) != []
