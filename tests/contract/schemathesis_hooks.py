@@ -23,6 +23,8 @@ BUSINESS_RULE_OPERATIONS = {"register", "emit", "forkListing"}
 STATE_RULES = {
     "updateSubscription": {"url": "kind", "workflow": "kind", "kinds": "add platformxe.generic"},
     "replaySubscription": {"enabled": "disabled"},
+    "leaveFederationGroup": {"id": "owner cannot leave"},
+    "inviteToFederationGroup": {"organizationId": "owner is in its group"},
 }
 #: The codes of those rules (docs/registry.md). Shape codes (invalid_request, invalid_namespace,
 #: invalid_name, invalid_version_format, reserved_namespace ...) are not here on purpose.

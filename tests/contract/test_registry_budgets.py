@@ -238,6 +238,11 @@ def test_past_the_wall_clock_backstop_the_answer_is_clear_and_workers_are_replac
         assert error["code"] == "invalid_json_schema"
         assert error["details"] == {"field": "payloadSchema", "budgetMs": 1}
         assert "budget of 1 ms" in error["message"]
+        # In a batch (one judging task for all), the costly candidate gets exactly that answer too:
+        # past the batch's backstop every candidate is judged again on its own.
+        batch = client.post("/dry-run/batch", json={"candidates": [body, body]}, timeout=ANSWER_WITHIN)
+        assert batch.status_code == 200, batch.text
+        assert batch.json()["results"] == [{"status": 400, **refused.json()}] * 2
         # A large payload is validated in a worker too: past the backstop, payload_invalid.
         too_slow = client.post("/emit", json={"name": f"{ns}.evil.tags", "payload": _ARRAY_PAYLOAD})
         assert too_slow.status_code == 400, too_slow.text

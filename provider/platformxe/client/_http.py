@@ -2,10 +2,17 @@
 
 httpx is imported only when the first request is sent, so ``import platformxe.client`` and building a
 ``Client`` stay cheap for the Terraform provider, which starts several times per plan.
+
+TLS settings are built once per process (:func:`tls_context`): loading the CA bundle costs ≈ 20 ms,
+and the Terraform provider builds a new client on every ``ConfigureProvider`` (each walk, and in
+reattach mode several walks per process). An ``http://`` endpoint never speaks TLS (every request
+goes to a path under the endpoint, redirects are not followed), so its client loads no CA bundle:
+its transport gets a context that trusts nothing, which would fail rather than go unverified.
 """
 
 from __future__ import annotations
 
+import functools
 import json as jsonlib
 import logging
 import threading
@@ -24,11 +31,35 @@ from platformxe.client.errors import (
 )
 
 if TYPE_CHECKING:
+    import ssl
+
     import httpx
 
 __all__ = ["HttpCore", "Secret"]
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """httpx's default verification context (CA bundle, ``SSL_CERT_FILE``/``SSL_CERT_DIR``), built once
+    per process and shared by every client of it."""
+    import httpx  # deferred with the client: only a process sending requests loads it
+
+    return httpx.create_ssl_context(trust_env=True)
+
+
+def _trusting_nothing() -> ssl.SSLContext:
+    """A verifying client context without any CA: for plaintext endpoints, which never use it."""
+    import ssl  # deferred: loaded by httpx anyway, and only once a request is sent
+
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
+def warm_up() -> None:
+    """Import httpx and build :func:`tls_context` now (a long-lived process about to send requests
+    calls this in a background thread, so its first request does not pay for them)."""
+    tls_context()
 
 
 class Secret:
@@ -93,10 +124,16 @@ class HttpCore:
             if self._client is None:
                 import httpx  # deferred: ~90 ms (bench/deferred_imports.py) importers of the SDK do not pay
 
+                transport = self._transport
+                if transport is None:
+                    plaintext = self.endpoint.lower().startswith("http://")
+                    transport = httpx.HTTPTransport(
+                        verify=_trusting_nothing() if plaintext else tls_context()
+                    )
                 self._client = httpx.Client(
                     base_url=self.endpoint,
                     timeout=httpx.Timeout(self.timeout),
-                    transport=self._transport,
+                    transport=transport,
                     headers={"User-Agent": self.user_agent, "Accept": "application/json"},
                     follow_redirects=False,
                 )

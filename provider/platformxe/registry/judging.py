@@ -81,6 +81,19 @@ def judge_verdict(
         return dry_run_verdict(candidate, existing, org, policy=policy, deadline=deadline)
 
 
+def judge_verdicts(
+    items: Sequence[tuple[Candidate, Sequence[ExistingVersion], OrgContext | None, str]],
+    compare_seconds: float | None,
+    regex_seconds: float = budget.DRY_RUN_REGEX_BUDGET_SECONDS,
+) -> list[Verdict]:
+    """:func:`judge_verdict` for each ``(candidate, existing, org, policy)``, each on its own budgets
+    (one worker task for a whole batch: one round trip to the worker instead of one per candidate)."""
+    return [
+        judge_verdict(candidate, existing, org, compare_seconds, regex_seconds, policy)
+        for candidate, existing, org, policy in items
+    ]
+
+
 def judge_payload(
     schema: Any, payload: Any, regex_seconds: float = budget.DEFAULT_REGEX_BUDGET_SECONDS
 ) -> list[Problem]:
@@ -276,6 +289,49 @@ class Judge:
                 {"field": "payloadSchema", "budgetMs": budget.milliseconds(self.verdict_timeout)},
             ) from None
         return retry
+
+    def verdicts(
+        self,
+        org_id: str,
+        items: Sequence[tuple[Candidate, Sequence[ExistingVersion], OrgContext | None, str]],
+    ) -> list[Verdict | ApiError]:
+        """:meth:`verdict` for each ``(candidate, existing, org, policy)``: the verdict, or the
+        :class:`ApiError` :meth:`verdict` raises for it. ``JudgingFailed`` is raised as there.
+
+        With workers, the whole batch is one task (each candidate still on its own budgets and
+        deadline) whose backstop is the sum of the candidates' own; a batch that runs past it, or
+        fails in any other way, is judged again one candidate at a time exactly as :meth:`verdict`
+        judges one, so every answer is the one a single dry-run would get.
+        """
+        if len(items) > 1 and self._pool is not None:
+            args = (
+                tuple((c, tuple(e), o, p) for c, e, o, p in items),
+                self.compare_seconds,
+                self.verdict_regex_seconds,
+            )
+            try:
+                batch: list[Verdict] = self._run(
+                    org_id, judge_verdicts, args, self.verdict_timeout * len(items)
+                )
+                return list(batch)
+            except concurrent.futures.TimeoutError:
+                log.warning(
+                    "a batch of %d verdicts of organisation %s ran past %.1f s; judging them one by one",
+                    len(items),
+                    org_id,
+                    self.verdict_timeout * len(items),
+                )
+            except JudgingFailed:
+                raise
+            except Exception:
+                log.exception("a batch of verdicts failed; judging them one by one")
+        results: list[Verdict | ApiError] = []
+        for candidate, existing, org, policy in items:
+            try:
+                results.append(self.verdict(candidate, existing, org, policy))
+            except ApiError as error:
+                results.append(error)
+        return results
 
     def payload(self, org_id: str, schema: Any, payload: Any, size: int) -> list[Problem]:
         """Validation problems of an emit's payload (large payloads in a worker)."""

@@ -120,11 +120,15 @@ def dry_run(store: Store, org: Org, body: dict[str, Any], judge: Judge = INLINE)
 
     ``compatibilityPolicy`` in the body judges under that policy instead of the event's stored
     one (what a plan that also changes the policy needs); nothing is stored either way."""
-    candidate = candidate_from_body(body)
-    override = bodies.optional_policy(body)
+    candidate, override = _dry_run_candidate(body)
     with store.read() as tx:
         snapshot = read_snapshot(tx, org.id, candidate.namespace, candidate.name)
     return judge.verdict(candidate, snapshot.existing, snapshot.org, override or snapshot.policy).to_dict()
+
+
+def _dry_run_candidate(body: dict[str, Any]) -> tuple[Candidate, str | None]:
+    """The candidate of a dry-run body and its ``compatibilityPolicy`` override (400 when malformed)."""
+    return candidate_from_body(body), bodies.optional_policy(body)
 
 
 #: Most candidates one ``POST /dry-run/batch`` judges (the 2 MiB body limit applies as well).
@@ -152,12 +156,26 @@ def dry_run_batch(store: Store, org: Org, body: dict[str, Any], judge: Judge = I
             "candidates",
             f"candidates must be a list of 1 to {MAX_BATCH} dry-run bodies (each as POST /dry-run takes)",
         )
-    results: list[dict[str, Any]] = []
+    results: list[dict[str, Any] | None] = []
+    judged: list[int] = []  # positions of the candidates that reached judging
+    items: list[tuple[Candidate, tuple[ExistingVersion, ...], OrgContext, str]] = []
     for item in candidates:
         try:
-            results.append({"verdict": dry_run(store, org, bodies.require_object(item), judge)})
+            candidate, override = _dry_run_candidate(bodies.require_object(item))
+            with store.read() as tx:
+                snapshot = read_snapshot(tx, org.id, candidate.namespace, candidate.name)
         except ApiError as error:
             results.append({"status": error.status, **error.body()})
+            continue
+        judged.append(len(results))
+        results.append(None)
+        items.append((candidate, snapshot.existing, snapshot.org, override or snapshot.policy))
+    # One judging task for the whole batch (registry/judging.py); each verdict as /dry-run's.
+    for position, outcome in zip(judged, judge.verdicts(org.id, items), strict=True):
+        if isinstance(outcome, ApiError):
+            results[position] = {"status": outcome.status, **outcome.body()}
+        else:
+            results[position] = {"verdict": outcome.to_dict()}
     return {"results": results}
 
 
