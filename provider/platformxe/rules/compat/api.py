@@ -7,6 +7,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
+from platformxe.rules import budget as regex_budget
 from platformxe.rules.compat import witness
 from platformxe.rules.compat.annotations import annotation_handler
 from platformxe.rules.compat.arrays import array_handler
@@ -70,6 +71,18 @@ def compare(old: Any, new: Any, policy: str = "strict", deadline: float | None =
     policy = check_policy(policy)
     if strict_equal(old, new):
         return CompatReport(compatible=True, changes=(), policy=policy)
+    # The values the checker validates itself (finite old sets, witnesses) match patterns on the
+    # request's regex budget, or on one of its own; a match cut off by the budget reads as
+    # "invalid", which could drop an old value from the old set: once the budget is spent, no
+    # verdict of this comparison is trusted.
+    with regex_budget.spending(regex_budget.COMPARE_BUDGET_SECONDS) as spent:
+        report = _compare(old, new, policy, deadline)
+    if spent.remaining() <= 0:
+        return too_costly(policy)
+    return report
+
+
+def _compare(old: Any, new: Any, policy: str, deadline: float | None) -> CompatReport:
     for label, doc in (("old", old), ("new", new)):
         if not isinstance(doc, dict | bool):
             change = SchemaChange("not_proven", "", True, f"the {label} schema is not a JSON Schema object")
