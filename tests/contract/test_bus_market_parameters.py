@@ -1,4 +1,4 @@
-"""The bus's and the marketplace's path and query parameters over HTTP: checked as published.
+"""The bus's, the marketplace's and federation's path and query parameters over HTTP: checked as published.
 
 Every list's empty cursor is its first page (as an absent one); a malformed id is a 400 naming the
 parameter and what it accepts (a well-formed unknown id stays 404); bad filters name themselves.
@@ -14,7 +14,15 @@ BASE = "/v1/events/custom"
 
 
 @pytest.mark.parametrize(
-    "path", ["/subscriptions", "/marketplace/listings", "/registrations", "/lifecycle-events"]
+    "path",
+    [
+        "/subscriptions",
+        "/marketplace/listings",
+        "/registrations",
+        "/lifecycle-events",
+        "/federation/groups",
+        "/federation/invitations",
+    ],
 )
 def test_an_empty_cursor_is_the_first_page(registry_server, path: str) -> None:
     org = registry_server.new_org("pro", "cur")
@@ -40,6 +48,10 @@ def test_an_empty_cursor_is_the_first_page(registry_server, path: str) -> None:
         ("GET", "/marketplace/listings/lst_1", "id"),
         ("DELETE", "/marketplace/listings/lst_1", "id"),
         ("POST", "/marketplace/listings/lst_1/fork", "id"),
+        ("GET", "/federation/groups/fgr_1", "id"),
+        ("DELETE", f"/federation/groups/fgr_{'0' * 24}/pushes/fpu_1", "pushId"),
+        ("DELETE", f"/federation/groups/fgr_{'0' * 24}/https-peers/x", "peerId"),
+        ("POST", "/federation/invitations/fin_1/accept", "id"),
     ],
 )
 def test_a_malformed_id_is_a_400_naming_the_parameter(

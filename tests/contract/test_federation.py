@@ -208,6 +208,8 @@ def test_an_https_peer_gets_a_signed_delivery_and_its_secret_is_shown_once(bus_s
         assert [p["id"] for p in listed["items"]] == [peer["id"]]
         assert "secret" not in listed["items"][0]
         assert peer["secret"] not in json.dumps(lifecycle(fed.owner))
+        # Never logged (the server's own log file).
+        assert peer["secret"] not in bus_server.log_path.read_text(encoding="utf-8", errors="replace")
 
         original = emit(fed.owner, fed.ref, {"n": 2})
         [got] = rx.wait_for(1)
@@ -456,8 +458,11 @@ def test_fields_duplicates_and_conflicts(bus_server) -> None:
             owner.post(g + "/invitations", json={"organizationId": fed.owner_org["organizationId"]})
         )
         assert me["code"] == "invalid_request" and me["details"]["field"] == "organizationId"
-        nobody = owner.post(g + "/invitations", json={"organizationId": "org_nobody"})
+        nobody = owner.post(g + "/invitations", json={"organizationId": "org_" + "0" * 16})
         assert nobody.status_code == 404 and error_of(nobody)["details"]["field"] == "organizationId"
+        # Not of an organisation id's shape (org_ + 16 hex digits, as published): 400 naming it.
+        malformed = owner.post(g + "/invitations", json={"organizationId": "org_nobody"})
+        assert malformed.status_code == 400 and error_of(malformed)["details"]["field"] == "organizationId"
         invitation = fed.invite(group["id"])
         twice = error_of(
             owner.post(g + "/invitations", json={"organizationId": fed.peer_org["organizationId"]})

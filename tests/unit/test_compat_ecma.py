@@ -119,3 +119,18 @@ def test_pattern_properties_are_ecma() -> None:
     assert _witness(_closed("^[٠-٩]+$"), _closed("^\\d+$")) == {"٠": 0}
     assert _witness({"enum": [{"٣": 1}]}, _closed("^\\d$")) == {"٣": 1}
     assert _witness(_closed("^k\\n$"), _closed("^k$")) == {"k\n": 0}
+
+
+def test_a_spent_regex_budget_never_yields_compatible() -> None:
+    """The checker's own validations match patterns on the regex budget; a match cut off by it
+    would read as "invalid" and could drop the old value (here the only one) from the old set."""
+    from platformxe.rules import budget
+
+    old, new = {"enum": ["aaaa"], "pattern": "^a+$"}, {"const": "b"}
+    assert not compare(old, new).compatible
+    with budget.spending(0.0):
+        report = compare(old, new)
+    assert not report.compatible
+    assert [c.message for c in report.changes] == ["not proven: the schemas are too costly to compare"]
+    with budget.spending(1.0):
+        assert compare(old, {"type": "string"}).compatible  # an ample budget changes nothing

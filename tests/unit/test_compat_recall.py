@@ -89,3 +89,19 @@ def test_a_long_bound_on_a_patterned_string_has_a_witness() -> None:
     [change] = compare(old, new).breaking_changes
     assert change.has_witness and len(change.witness["sensor"]) == 65536
     assert validate_payload(old, change.witness) == [] and validate_payload(new, change.witness) != []
+
+
+def test_skipping_unused_handler_families_changes_no_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The walk skips a family handler (numbers, strings, arrays, objects) where neither schema
+    uses its keywords; every hand-written case, both ways and under both policies, gets the same
+    report with the skip turned off."""
+    from compat_cases import CASES, CONSERVATIVE
+
+    from platformxe.rules.compat import core
+
+    pairs = [(c.old, c.new) for c in CASES + CONSERVATIVE] + [(c.new, c.old) for c in CASES + CONSERVATIVE]
+    with_skip = [compare(a, b, p) for a, b in pairs for p in ("strict", "lenient")]
+    monkeypatch.setattr(core, "SKIP_UNUSED_FAMILIES", False)
+    without = [compare(a, b, p) for a, b in pairs for p in ("strict", "lenient")]
+    assert len(pairs) > 250
+    assert with_skip == without

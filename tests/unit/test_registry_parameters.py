@@ -28,6 +28,10 @@ STRING_PARAMS = [
         parameters.BROWSE_Q,
         parameters.BROWSE_NAMESPACE,
         parameters.BROWSE_TAG,
+        parameters.GROUP_ID,
+        parameters.INVITATION_ID,
+        parameters.PUSH_ID,
+        parameters.HTTPS_PEER_ID,
     )
 ]
 

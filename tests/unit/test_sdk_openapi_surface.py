@@ -84,10 +84,12 @@ CALLS: dict[str, Callable[[Client], Any]] = {
     "unpublishListing": lambda c: c.events.custom.marketplace.unpublish(LISTING_ID),
     "forkListing": lambda c: c.events.custom.marketplace.fork(LISTING_ID, namespace=NS),
     "createFederationGroup": lambda c: c.events.custom.federation.create_group(name="partners"),
-    "listFederationGroups": lambda c: c.events.custom.federation.list_groups(limit=10, cursor="abc"),
+    "listFederationGroups": lambda c: c.events.custom.federation.list_groups(limit=10, cursor=OPAQUE_CURSOR),
     "getFederationGroup": lambda c: c.events.custom.federation.get_group(GROUP_ID),
     "deleteFederationGroup": lambda c: c.events.custom.federation.delete_group(GROUP_ID),
-    "inviteToFederationGroup": lambda c: c.events.custom.federation.invite(GROUP_ID, organization_id="org_1"),
+    "inviteToFederationGroup": lambda c: c.events.custom.federation.invite(
+        GROUP_ID, organization_id="org_0123456789abcdef"
+    ),
     "listFederationGroupInvitations": lambda c: c.events.custom.federation.list_group_invitations(
         GROUP_ID, status="accepted", limit=5
     ),

@@ -9,19 +9,17 @@ Subscriptions and marketplace listings are ordered by (created_at, id); their cu
 the unpadded base64url of 20 bytes, the creation time in microseconds since 1970 (8 bytes, big
 endian) and the 12 random bytes of the id. Every 27-character text of the published shape
 (``parameters.OPAQUE_CURSOR_CORE``) decodes to some position, so the server accepts exactly what
-the document says. Every cursor may be empty: the first page, as when it is absent.
+the document says (federation's lists use the same cursor). Every cursor may be empty: the first
+page, as when it is absent.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
-import json
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from platformxe.registry.errors import invalid_request
 from platformxe.registry.parameters import (
     LIFECYCLE_CURSOR,
     LIFECYCLE_SINCE,
@@ -112,21 +110,10 @@ def decode_opaque_cursor(text: str | None, id_prefix: str) -> tuple[str, str] | 
 
 
 def encode_keyset_cursor(row: dict[str, Any]) -> str:
-    """The opaque cursor continuing after ``row`` in (created_at, id) order (federation lists)."""
-    raw = json.dumps([row["created_at"], row["id"]], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+    """:func:`encode_opaque_cursor` of a row with ``created_at`` and ``id`` (federation lists)."""
+    return encode_opaque_cursor(row["created_at"], row["id"])
 
 
-def decode_keyset_cursor(text: str | None) -> tuple[str, str] | None:
-    """The (created_at, id) position in a cursor :func:`encode_keyset_cursor` made (None: first page)."""
-    if not text:
-        return None
-    try:
-        created, row_id = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-        if not (isinstance(created, str) and isinstance(row_id, str)) or "\x00" in created + row_id:
-            raise ValueError("bad cursor")
-    except (ValueError, TypeError, binascii.Error):
-        raise invalid_request(
-            "cursor", "cursor is not one this API issued; pass nextCursor from a previous page or omit it"
-        ) from None
-    return created, row_id
+def decode_keyset_cursor(text: str | None, id_prefix: str) -> tuple[str, str] | None:
+    """:func:`decode_opaque_cursor` (federation lists; ``id_prefix`` of the listed ids)."""
+    return decode_opaque_cursor(text, id_prefix)

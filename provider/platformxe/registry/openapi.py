@@ -730,6 +730,11 @@ def _with_rate_limits(paths: dict[str, Any]) -> dict[str, Any]:
                     f"{tiers(kind)}), or {in_flight}"
                 )
             )
+            if "requestBody" in operation:
+                # Any body is read up to 2 MiB first (registry/bodies.py), whatever the operation.
+                operation["responses"].setdefault(
+                    "413", _error(413, ["payload_too_large"], "the request body exceeds 2 MiB")
+                )
             operation["responses"]["429"] = {
                 "description": f"{when}; retry after Retry-After seconds (code: rate_limited)",
                 "headers": {

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from platformxe.registry import parameters
+from platformxe.registry.bus import signing, urls
 from platformxe.registry.openapi_parts import UNAUTHENTICATED as _UNAUTHENTICATED
 from platformxe.registry.openapi_parts import body as _body
 from platformxe.registry.openapi_parts import error as _error
@@ -16,32 +18,32 @@ from platformxe.registry.openapi_parts import ok as _ok
 from platformxe.registry.openapi_parts import ref as _ref
 from platformxe.registry.storage.federation import INVITATION_STATUSES
 from platformxe.rules import federation as fed_rules
+from platformxe.rules.names import RESERVED_NAMESPACES
 
 BASE = "/v1/events/custom"
 GROUPS = BASE + "/federation/groups"
 INVITATIONS = BASE + "/federation/invitations"
 _TIMESTAMP = {"type": "string", "format": "date-time", "description": "RFC 3339, UTC, with a Z suffix"}
-_SECRET = {"type": "string", "pattern": "^whsec_[A-Za-z0-9+/]+={0,2}$"}
-_ID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
-_PAGE = [
-    {
-        "name": "limit",
-        "in": "query",
-        "required": False,
-        "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
-    },
-    {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"}},
-]
-
-
-def _status(default: str) -> dict[str, Any]:
-    return {
-        "name": "status",
-        "in": "query",
-        "required": False,
-        "description": f"only invitations in this status, or all (default: {default})",
-        "schema": {"type": "string", "enum": [*INVITATION_STATUSES, "all"]},
-    }
+_TEXT_PATTERN = "^[^\\u0000]*$"
+_URL = {
+    "type": "string",
+    "maxLength": urls.MAX_URL_LENGTH,
+    "pattern": f"^{urls.WEBHOOK_URL_CORE}$",
+    "description": "like a webhook's url (docs/bus.md): https://host[:port][/path][?query]; http:// and "
+    "private hosts only with --allow-private-webhooks (else 400 invalid_webhook_url)",
+}
+_SECRET = {
+    "type": "string",
+    "pattern": f"^{signing.SECRET_CORE}$",
+    "description": "whsec_ + the padded base64 of 24-64 random bytes",
+}
+_PUSH_EVENT = {
+    "type": "string",
+    "pattern": f"^{parameters.EVENT_REF_CORE}$",
+    "not": {"pattern": "^(?:" + "|".join(sorted(RESERVED_NAMESPACES)) + ")\\."},
+    "description": "one of the owner's published versions, <namespace>.<name>@<version> (a reserved "
+    "namespace, platformxe.generic's included: 400 reserved_namespace)",
+}
 
 
 _PLAN = _error(
@@ -51,13 +53,18 @@ _GROUP_404 = _error(["not_found"], "no such group visible to the caller (another
 _OWNER_404 = _error(["not_found"], "no such group owned by the caller (a member's or stranger's call too)")
 _INVITATION_404 = _error(["not_found"], "no such invitation for the caller")
 _CONFLICT = _error(["federation_conflict"], "a duplicate, a cap reached, or an invitation no longer pending")
-_BAD = _error(["invalid_request"], "a malformed field, limit, cursor or status")
+_BAD = _error(["invalid_request"], "a malformed field, id, limit, cursor or status")
+_BAD_ID = _error(["invalid_request"], "an id in the path is not of its published shape")
+_TOO_LARGE = _error(["payload_too_large"], "the request body exceeds 2 MiB")
 
 
 def _page_of(name: str) -> dict[str, Any]:
     return _obj(
         ["items", "nextCursor"],
-        {"items": {"type": "array", "items": _ref(name)}, "nextCursor": {"type": ["string", "null"]}},
+        {
+            "items": {"type": "array", "items": _ref(name)},
+            "nextCursor": {"type": ["string", "null"], "pattern": f"^{parameters.OPAQUE_CURSOR_CORE}$"},
+        },
     )
 
 
@@ -110,33 +117,44 @@ def federation_schemas() -> dict[str, Any]:
     deleted = _obj(["id", "deleted"], {"id": {"type": "string"}, "deleted": {"const": True}})
     return {
         "FederationGroupCreate": _obj(
-            ["name"], {"name": {"type": "string", "minLength": 1, "maxLength": fed_rules.MAX_GROUP_NAME}}
+            ["name"],
+            {
+                "name": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": fed_rules.MAX_GROUP_NAME,
+                    "pattern": f"^{fed_rules.GROUP_NAME_CORE}$",
+                    "description": "not blank, no control characters; unique among the owner's groups",
+                }
+            },
         ),
         "FederationGroup": _obj(list(group), group),
         "FederationGroupList": _page_of("FederationGroup"),
         "FederationDeleted": deleted,
         "FederationInvitationCreate": _obj(
-            ["organizationId"], {"organizationId": {"type": "string", "minLength": 1, "maxLength": 100}}
+            ["organizationId"],
+            {
+                "organizationId": {
+                    "type": "string",
+                    "pattern": f"^{parameters.ORGANIZATION_ID_CORE}$",
+                    "description": "the invited organisation's id (org_…); an unknown one is 404",
+                }
+            },
         ),
         "FederationInvitation": _obj(list(invitation), invitation),
         "FederationInvitationList": _page_of("FederationInvitation"),
         "FederationPushCreate": _obj(
             ["event"],
-            {
-                "event": {
-                    "type": "string",
-                    "description": "one of the owner's published versions, <namespace>.<name>@<version>",
-                }
-            },
+            {"event": _PUSH_EVENT},
         ),
         "FederationPush": _obj(list(push), push),
         "FederationPushList": _page_of("FederationPush"),
         "FederationHttpsPeerCreate": _obj(
             ["url"],
             {
-                "url": {"type": "string", "maxLength": 2048},
-                "secret": {**_SECRET, "description": "default: generated"},
-                "description": {"type": ["string", "null"], "maxLength": 1000},
+                "url": _URL,
+                "secret": {"anyOf": [_SECRET, {"type": "null"}], "description": "absent or null: generated"},
+                "description": {"type": ["string", "null"], "maxLength": 1000, "pattern": _TEXT_PATTERN},
             },
         ),
         "FederationHttpsPeer": _obj(list(peer), peer),
@@ -186,7 +204,19 @@ def _op(operation_id: str, summary: str, responses: dict[str, Any], **extra: Any
 
 
 def federation_paths() -> dict[str, Any]:
-    """Paths of federation."""
+    """Paths of federation (their parameters come from the routes: registry/parameters.py); every
+    operation on an id may answer 400 for a malformed one, every body 413 past 2 MiB."""
+    paths = _paths()
+    for path, item in paths.items():
+        for operation in item.values():
+            if "{" in path:
+                operation["responses"].setdefault("400", _BAD_ID)
+            if "requestBody" in operation:
+                operation["responses"].setdefault("413", _TOO_LARGE)
+    return paths
+
+
+def _paths() -> dict[str, Any]:
     return {
         GROUPS: {
             "post": _op(
@@ -204,11 +234,9 @@ def federation_paths() -> dict[str, Any]:
                 "listFederationGroups",
                 "Groups the caller owns or is an accepted member of, oldest first",
                 {"200": _ok("a page", _ref("FederationGroupList")), "400": _BAD},
-                parameters=_PAGE,
             ),
         },
         GROUPS + "/{id}": {
-            "parameters": _ID,
             "get": _op(
                 "getFederationGroup",
                 "One group (owner or member)",
@@ -221,7 +249,6 @@ def federation_paths() -> dict[str, Any]:
             ),
         },
         GROUPS + "/{id}/invitations": {
-            "parameters": _ID,
             "post": _op(
                 "inviteToFederationGroup",
                 "Invite an organisation by id (owner, Enterprise); only an Enterprise invitee can accept",
@@ -240,11 +267,9 @@ def federation_paths() -> dict[str, Any]:
                 "listFederationGroupInvitations",
                 "Every invitation of a group (owner), oldest first",
                 {"200": _ok("a page", _ref("FederationInvitationList")), "400": _BAD, "404": _OWNER_404},
-                parameters=[*_PAGE, _status("all")],
             ),
         },
         GROUPS + "/{id}/leave": {
-            "parameters": _ID,
             "post": _op(
                 "leaveFederationGroup",
                 "End the caller's membership; nothing more is pushed to it from the next emit on",
@@ -256,15 +281,21 @@ def federation_paths() -> dict[str, Any]:
             ),
         },
         GROUPS + "/{id}/pushes": {
-            "parameters": _ID,
             "post": _op(
                 "declareFederationPush",
                 "Push one of the owner's published versions to the group (owner, Enterprise)",
                 {
                     "201": _ok("the push", _ref("FederationPush")),
                     "400": _error(
-                        ["invalid_request", "invalid_namespace", "invalid_name", "invalid_version_format"],
-                        "event is not <namespace>.<name>@<version>, or is platformxe.generic",
+                        [
+                            "invalid_request",
+                            "invalid_namespace",
+                            "invalid_name",
+                            "invalid_version_format",
+                            "reserved_namespace",
+                        ],
+                        "a malformed id, event is not <namespace>.<name>@<version>, or its namespace is "
+                        "reserved (platformxe.generic's too)",
                     ),
                     "402": _PLAN,
                     "404": _error(
@@ -282,14 +313,9 @@ def federation_paths() -> dict[str, Any]:
                 "listFederationPushes",
                 "A group's pushes (owner or member), oldest first",
                 {"200": _ok("a page", _ref("FederationPushList")), "400": _BAD, "404": _GROUP_404},
-                parameters=_PAGE,
             ),
         },
         GROUPS + "/{id}/pushes/{pushId}": {
-            "parameters": [
-                *_ID,
-                {"name": "pushId", "in": "path", "required": True, "schema": {"type": "string"}},
-            ],
             "delete": _op(
                 "removeFederationPush",
                 "Stop pushing a version (owner); the next emit is not pushed",
@@ -297,7 +323,6 @@ def federation_paths() -> dict[str, Any]:
             ),
         },
         GROUPS + "/{id}/https-peers": {
-            "parameters": _ID,
             "post": _op(
                 "addFederationHttpsPeer",
                 "Add an HTTPS receiver not on PlatformXe, signed like a webhook (owner, Enterprise)",
@@ -319,14 +344,9 @@ def federation_paths() -> dict[str, Any]:
                 "listFederationHttpsPeers",
                 "A group's HTTPS peers (owner), never with secrets",
                 {"200": _ok("a page", _ref("FederationHttpsPeerList")), "400": _BAD, "404": _OWNER_404},
-                parameters=_PAGE,
             ),
         },
         GROUPS + "/{id}/https-peers/{peerId}": {
-            "parameters": [
-                *_ID,
-                {"name": "peerId", "in": "path", "required": True, "schema": {"type": "string"}},
-            ],
             "delete": _op(
                 "removeFederationHttpsPeer",
                 "Remove an HTTPS peer (owner); its pending deliveries end failed",
@@ -338,11 +358,9 @@ def federation_paths() -> dict[str, Any]:
                 "listFederationInvitations",
                 "Invitations to the caller, oldest first",
                 {"200": _ok("a page", _ref("FederationInvitationList")), "400": _BAD},
-                parameters=[*_PAGE, _status("pending")],
             ),
         },
         INVITATIONS + "/{id}": {
-            "parameters": _ID,
             "get": _op(
                 "getFederationInvitation",
                 "One invitation (the invitee or the group's owner)",
@@ -359,7 +377,6 @@ def federation_paths() -> dict[str, Any]:
             ),
         },
         INVITATIONS + "/{id}/accept": {
-            "parameters": _ID,
             "post": _op(
                 "acceptFederationInvitation",
                 "Accept a pending invitation (the invitee, Enterprise)",
@@ -372,7 +389,6 @@ def federation_paths() -> dict[str, Any]:
             ),
         },
         INVITATIONS + "/{id}/decline": {
-            "parameters": _ID,
             "post": _op(
                 "declineFederationInvitation",
                 "Decline a pending invitation (the invitee, any plan)",

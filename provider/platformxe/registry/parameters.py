@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from platformxe.registry.errors import ApiError
+from platformxe.registry.storage.federation import INVITATION_STATUSES
+from platformxe.rules import federation as fed_rules
 from platformxe.rules import marketplace as market_rules
 from platformxe.rules.codes import Code
 from platformxe.rules.names import NAME_RE, NAMESPACE_RE
@@ -62,6 +64,11 @@ OPAQUE_CURSOR_CORE = r"[A-Za-z0-9_-]{26}[AEIMQUYcgkosw048]"
 SUBSCRIPTION_ID_CORE = r"sub_[0-9a-f]{24}"
 LISTING_ID_CORE = r"lst_[0-9a-f]{24}"
 EVENT_ID_CORE = r"evt_[0-9a-f]{32}"
+ORGANIZATION_ID_CORE = fed_rules.ORGANIZATION_ID_CORE
+GROUP_ID_CORE = r"fgr_[0-9a-f]{24}"
+INVITATION_ID_CORE = fed_rules.INVITATION_ID_CORE
+PUSH_ID_CORE = r"fpu_[0-9a-f]{24}"
+HTTPS_PEER_ID_CORE = r"fhp_[0-9a-f]{24}"
 # Body fields checked by the same regex the document publishes (registry/openapi_bus.py):
 #: An exact event version: ``<namespace>.<name>@<version>`` (subscriptions' ``events``).
 EVENT_REF_CORE = rf"(?:{NAMESPACE_CORE})\.(?:{NAME_CORE})@(?:{VERSION_CORE})"
@@ -286,7 +293,34 @@ BROWSE_TAG = Param(
     description="only listings carrying this tag",
 )
 
+
+def _id_param(name: str, core: str, what: str) -> Param:
+    prefix, digits = core.split("_", 1)
+    count = digits.rsplit("{", 1)[1].rstrip("}")
+    return Param(
+        name,
+        "path",
+        core,
+        accepted=f"{what} id: {prefix}_ followed by {count} lowercase hex digits",
+        description=f"the {what}'s id ({prefix}_…)",
+    )
+
+
+GROUP_ID = _id_param("id", GROUP_ID_CORE, "a federation group's")
+INVITATION_ID = _id_param("id", INVITATION_ID_CORE, "a federation invitation's")
+PUSH_ID = _id_param("pushId", PUSH_ID_CORE, "a federation push's")
+HTTPS_PEER_ID = _id_param("peerId", HTTPS_PEER_ID_CORE, "an HTTPS peer's")
+#: Invitation lists' ``status`` filter (``all``: every status; absent: each list's default).
+INVITATION_STATUS = Param(
+    "status",
+    "query",
+    enum=(*INVITATION_STATUSES, "all"),
+    accepted="one of " + ", ".join((*INVITATION_STATUSES, "all")),
+    description="only invitations in this status, or all",
+)
+
 LIST_REGISTRATIONS_PARAMS = (QUERY_NAMESPACE, QUERY_NAME, QUERY_STATUS, LIMIT, REGISTRATION_CURSOR)
 LIFECYCLE_PARAMS = (LIMIT, LIFECYCLE_CURSOR, LIFECYCLE_SINCE)
 LIST_SUBSCRIPTIONS_PARAMS = (LIMIT, OPAQUE_CURSOR)
 BROWSE_PARAMS = (BROWSE_Q, BROWSE_NAMESPACE, BROWSE_TAG, LIMIT, OPAQUE_CURSOR)
+PAGE_PARAMS = (LIMIT, OPAQUE_CURSOR)

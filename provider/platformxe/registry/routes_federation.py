@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.routing import Route
 
+from platformxe.registry import parameters as table
 from platformxe.registry import service_federation as service
 from platformxe.registry.bus.settings import BusSettings
 from platformxe.registry.http import RequestContext, endpoint
@@ -113,36 +114,54 @@ def decline(ctx: RequestContext) -> Any:
 
 
 def routes() -> list[Route]:
-    """The federation routes."""
+    """The federation routes (their parameters: registry/parameters.py)."""
+    group, page = (table.GROUP_ID,), table.PAGE_PARAMS
+    invitation = (table.INVITATION_ID,)
     return [
         Route(GROUPS, endpoint(create_group, status=201, with_body=True, limit=WRITE), methods=["POST"]),
-        Route(GROUPS, endpoint(list_groups), methods=["GET"]),
-        Route(GROUP, endpoint(get_group), methods=["GET"]),
-        Route(GROUP, endpoint(delete_group, limit=WRITE), methods=["DELETE"]),
+        Route(GROUPS, endpoint(list_groups, params=page), methods=["GET"]),
+        Route(GROUP, endpoint(get_group, params=group), methods=["GET"]),
+        Route(GROUP, endpoint(delete_group, limit=WRITE, params=group), methods=["DELETE"]),
         Route(
             GROUP + "/invitations",
-            endpoint(invite, status=201, with_body=True, limit=WRITE),
+            endpoint(invite, status=201, with_body=True, limit=WRITE, params=group),
             methods=["POST"],
         ),
-        Route(GROUP + "/invitations", endpoint(list_group_invitations), methods=["GET"]),
-        Route(GROUP + "/leave", endpoint(leave, limit=WRITE), methods=["POST"]),
+        Route(
+            GROUP + "/invitations",
+            endpoint(list_group_invitations, params=(*group, *page, table.INVITATION_STATUS)),
+            methods=["GET"],
+        ),
+        Route(GROUP + "/leave", endpoint(leave, limit=WRITE, params=group), methods=["POST"]),
         Route(
             GROUP + "/pushes",
-            endpoint(declare_push, status=201, with_body=True, limit=WRITE),
+            endpoint(declare_push, status=201, with_body=True, limit=WRITE, params=group),
             methods=["POST"],
         ),
-        Route(GROUP + "/pushes", endpoint(list_pushes), methods=["GET"]),
-        Route(GROUP + "/pushes/{pushId}", endpoint(remove_push, limit=WRITE), methods=["DELETE"]),
+        Route(GROUP + "/pushes", endpoint(list_pushes, params=(*group, *page)), methods=["GET"]),
+        Route(
+            GROUP + "/pushes/{pushId}",
+            endpoint(remove_push, limit=WRITE, params=(*group, table.PUSH_ID)),
+            methods=["DELETE"],
+        ),
         Route(
             GROUP + "/https-peers",
-            endpoint(add_https_peer, status=201, with_body=True, limit=WRITE),
+            endpoint(add_https_peer, status=201, with_body=True, limit=WRITE, params=group),
             methods=["POST"],
         ),
-        Route(GROUP + "/https-peers", endpoint(list_https_peers), methods=["GET"]),
-        Route(GROUP + "/https-peers/{peerId}", endpoint(remove_https_peer, limit=WRITE), methods=["DELETE"]),
-        Route(INVITATIONS, endpoint(list_my_invitations), methods=["GET"]),
-        Route(INVITATION, endpoint(get_invitation), methods=["GET"]),
-        Route(INVITATION, endpoint(revoke, limit=WRITE), methods=["DELETE"]),
-        Route(INVITATION + "/accept", endpoint(accept, limit=WRITE), methods=["POST"]),
-        Route(INVITATION + "/decline", endpoint(decline, limit=WRITE), methods=["POST"]),
+        Route(GROUP + "/https-peers", endpoint(list_https_peers, params=(*group, *page)), methods=["GET"]),
+        Route(
+            GROUP + "/https-peers/{peerId}",
+            endpoint(remove_https_peer, limit=WRITE, params=(*group, table.HTTPS_PEER_ID)),
+            methods=["DELETE"],
+        ),
+        Route(
+            INVITATIONS,
+            endpoint(list_my_invitations, params=(*page, table.INVITATION_STATUS)),
+            methods=["GET"],
+        ),
+        Route(INVITATION, endpoint(get_invitation, params=invitation), methods=["GET"]),
+        Route(INVITATION, endpoint(revoke, limit=WRITE, params=invitation), methods=["DELETE"]),
+        Route(INVITATION + "/accept", endpoint(accept, limit=WRITE, params=invitation), methods=["POST"]),
+        Route(INVITATION + "/decline", endpoint(decline, limit=WRITE, params=invitation), methods=["POST"]),
     ]

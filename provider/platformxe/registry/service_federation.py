@@ -14,6 +14,7 @@ organisation's own write transaction.
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -25,6 +26,7 @@ from platformxe.registry.bus.settle import settle
 from platformxe.registry.bus.urls import WebhookUrlRefused, check_url
 from platformxe.registry.clock import now_text
 from platformxe.registry.errors import ApiError, coded_error, invalid_request, problem_error
+from platformxe.registry.parameters import ORGANIZATION_ID_CORE
 from platformxe.registry.storage import Store, Tx
 from platformxe.registry.storage import deliveries as delivery_rows
 from platformxe.registry.storage import federation as fed_rows
@@ -45,6 +47,7 @@ MAX_MEMBERS = 100
 MAX_PUSHES = 100
 MAX_HTTPS_PEERS = 20
 MAX_DESCRIPTION = 1000
+_ORG_ID = re.compile(ORGANIZATION_ID_CORE)
 MAX_ORG_ID = 100
 
 
@@ -221,7 +224,7 @@ def create_group(store: Store, org: Org, body: dict[str, Any]) -> dict[str, Any]
 def list_groups(store: Store, org: Org, query: dict[str, str]) -> dict[str, Any]:
     """GET /federation/groups: the groups the caller owns or is a member of, oldest first."""
     limit = bodies.query_limit(query)
-    after = cursors.decode_keyset_cursor(query.get("cursor"))
+    after = cursors.decode_keyset_cursor(query.get("cursor"), "fgr_")
     with store.read() as tx:
         rows = fed_rows.page_groups(tx, org.id, after, limit + 1)
     return _page(rows, limit, lambda r: group_view(r, org.id))
@@ -264,8 +267,12 @@ def invite(store: Store, org: Org, group_id: str, body: dict[str, Any]) -> dict[
     """
     bodies.reject_unknown_fields(body, INVITE_FIELDS)
     invitee = bodies.require_str(body, "organizationId")
-    if len(invitee) > MAX_ORG_ID:
-        raise invalid_request("organizationId", f"organizationId must be at most {MAX_ORG_ID} characters")
+    if len(invitee) > MAX_ORG_ID or _ORG_ID.fullmatch(invitee) is None:
+        shown = invitee if len(invitee) <= 40 else invitee[:37] + "..."
+        raise invalid_request(
+            "organizationId",
+            f"organizationId {shown!r} is not an organisation id: org_ followed by 16 lowercase hex digits",
+        )
     bodies.check_text("organizationId", invitee)
     with store.write(org.id) as tx:
         group = _owned_group(tx, org, group_id)
@@ -342,7 +349,7 @@ def list_my_invitations(store: Store, org: Org, query: dict[str, str]) -> dict[s
     """GET /federation/invitations: invitations to the caller (default: pending ones), oldest first."""
     limit = bodies.query_limit(query)
     status = _status_filter(query, fed_rows.PENDING)
-    after = cursors.decode_keyset_cursor(query.get("cursor"))
+    after = cursors.decode_keyset_cursor(query.get("cursor"), "fin_")
     with store.read() as tx:
         rows = fed_rows.page_invitations(tx, invitee=org.id, status=status, after=after, limit=limit + 1)
     return _page(rows, limit, invitation_view)
@@ -352,7 +359,7 @@ def list_group_invitations(store: Store, org: Org, group_id: str, query: dict[st
     """GET /federation/groups/{id}/invitations (owner): every invitation of the group (default: all)."""
     limit = bodies.query_limit(query)
     status = _status_filter(query, None)
-    after = cursors.decode_keyset_cursor(query.get("cursor"))
+    after = cursors.decode_keyset_cursor(query.get("cursor"), "fin_")
     with store.read() as tx:
         _owned_group(tx, org, group_id)
         rows = fed_rows.page_invitations(tx, group_id=group_id, status=status, after=after, limit=limit + 1)
@@ -541,7 +548,7 @@ def declare_push(store: Store, org: Org, group_id: str, body: dict[str, Any]) ->
 def list_pushes(store: Store, org: Org, group_id: str, query: dict[str, str]) -> dict[str, Any]:
     """GET /federation/groups/{id}/pushes: for the owner and the members (what they receive)."""
     limit = bodies.query_limit(query)
-    after = cursors.decode_keyset_cursor(query.get("cursor"))
+    after = cursors.decode_keyset_cursor(query.get("cursor"), "fpu_")
     with store.read() as tx:
         _visible_group(tx, org, group_id)
         rows = fed_rows.page_pushes(tx, group_id, after, limit + 1)
@@ -638,7 +645,7 @@ def add_https_peer(
 def list_https_peers(store: Store, org: Org, group_id: str, query: dict[str, str]) -> dict[str, Any]:
     """GET /federation/groups/{id}/https-peers (owner): never a secret."""
     limit = bodies.query_limit(query)
-    after = cursors.decode_keyset_cursor(query.get("cursor"))
+    after = cursors.decode_keyset_cursor(query.get("cursor"), "fhp_")
     with store.read() as tx:
         _owned_group(tx, org, group_id)
         rows = fed_rows.page_https_peers(tx, group_id, after, limit + 1)

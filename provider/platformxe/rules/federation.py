@@ -13,14 +13,18 @@ from typing import Any
 from platformxe.rules.codes import Code
 from platformxe.rules.names import split_event_name, validate_name, validate_namespace
 from platformxe.rules.semver import validate_version
-from platformxe.rules.types import PlanTier, Problem
+from platformxe.rules.types import VISIBLE_TEXT_CORE, PlanTier, Problem
 
 __all__ = [
     "FEDERATION_PLANS",
+    "GROUP_NAME_CORE",
     "GROUP_NAME_RE",
+    "INVITATION_ID_CORE",
     "MAX_GROUP_NAME",
+    "ORGANIZATION_ID_CORE",
     "check_federation_plan",
     "check_group_name",
+    "check_id",
     "may_federate",
     "split_push_ref",
 ]
@@ -28,8 +32,23 @@ __all__ = [
 #: Plans that may create groups, accept invitations, declare pushes and add HTTPS peers.
 FEDERATION_PLANS: tuple[PlanTier, ...] = (PlanTier.ENTERPRISE,)
 MAX_GROUP_NAME = 100
-#: A group's name: printable, no control characters, 1-100 long, not blank.
-GROUP_NAME_RE = re.compile(r"^[^\x00-\x1f\x7f]{1,100}$")
+#: A group's name: 1-100 long (checked apart), no control characters, not blank
+#: (``types.VISIBLE_TEXT_CORE``, the pattern the OpenAPI document publishes).
+GROUP_NAME_CORE = VISIBLE_TEXT_CORE
+GROUP_NAME_RE = re.compile(f"^{GROUP_NAME_CORE}$")
+
+
+#: An organisation id as the registry mints it (``org_`` + 16 lower-case hex digits).
+ORGANIZATION_ID_CORE = r"org_[0-9a-f]{16}"
+#: A federation invitation id (``fin_`` + 24 lower-case hex digits).
+INVITATION_ID_CORE = r"fin_[0-9a-f]{24}"
+
+
+def check_id(value: Any, core: str, field: str, what: str) -> list[Problem]:
+    """``invalid_request`` on ``field`` unless ``value`` matches ``core`` (an id's published shape)."""
+    if isinstance(value, str) and re.fullmatch(core, value):
+        return []
+    return [Problem(Code.INVALID_REQUEST, f"{field} {value!r} is not {what} ({core})", field)]
 
 
 def may_federate(plan: PlanTier | str) -> bool:
@@ -54,13 +73,13 @@ def check_federation_plan(plan: PlanTier | str, action: str) -> list[Problem]:
 
 def check_group_name(name: Any) -> list[Problem]:
     """A group's name is required: 1-100 characters, not blank, without control characters."""
-    if isinstance(name, str) and name.strip() and GROUP_NAME_RE.fullmatch(name):
+    if isinstance(name, str) and len(name) <= MAX_GROUP_NAME and GROUP_NAME_RE.fullmatch(name):
         return []
     return [
         Problem(
             Code.INVALID_REQUEST,
-            f"name is required: a string of 1 to {MAX_GROUP_NAME} characters, not blank, "
-            "without control characters",
+            f"name is required: a string of 1 to {MAX_GROUP_NAME} characters, not blank (at least one "
+            "character other than a space), without control characters (U+0000-U+001F, U+007F)",
             "name",
         )
     ]

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from platformxe.rules.codes import Code
-from platformxe.rules.types import PlanTier, Problem
+from platformxe.rules.types import VISIBLE_TEXT_CORE, PlanTier, Problem
 
 __all__ = [
     "MARKETPLACE_PLANS",
@@ -38,11 +38,8 @@ MAX_QUERY = 200
 #: A tag (unanchored: ``TAG_RE`` anchors it, the registry's parameter table publishes it).
 TAG_CORE = r"[a-z0-9][a-z0-9-]{0,29}"
 TAG_RE = re.compile(f"^{TAG_CORE}$")
-_CONTROL = "\\x00-\\x1f\\x7f"
-_BLANK = " \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
-#: A title: no control characters (U+0000-U+001F, U+007F) and at least one character that is
-#: not a space (ASCII or Unicode); 1 to ``MAX_TITLE`` characters (checked apart).
-TITLE_CORE = f"[^{_CONTROL}]*[^{_CONTROL}{_BLANK}][^{_CONTROL}]*"
+#: A title: see ``types.VISIBLE_TEXT_CORE``; 1 to ``MAX_TITLE`` characters (checked apart).
+TITLE_CORE = VISIBLE_TEXT_CORE
 _TITLE = re.compile(TITLE_CORE)
 #: A summary: any text without NUL, at most ``MAX_SUMMARY`` characters.
 SUMMARY_CORE = "[^\\x00]*"

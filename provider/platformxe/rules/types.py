@@ -14,6 +14,13 @@ from typing import Any
 
 from platformxe.rules.codes import Code
 
+_CONTROL = "\\x00-\\x1f\\x7f"
+_BLANK = " \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
+#: Text shown to people (a listing's title, a federation group's name): no control characters
+#: (U+0000-U+001F, U+007F) and at least one character that is not a space (ASCII or Unicode).
+#: Unanchored; the registry publishes it anchored and checks with ``re.fullmatch``.
+VISIBLE_TEXT_CORE = f"[^{_CONTROL}]*[^{_CONTROL}{_BLANK}][^{_CONTROL}]*"
+
 
 class SemverBump(StrEnum):
     """How a candidate version relates to the highest existing version of its event."""

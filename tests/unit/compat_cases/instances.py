@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import strategies as st
-from jsonschema import Draft202012Validator
 
-from platformxe.rules.formats import format_checker
+from platformxe.rules.payload import compiled_validator
 
 _MAP = ("properties", "patternProperties", "$defs", "definitions")
 _ONE = ("additionalProperties", "propertyNames", "not", "if", "then", "else", "contains")
@@ -23,8 +22,9 @@ _DROP = ("unevaluatedProperties", "unevaluatedItems", "minContains", "maxContain
 
 
 def valid(schema: Any, payload: Any) -> bool:
-    """The project's validation semantics: Draft 2020-12, formats asserted."""
-    return bool(Draft202012Validator(schema, format_checker=format_checker()).is_valid(payload))
+    """The project's validation semantics: Draft 2020-12, formats asserted, ECMA-262 patterns
+    (the registry's own validator)."""
+    return bool(compiled_validator(schema).is_valid(payload))
 
 
 def to_draft7(schema: Any) -> Any:

@@ -21,7 +21,7 @@ import time
 from typing import Any
 
 from platformxe.rules.compat.knowledge import Knowledge, knowledge
-from platformxe.rules.compat.model import Finding, Node, Piece, same
+from platformxe.rules.compat.model import Finding, Node, Piece, inside_original, same
 from platformxe.rules.compat.report import Handler, flip, has_breaking, label, show
 from platformxe.rules.compat.traversal import cases
 from platformxe.rules.compat.views import refine
@@ -152,8 +152,8 @@ class Walk:
                     target=new,
                 )
             ]
-        implied = any(same(n, new) for n in piece.pos)
-        if implied and (primary is None or same(primary, new)):
+        implied = any(same(n, new) or inside_original(n, new) for n in piece.pos)
+        if implied and (primary is None or same(primary, new) or inside_original(primary, new)):
             return []
         schema = new.schema
         k = self.knowledge(piece)
@@ -211,7 +211,13 @@ class Walk:
         outer, self.current = self.current, ipath
         try:
             findings: list[Finding] = []
+            present = _keywords(new.schema) | (
+                _keywords(primary.schema) if primary is not None else frozenset()
+            )
             for handler in self.handlers:
+                family: frozenset[str] | None = getattr(handler, "keywords", None)
+                if family is not None and SKIP_UNUSED_FAMILIES and family.isdisjoint(present):
+                    continue  # neither schema uses this handler's keywords here: nothing to report
                 findings.extend(handler(self, k, piece, new, primary, ipath))
             if implied or vacuous:
                 flip(findings)
@@ -259,3 +265,12 @@ class Walk:
         """Split the piece on its first disjunction and prove every case."""
         node, kw = k.disj[0]
         return all(self.proves(case, new, ipath) for case in cases(piece, node, kw))
+
+
+#: Skip a family handler (``handler.keywords``) where neither schema uses its keywords; a test
+#: turns it off and checks that no report changes.
+SKIP_UNUSED_FAMILIES = True
+
+
+def _keywords(schema: Any) -> frozenset[str]:
+    return frozenset(schema) if isinstance(schema, dict) else frozenset()

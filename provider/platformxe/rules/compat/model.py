@@ -36,11 +36,14 @@ def join(pointer: str, *tokens: str | int) -> str:
 class Doc:
     """One schema document: its root, local anchors and a lazily built validator."""
 
-    __slots__ = ("_anchors", "_cycle", "_nested_ids", "_subs", "_validator", "label", "root")
+    __slots__ = ("_anchors", "_cycle", "_nested_ids", "_subs", "_validator", "label", "original", "root")
 
-    def __init__(self, label: str, root: Any) -> None:
+    def __init__(self, label: str, root: Any, original: Doc | None = None) -> None:
         self.label = label
         self.root = root
+        #: for a policy view (the lenient closed view): the document it was made from, at the
+        #: same pointers (the view only adds or drops keywords)
+        self.original = original
         self._anchors: dict[str, str] | None = None
         self._nested_ids = False
         self._validator: Any = None
@@ -241,6 +244,30 @@ def same_values(da: Doc, x: Any, db: Doc, y: Any) -> bool:
     if tx != ty:
         return False
     return ('"$ref"' not in tx and '"$dynamicRef"' not in tx) or _same(da, x, db, y, set())
+
+
+#: Keywords under which a narrower subschema can widen the whole (``oneOf``: a value may leave
+#: one of two matching branches; ``maxContains``: fewer items may match) or that leave the
+#: subtree (references): a view node is only known to be inside its original without them.
+_NOT_MONOTONE = ('"oneOf"', '"maxContains"', '"$ref"', '"$dynamicRef"', '"not"', '"if"')
+
+
+def inside_original(a: Node, b: Node) -> bool:
+    """Proved: ``a``, a node of a policy view, accepts only values its original node accepts,
+    and that original denotes the same schema as ``b``. The lenient view adds
+    ``additionalProperties`` / ``unevaluatedProperties: false`` (and drops ``true`` ones) in value
+    positions only, which narrows the node wherever every keyword above is monotone."""
+    orig_doc = a.doc.original
+    if orig_doc is None:
+        return False
+    orig = orig_doc.at(a.ptr)
+    if orig is None or not same_values(orig_doc, orig.schema, b.doc, b.schema):
+        return False
+    try:
+        text = json.dumps(orig.schema)
+    except (TypeError, ValueError):
+        return False
+    return not any(k in text for k in _NOT_MONOTONE)
 
 
 def same(a: Node, b: Node) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from platformxe.rules.compat import automata
 from platformxe.rules.compat.knowledge import Knowledge
 from platformxe.rules.compat.model import Finding, Node, Piece, join, same_values
 from platformxe.rules.compat.regex import search
@@ -213,6 +214,15 @@ def _added(
     )
 
 
+def _only_named(pattern: str, names: list[str]) -> bool:
+    """Proved: every key the pattern matches is one of ``names``."""
+    if not names or len(names) > 64:
+        return False
+    spelled = ["".join(c if c.isascii() and c.isalnum() else f"\\u{{{ord(c):X}}}" for c in n) for n in names]
+    answer, _ = automata.included([pattern], "^(?:" + "|".join(sorted(set(spelled))) + ")$")
+    return answer is True
+
+
 def _undeclared(
     walk: Prover, old: OldObjects, new: Node, primary: Node | None, ipath: tuple[Any, ...], opiece: Piece
 ) -> list[Finding]:
@@ -220,10 +230,14 @@ def _undeclared(
     where = label(ipath)
     new_pats = dict_of(new, "patternProperties")
     old_pats = dict_of(primary, "patternProperties") if primary is not None else {}
+    named = [*dict_of(new, "properties"), *(dict_of(primary, "properties") if primary is not None else {})]
+    named += [*sorted(old.declared), *sorted(old.k.required)]
     for p in new_pats:
         target = new.child("patternProperties", p)
         assert target is not None
-        ok = obligation(walk, old, target, p, [], ipath)
+        # keys the pattern can match that are all named are checked by name (_named): no
+        # undeclared key reaches it (``^code$`` matches "code" only: ECMA-262 "$" is the end)
+        ok = _only_named(p, named) or obligation(walk, old, target, p, [], ipath)
         ptr = target.ptr
         if p in old_pats and primary is not None:
             prim = primary.child("patternProperties", p)
