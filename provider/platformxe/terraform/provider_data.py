@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -186,14 +187,19 @@ class DryRunBatcher:
 
     Terraform plans up to 10 resources at once. The first dry-run goes out at once, alone; the
     candidates arriving while a request is in flight wait and then go together in one
-    ``POST /dry-run/batch`` (at most :data:`BATCH_MAX`), sent by the first of them, so no call
-    waits for a timer, no caller waits for more than the request in flight and its own, and a
-    plan of N new events makes far fewer than N round trips. Each candidate is judged by the
+    ``POST /dry-run/batch`` (at most :data:`BATCH_MAX`), sent by the first of them, so a lone
+    call never waits for a timer, no caller waits for more than the request in flight and its own
+    (plus, in a burst, a few milliseconds for the rest of it: :meth:`_settle`), and a plan of N new
+    events makes far fewer than N round trips. Each candidate is judged by the
     registry exactly as ``POST /dry-run`` would judge it, and each caller gets its own verdict or
     its own exception. A registry without the batch route (404) is asked one by one from then on.
     """
 
     BATCH_MAX = 100
+    #: A request answered this recently means a burst is under way (see :meth:`_settle`).
+    BURST_GAP_SECONDS = 0.05
+    #: The longest a leader waits for the rest of its burst.
+    SETTLE_SECONDS = 0.004
 
     def __init__(self, client: Client) -> None:
         self._client = client
@@ -204,6 +210,9 @@ class DryRunBatcher:
         self.requests = 0  # dry-run requests sent (single or batch), for tests and the bench
         #: answers judged ahead (see :meth:`prefetch`): body key → pending item; verdict None = ask
         self._prefetched: dict[str, _Pending] = {}
+        #: (when, how many candidates) of the last answered request, and whether a leader waits
+        self._answered: tuple[float, int] = (0.0, 0)
+        self._settling = False
 
     def prefetch(
         self, bodies: Sequence[Mapping[str, Any]], registered: Callable[[], set[tuple[str, str, str]] | None]
@@ -275,11 +284,14 @@ class DryRunBatcher:
             self._queue.append(mine)
             if not self._sending:
                 self._sending = mine.lead = True
+            elif self._settling:
+                self._cond.notify_all()  # a leader waits for the rest of its burst
             while not mine.finished:
                 if not mine.lead:
                     self._cond.wait()
                     continue
                 mine.lead = False
+                self._settle()
                 batch = self._queue[: self.BATCH_MAX]
                 del self._queue[: self.BATCH_MAX]
                 self._cond.release()
@@ -289,6 +301,7 @@ class DryRunBatcher:
                     self._cond.acquire()
                 for item, (verdict, error) in zip(batch, outcomes, strict=True):
                     item.verdict, item.error, item.finished = verdict, error, True
+                self._answered = (time.monotonic(), len(batch))
                 if self._queue:
                     self._queue[0].lead = True  # the next batch is sent by its first caller
                 else:
@@ -297,6 +310,31 @@ class DryRunBatcher:
         if mine.error is not None:
             raise mine.error
         return mine.verdict
+
+    def _settle(self) -> None:
+        """In a burst, let the rest of it join the leader's request (called holding the lock).
+
+        When the previous request was answered moments ago, its callers' resources are done and
+        Terraform is sending the next ones, a few milliseconds apart: the leader waits (at most
+        :data:`SETTLE_SECONDS`) until as many calls as that request carried are queued, so one
+        request carries them instead of a lone one followed by the rest. A call that finds no
+        recent answer — the first of a plan, or a lone one — is sent at once.
+        """
+        answered_at, size = self._answered
+        wanted = min(size, self.BATCH_MAX)
+        now = time.monotonic()
+        if wanted <= 1 or now - answered_at > self.BURST_GAP_SECONDS:
+            return
+        deadline = now + self.SETTLE_SECONDS
+        self._settling = True
+        try:
+            while len(self._queue) < wanted:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._cond.wait(left)
+        finally:
+            self._settling = False
 
     def _send(self, batch: list[_Pending]) -> list[tuple[Any, BaseException | None]]:
         """One request for ``batch``: each item's (verdict, None) or (None, exception)."""
