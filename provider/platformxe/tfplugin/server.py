@@ -344,6 +344,27 @@ def make_socket_dir(env: Mapping[str, str]) -> str:
     raise OSError(f"could not create a socket directory in {base}")
 
 
+#: Reattach mode: an empty 0700 directory of this user, made by whoever started the server, to
+#: listen in (so it can name the socket before the server runs); otherwise one is made.
+REATTACH_SOCKET_DIR_ENV = "PLATFORMXE_REATTACH_SOCKET_DIR"
+
+
+def _private_dir(path: str) -> bool:
+    """An existing, empty directory owned by this user that only this user can enter."""
+    try:
+        info = os.lstat(path)
+        import stat  # deferred: only a server handed a directory checks one
+
+        return (
+            stat.S_ISDIR(info.st_mode)
+            and info.st_uid == os.getuid()
+            and stat.S_IMODE(info.st_mode) == 0o700
+            and not os.listdir(path)
+        )
+    except OSError:
+        return False
+
+
 def _remove_socket_dir(path: str, socket_path: str) -> None:
     for remove, target in ((os.unlink, socket_path), (os.rmdir, path)):
         with contextlib.suppress(FileNotFoundError):
@@ -361,7 +382,8 @@ def _run(
     sigint_stops: bool = False,
     warm_up: Callable[[], None] | None = None,
 ) -> int:
-    socket_dir = make_socket_dir(env)
+    given = env.get(REATTACH_SOCKET_DIR_ENV) if reattached else None
+    socket_dir = given if given and _private_dir(given) else make_socket_dir(env)
     socket_path = os.path.join(socket_dir, "plugin.sock")
     shutdown = threading.Event()
     try:
