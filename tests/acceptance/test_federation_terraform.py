@@ -245,12 +245,26 @@ resource "platformxe_federation_push" "bad" {
   group_id = platformxe_federation_group.g.id
   event    = "no-version.here"
 }
+
+resource "platformxe_federation_invitation" "bad" {
+  provider        = platformxe.owner
+  group_id        = platformxe_federation_group.g.id
+  organization_id = "acme"
+}
+
+resource "platformxe_federation_membership" "bad" {
+  provider      = platformxe.peer
+  invitation_id = "fin_123"
+}
 """,
     )
     terraform.ok("init")
     invalid = terraform.run("validate")
     assert invalid.returncode != 0
-    assert '"<namespace>.<name>@<version>"' in flat(invalid.stderr + invalid.stdout)
+    text = flat(invalid.stderr + invalid.stdout)
+    assert '"<namespace>.<name>@<version>"' in text
+    assert "organization_id 'acme' is not an organisation id (org_[0-9a-f]{16})" in text
+    assert "invitation_id 'fin_123' is not an invitation id" in text
 
     # A Pro organisation cannot accept: 402 naming Enterprise, no traceback.
     invited = owner.http("POST", "/federation/groups", json={"name": "g402"}).json()

@@ -72,3 +72,25 @@ def valid_requests_break_only_business_rules(ctx: Any, response: Any, case: Any)
             f"{body['error']['message']}"
         )
     return None
+
+
+#: Operations whose 404 may be about a body field rather than the resource of the path:
+#: operationId -> the fields a 404 of theirs may name.
+NOT_FOUND_FIELDS = {
+    "updateSubscription": {"id", "events", "workflow"},
+    "declareFederationPush": {"id", "event"},
+    "inviteToFederationGroup": {"id", "organizationId"},
+}
+
+
+@schemathesis.check
+def not_found_names_what_is_missing(ctx: Any, response: Any, case: Any) -> bool | None:
+    """A 404 of those operations names the path's resource or the body field that is unknown."""
+    fields = NOT_FOUND_FIELDS.get(case.operation.definition.raw.get("operationId"))
+    if fields is None or response.status_code != 404:
+        return None
+    error = response.json()["error"]
+    field = error["details"].get("field")
+    if error["code"] not in ("not_found", "event_not_registered") or field not in fields:
+        raise AssertionError(f"a 404 naming {field!r} ({error['code']}): {error['message']}")
+    return None

@@ -208,6 +208,8 @@ def test_an_https_peer_gets_a_signed_delivery_and_its_secret_is_shown_once(bus_s
         assert [p["id"] for p in listed["items"]] == [peer["id"]]
         assert "secret" not in listed["items"][0]
         assert peer["secret"] not in json.dumps(lifecycle(fed.owner))
+        # Never logged (the server's own log file).
+        assert peer["secret"] not in bus_server.log_path.read_text(encoding="utf-8", errors="replace")
 
         original = emit(fed.owner, fed.ref, {"n": 2})
         [got] = rx.wait_for(1)

@@ -56,6 +56,14 @@ def test_push_references_need_an_exact_version_and_name_the_event_field() -> Non
         assert parts is None and problems[0].code == code and problems[0].field == "event", ref
 
 
+def test_ids_have_their_published_shape() -> None:
+    assert f.check_id("org_0123456789abcdef", f.ORGANIZATION_ID_CORE, "organization_id", "an org id") == []
+    [problem] = f.check_id("org_x", f.ORGANIZATION_ID_CORE, "organization_id", "an org id")
+    assert problem.code == Code.INVALID_REQUEST and problem.field == "organization_id"
+    assert f.check_id("fin_" + "a" * 24, f.INVITATION_ID_CORE, "invitation_id", "an invitation id") == []
+    assert f.check_id(None, f.INVITATION_ID_CORE, "invitation_id", "an invitation id")
+
+
 def test_child_import_ids_and_the_https_peer_secret_kept_from_state() -> None:
     assert split_child_id("fgr_1/fpu_2", "fpu_") == ("fgr_1", "fpu_2")
     assert split_child_id("fgr_1/fhp_2", "fpu_") is None

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from platformxe.registry.errors import ApiError
 from platformxe.registry.storage.federation import INVITATION_STATUSES
+from platformxe.rules import federation as fed_rules
 from platformxe.rules import marketplace as market_rules
 from platformxe.rules.codes import Code
 from platformxe.rules.names import NAME_RE, NAMESPACE_RE
@@ -63,9 +64,9 @@ OPAQUE_CURSOR_CORE = r"[A-Za-z0-9_-]{26}[AEIMQUYcgkosw048]"
 SUBSCRIPTION_ID_CORE = r"sub_[0-9a-f]{24}"
 LISTING_ID_CORE = r"lst_[0-9a-f]{24}"
 EVENT_ID_CORE = r"evt_[0-9a-f]{32}"
-ORGANIZATION_ID_CORE = r"org_[0-9a-f]{16}"
+ORGANIZATION_ID_CORE = fed_rules.ORGANIZATION_ID_CORE
 GROUP_ID_CORE = r"fgr_[0-9a-f]{24}"
-INVITATION_ID_CORE = r"fin_[0-9a-f]{24}"
+INVITATION_ID_CORE = fed_rules.INVITATION_ID_CORE
 PUSH_ID_CORE = r"fpu_[0-9a-f]{24}"
 HTTPS_PEER_ID_CORE = r"fhp_[0-9a-f]{24}"
 # Body fields checked by the same regex the document publishes (registry/openapi_bus.py):

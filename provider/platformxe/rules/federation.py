@@ -19,9 +19,12 @@ __all__ = [
     "FEDERATION_PLANS",
     "GROUP_NAME_CORE",
     "GROUP_NAME_RE",
+    "INVITATION_ID_CORE",
     "MAX_GROUP_NAME",
+    "ORGANIZATION_ID_CORE",
     "check_federation_plan",
     "check_group_name",
+    "check_id",
     "may_federate",
     "split_push_ref",
 ]
@@ -33,6 +36,19 @@ MAX_GROUP_NAME = 100
 #: (``types.VISIBLE_TEXT_CORE``, the pattern the OpenAPI document publishes).
 GROUP_NAME_CORE = VISIBLE_TEXT_CORE
 GROUP_NAME_RE = re.compile(f"^{GROUP_NAME_CORE}$")
+
+
+#: An organisation id as the registry mints it (``org_`` + 16 lower-case hex digits).
+ORGANIZATION_ID_CORE = r"org_[0-9a-f]{16}"
+#: A federation invitation id (``fin_`` + 24 lower-case hex digits).
+INVITATION_ID_CORE = r"fin_[0-9a-f]{24}"
+
+
+def check_id(value: Any, core: str, field: str, what: str) -> list[Problem]:
+    """``invalid_request`` on ``field`` unless ``value`` matches ``core`` (an id's published shape)."""
+    if isinstance(value, str) and re.fullmatch(core, value):
+        return []
+    return [Problem(Code.INVALID_REQUEST, f"{field} {value!r} is not {what} ({core})", field)]
 
 
 def may_federate(plan: PlanTier | str) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 from platformxe.client import ConflictError, NotFound
 from platformxe.model import federation as model
 from platformxe.rules import federation as fed_rules
-from platformxe.terraform.diagnostics import error, problem_diagnostic, registry_call
+from platformxe.terraform.diagnostics import problem_diagnostic, registry_call
 from platformxe.terraform.federation import schema as schemas
 from platformxe.terraform.provider_data import configured
 from platformxe.tfplugin.cty import UNKNOWN, is_unknown
@@ -140,6 +140,15 @@ class FederationInvitationResource(_Replacing):
         """See :mod:`platformxe.terraform.federation.schema`."""
         return schemas.invitation_schema()
 
+    def validate_config(self, req: ValidateRequest) -> None:
+        """Offline: an organisation id."""
+        value = req.config.get("organization_id")
+        if isinstance(value, str) and not is_unknown(value):
+            for problem in fed_rules.check_id(
+                value, fed_rules.ORGANIZATION_ID_CORE, "organization_id", "an organisation id"
+            ):
+                req.diagnostics.add(problem_diagnostic(problem, "organization_id"))
+
     def modify_plan(self, req: PlanRequest) -> None:
         """Unknown id and status on create; the status may move from pending to accepted on its own."""
         super().modify_plan(req)
@@ -199,16 +208,11 @@ class FederationMembershipResource(_Replacing):
     def validate_config(self, req: ValidateRequest) -> None:
         """Offline: an invitation id."""
         value = req.config.get("invitation_id")
-        if isinstance(value, str) and not is_unknown(value) and not value.startswith("fin_"):
-            req.diagnostics.add(
-                error(
-                    "Invalid value",
-                    f"invitation_id {value!r} is not an invitation id (fin_…); take it from "
-                    "data.platformxe_federation_invitations or the owner's platformxe_federation_invitation.",
-                    "invitation_id",
-                    "invalid_request",
-                )
-            )
+        if isinstance(value, str) and not is_unknown(value):
+            for problem in fed_rules.check_id(
+                value, fed_rules.INVITATION_ID_CORE, "invitation_id", "an invitation id"
+            ):
+                req.diagnostics.add(problem_diagnostic(problem, "invitation_id"))
 
     def create(self, req: ApplyRequest) -> State:
         """Accept the invitation."""
