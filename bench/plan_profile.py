@@ -48,12 +48,21 @@ PHASES = (
 )
 
 
-def start_server(env: dict[str, str], log_path: Path, level: str) -> tuple[subprocess.Popen[str], str]:
-    """The provider server and its ``TF_REATTACH_PROVIDERS`` value; its stderr goes to ``log_path``."""
-    program = os.environ.get("PLAN_PROFILE_SERVER", "-m platformxe.terraform.plugin").split()
-    with open(log_path, "w", encoding="utf-8") as log:
+#: Starts the server as its child and waits for it: the server reads Terraform's command line from
+#: its parent (terraform/run_context.py), as under ``platformxe terraform``, whose child it is.
+_PARENT = "import subprocess, sys\nsys.exit(subprocess.call(sys.argv[1].split() + ['--serve-reattach']))\n"
+
+
+def start_server(
+    env: dict[str, str], log_path: Path, level: str, tf_args: tuple[str, ...]
+) -> tuple[subprocess.Popen[str], int, str]:
+    """A provider server for one Terraform command (as ``platformxe terraform`` starts one): the
+    parent process, the server's pid and its ``TF_REATTACH_PROVIDERS`` value; its stderr goes to
+    ``log_path``."""
+    program = os.environ.get("PLAN_PROFILE_SERVER", "-m platformxe.terraform.plugin")
+    with open(log_path, "a", encoding="utf-8") as log:
         proc = subprocess.Popen(
-            [sys.executable, *program, "--serve-reattach"],
+            [sys.executable, "-c", _PARENT, f"{sys.executable} {program}", *tf_args],
             env={**env, "TF_LOG_PROVIDER": level},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -65,13 +74,42 @@ def start_server(env: dict[str, str], log_path: Path, level: str) -> tuple[subpr
     prefix = "TF_REATTACH_PROVIDERS="
     if not line.startswith(prefix):
         raise SystemExit(f"provider server did not start: {line!r}")
-    return proc, line[len(prefix) :]
+    value = line[len(prefix) :]
+    (entry,) = json.loads(value).values()
+    return proc, int(entry["Pid"]), value
+
+
+def stop_server(proc: subprocess.Popen[str], pid: int) -> None:
+    os.kill(pid, signal.SIGTERM)
+    proc.wait(10)
+    if proc.stdout is not None:
+        proc.stdout.close()
 
 
 def cpu_seconds(pid: int) -> float:
     """User plus system CPU time of a process so far (Linux /proc)."""
+    user, system = cpu_split(pid)
+    return user + system
+
+
+def cpu_split(pid: int) -> tuple[float, float]:
+    """(user, system) CPU seconds of a process so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
+
+
+def context_switches(pid: int) -> int:
+    """Voluntary plus involuntary context switches of every thread of a process so far."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            for line in (task / "status").read_text().splitlines():
+                if line.endswith("ctxt_switches:") or "ctxt_switches:" in line:
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
 
 
 @dataclass
@@ -153,7 +191,7 @@ def main() -> int:
         registry_log = root / "registry.log"
         registry = RegistryProcess(str(root / "registry.sqlite"), log_path=registry_log).start()
         log_path = root / "provider.log"
-        proc, reattach = start_server(env, log_path, "OFF" if args.quiet else "DEBUG")
+        level = "OFF" if args.quiet else "DEBUG"
         try:
             slug = unique_slug("bench")
             org = registry.create_org(slug, "enterprise")
@@ -168,10 +206,13 @@ def main() -> int:
             log_offset = registry_offset = 0
             for phase, tf_args in PHASES:
                 assert registry.pid is not None
+                proc, server, reattach = start_server(env, log_path, level, tf_args)
+                time.sleep(0.3)  # settled, as when Terraform starts
                 spy = None
                 if args.py_spy:
-                    spy = py_spy(f"{args.py_spy}.{phase}", registry.pid if args.spy_registry else proc.pid)
-                provider_cpu, registry_cpu = cpu_seconds(proc.pid), cpu_seconds(registry.pid)
+                    spy = py_spy(f"{args.py_spy}.{phase}", registry.pid if args.spy_registry else server)
+                provider_cpu, registry_cpu = cpu_seconds(server), cpu_seconds(registry.pid)
+                provider_split, switches = cpu_split(server), context_switches(server)
                 children = resource.getrusage(resource.RUSAGE_CHILDREN)
                 began, began_at = time.perf_counter(), time.time()
                 result = tf.run(*tf_args, timeout=600, env={"TF_REATTACH_PROVIDERS": reattach})
@@ -182,13 +223,21 @@ def main() -> int:
                 if spy is not None:
                     spy.send_signal(signal.SIGINT)
                     spy.wait(30)
+                if os.environ.get("PLAN_PROFILE_SIGNAL"):  # an experiment server reports per phase
+                    os.kill(server, signal.SIGUSR1)
                 time.sleep(0.2)  # the last log lines land
                 tf_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
-                provider_cpu = cpu_seconds(proc.pid) - provider_cpu
+                provider_cpu = cpu_seconds(server) - provider_cpu
+                user, system = (b - a for a, b in zip(provider_split, cpu_split(server), strict=True))
+                switches = context_switches(server) - switches
+                stop_server(proc, server)
                 registry_cpu = cpu_seconds(registry.pid) - registry_cpu
                 print(
                     f"\n{phase}: {took:.2f} s wall; CPU: terraform {tf_cpu:.2f} s, provider server "
                     f"{provider_cpu:.2f} s, registry {registry_cpu:.2f} s (main process)"
+                )
+                print(
+                    f"  provider server: user {user:.2f} s, system {system:.2f} s, {switches} context switches"
                 )
                 text = registry_log.read_text(encoding="utf-8", errors="replace")
                 routes = registry_routes(text[registry_offset:])
@@ -204,8 +253,6 @@ def main() -> int:
                         f"{sum(values) / len(values):6.2f} ms  max {max(values):6.1f} ms  answered {first:.2f}-{last:.2f} s"
                     )
         finally:
-            proc.terminate()
-            proc.wait(10)
             registry.stop()
     return 0
 

@@ -82,3 +82,45 @@ def test_the_opt_out_lets_terraform_start_the_provider(tmp_path: Path, registry:
     code, output, text = logged_run(tf, tmp_path / "tf.log", "plan", PLATFORMXE_TERRAFORM_REATTACH="0")
     assert code == 0, output
     assert "starting plugin" in text and "unmanaged provider" not in text
+
+
+def test_a_reattached_plan_judges_its_new_versions_ahead_with_the_verdicts_of_plain_terraform(
+    tmp_path: Path, registry: Registry
+) -> None:
+    """The validate walk's creates are judged in one batch when the plan walk starts; each plan then
+    shows exactly the verdict plain Terraform (one dry-run per plan) shows."""
+    optional = {**SCHEMA, "properties": {**SCHEMA["properties"], "note": {"type": "string"}}}
+    required = {**optional, "required": ["note"]}
+    base = {"namespace": registry.slug, "name": "ahead.base", "version": "1.0.0", "payloadSchema": SCHEMA}
+    assert registry.http("POST", "/registrations", json=base).status_code == 201
+    body = events(registry, 4).replace("reattach.e", "ahead.e") + "".join(
+        f'resource "platformxe_custom_event" "{label}" {{\n'
+        f"  namespace      = {tf_string(registry.slug)}\n"
+        f'  name           = "ahead.base"\n'
+        f'  version        = "{version}"\n'
+        f"  payload_schema = {tf_string(json.dumps(schema))}\n}}\n"
+        for label, version, schema in (("minor", "1.1.0", optional), ("major", "2.0.0", required))
+    ).replace(
+        'resource "platformxe_custom_event" "major" {\n',
+        'resource "platformxe_custom_event" "major" {\n  depends_on = [platformxe_custom_event.minor]\n',
+    )
+    verdicts = ("semver_bump", "previous_version", "changes", "schema_hash")
+    shown = {}
+    log = tmp_path / "tf.log"
+    registry_log = Path(str(registry.process.log_path))
+    for via_cli in (True, False):
+        tf = TerraformDir(tmp_path / f"ws-{via_cli}", registry, via_cli=via_cli)
+        tf.write(body)
+        tf.tf.env.update({"TF_LOG": "debug", "TF_LOG_PATH": str(log)})
+        log.write_text("")
+        before = registry_log.read_text().count("/dry-run")
+        planned = tf.planned()
+        dry_runs = registry_log.read_text().count("/dry-run") - before
+        shown[via_cli] = {a: {k: c["change"]["after"].get(k) for k in verdicts} for a, c in planned.items()}
+        if via_cli:
+            assert "dry-runs judged ahead" in log.read_text()
+            assert dry_runs == 1  # one batch for the six creates (the minor one's sibling is judged at apply)
+    assert shown[True] == shown[False]
+    minor = shown[True]["platformxe_custom_event.minor"]
+    assert minor["semver_bump"] == "minor" and minor["previous_version"] == "1.0.0"
+    assert all(shown[True][f"platformxe_custom_event.e{i}"]["semver_bump"] == "initial" for i in range(4))

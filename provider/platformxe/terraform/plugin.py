@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 
 from platformxe.tfplugin.precomputed import load
 from platformxe.tfplugin.server import serve, serve_reattach
@@ -36,7 +35,11 @@ def main(argv: list[str] | None = None) -> None:
     answers = load(ANSWERS_FILE)
     if "--debug" in args or SERVE_REATTACH_FLAG in args:
         serve_reattach(
-            _make_warm_provider, source_address=SOURCE_ADDRESS, answers=answers, debug="--debug" in args
+            _make_provider,
+            source_address=SOURCE_ADDRESS,
+            answers=answers,
+            debug="--debug" in args,
+            warm_up=_warm_up,
         )
     # A factory, not the class: serve() calls it only after the handshake line is printed, so
     # the provider's own modules (and the rules engine they use) load while Terraform connects
@@ -51,15 +54,14 @@ def _make_provider() -> object:
     return PlatformXeProvider()
 
 
-def _make_warm_provider() -> object:
-    """The provider of a reattach server, which serves a whole command and so surely configures:
-    the HTTP client's imports and TLS settings load in the background meanwhile, instead of in the
-    first ConfigureProvider (≈ 110 ms, while Terraform is still starting)."""
+def _warm_up() -> None:
+    """A reattach server serves a whole command and so surely configures: the HTTP client's imports
+    and TLS settings load once the provider is (while Terraform is still starting), instead of in
+    the first ConfigureProvider (≈ 110 ms)."""
     # deferred: as in _make_provider
     from platformxe.client._http import warm_up
 
-    threading.Thread(target=warm_up, name="platformxe-warm-up", daemon=True).start()
-    return _make_provider()
+    warm_up()
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import Any
 
 from platformxe.client import Client, ConfigurationError, PlatformXeError
 from platformxe.rules.codes import Code
@@ -31,7 +32,8 @@ from platformxe.terraform.federation.resource import (
     FederationPushResource,
 )
 from platformxe.terraform.marketplace_listing.resource import MarketplaceListingResource
-from platformxe.terraform.provider_data import PlanChecks, ProviderData
+from platformxe.terraform.provider_data import PlanChecks, ProspectiveCreates, ProviderData
+from platformxe.terraform.run_context import plans_everything_run
 from platformxe.terraform.webhook_subscription.resource import WebhookSubscriptionResource
 from platformxe.tfplugin.cty import NUMBER, STRING, is_unknown
 from platformxe.tfplugin.framework import ConfigureRequest, DataSource, Provider, Resource, ValidateRequest
@@ -82,11 +84,20 @@ _DESCRIPTIONS = {
 }
 
 
+def list_all(client: Client) -> list[dict[str, Any]]:
+    """Every registration of the key's organisation (paged list, as ReadResource's snapshot takes it)."""
+    return [r.to_dict() for r in client.events.custom.iter_all(page_size=500)]
+
+
 class PlatformXeProvider(Provider):
     """The ``calderax/platformxe`` provider."""
 
     type_name = "platformxe"
     source = "calderax/platformxe"
+
+    def __init__(self) -> None:
+        #: what a reattach server's validate walk saw, for its plan walk (see ProspectiveCreates)
+        self.prospects = ProspectiveCreates()
 
     def schema(self) -> Schema:
         """The provider block: every attribute optional (environment variables fill the gaps)."""
@@ -137,8 +148,14 @@ class PlatformXeProvider(Provider):
             )
 
     def configure(self, req: ConfigureRequest) -> ProviderData | None:
-        """Build the client and prove endpoint, key and organisation with one request."""
+        """Build the client and prove endpoint, key and organisation with one request.
+
+        The first configuration of a process also takes what its validate walk recorded and, for a
+        plan of the whole configuration with remote checks, has those creates judged ahead
+        (:class:`~platformxe.terraform.provider_data.ProspectiveCreates`).
+        """
         config = req.config
+        prospects = self.prospects.take()
         for attribute in ("endpoint", "api_key", "organization_id", "plan_checks"):
             if is_unknown(config.get(attribute)):
                 req.diagnostics.error(
@@ -194,13 +211,18 @@ class PlatformXeProvider(Provider):
         except PlatformXeError as exc:
             req.diagnostics.extend(diagnostics_for(exc, "checking the API key", client.endpoint))
             return None
+        if prospects and checks is PlanChecks.REMOTE and plans_everything_run():
+            # the list that also serves this walk's ReadResource calls (one list per walk, as before)
+            data.dry_runs.prefetch(
+                prospects, registered=lambda: data.snapshot.versions(lambda: list_all(client))
+            )
         return data
 
     def resources(self) -> Sequence[Resource]:
         """``platformxe_custom_event``, ``platformxe_webhook_subscription``, ``platformxe_marketplace_listing``
         and the federation resources (group, invitation, membership, push, HTTPS peer)."""
         return (
-            CustomEventResource(),
+            CustomEventResource(self.prospects),
             WebhookSubscriptionResource(),
             MarketplaceListingResource(),
             FederationGroupResource(),

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
-__all__ = ["destroy_run", "is_destroy_command"]
+__all__ = ["destroy_run", "is_destroy_command", "plans_everything", "plans_everything_run"]
 
 #: Terraform's subcommands; the first of them on a command line is the one being run.
 _COMMANDS = frozenset(
@@ -105,3 +105,30 @@ def _parent_command_line() -> list[str]:
 def destroy_run() -> bool:
     """Whether the Terraform run that started this process destroys (read once per process)."""
     return is_destroy_command(_parent_command_line())
+
+
+#: Flags after which a plan covers only part of the configuration, or no create at all.
+_PARTIAL_FLAGS = ("-target", "--target", "-refresh-only", "--refresh-only")
+
+
+def plans_everything(argv: Sequence[str], env: Mapping[str, str] | None = None) -> bool:
+    """True when ``argv`` plans or applies the whole configuration: a ``plan`` or ``apply`` that does
+    not destroy and has no ``-target`` or ``-refresh-only`` (there or in ``TF_CLI_ARGS*``)."""
+    args = list(argv[1:])
+    command = next((a for a in args if a in _COMMANDS), None)
+    if command not in ("plan", "apply") or is_destroy_command(argv, env):
+        return False
+    environment = os.environ if env is None else env
+    extra = [
+        word
+        for name in ("TF_CLI_ARGS", f"TF_CLI_ARGS_{command}")
+        for word in environment.get(name, "").split()
+    ]
+    after = args[args.index(command) + 1 :]
+    return not any(a.split("=", 1)[0] in _PARTIAL_FLAGS for a in (*after, *extra))
+
+
+@cache
+def plans_everything_run() -> bool:
+    """Whether the Terraform run that started this process plans the whole configuration (read once)."""
+    return plans_everything(_parent_command_line())

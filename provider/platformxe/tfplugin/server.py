@@ -279,6 +279,7 @@ def serve_reattach(
     env: Mapping[str, str] | None = None,
     answers: Mapping[str, bytes] | None = None,
     debug: bool = False,
+    warm_up: Callable[[], None] | None = None,
 ) -> NoReturn:
     """Serve the provider for Terraform's reattach mode (``TF_REATTACH_PROVIDERS``); never returns.
 
@@ -290,6 +291,9 @@ def serve_reattach(
     ``debug`` (``terraform-provider-NAME --debug``, for a person): also say how to use it, and stop
     on Ctrl-C. Otherwise (``platformxe terraform``): Ctrl-C is left to Terraform, which finishes
     its operations first, and the server stops when its parent process exits or on SIGTERM.
+
+    ``warm_up`` runs in a background thread once the provider is loaded: work the first RPCs would
+    otherwise pay for (imports, caches), done while Terraform is still starting.
     """
     env = os.environ if env is None else env
     configure_logging(env)
@@ -305,7 +309,16 @@ def serve_reattach(
         else:
             sys.stdout.write(f"TF_REATTACH_PROVIDERS={value}\n")
 
-    code = _run(provider, env, answers, announce=announce, tls=False, reattached=True, sigint_stops=debug)
+    code = _run(
+        provider,
+        env,
+        answers,
+        announce=announce,
+        tls=False,
+        reattached=True,
+        sigint_stops=debug,
+        warm_up=warm_up,
+    )
     _exit(code)
 
 
@@ -346,6 +359,7 @@ def _run(
     tls: bool,
     reattached: bool,
     sigint_stops: bool = False,
+    warm_up: Callable[[], None] | None = None,
 ) -> int:
     socket_dir = make_socket_dir(env)
     socket_path = os.path.join(socket_dir, "plugin.sock")
@@ -380,6 +394,8 @@ def _run(
         # Anything printed later (a stray print in provider code) must not reach go-plugin's stdout.
         sys.stdout = sys.stderr
         services.prepare()
+        if warm_up is not None:
+            threading.Thread(target=_warm_up, args=(warm_up,), name="tfplugin-warm-up", daemon=True).start()
         parent = os.getppid()
         while not shutdown.wait(0.2 if reattached else 1.0):
             if os.getppid() != parent:  # Terraform (or whoever started us) died without shutting us down
@@ -388,6 +404,13 @@ def _run(
         return 0
     finally:
         _remove_socket_dir(socket_dir, socket_path)
+
+
+def _warm_up(work: Callable[[], None]) -> None:
+    try:
+        work()
+    except Exception as exc:  # an optimisation only: the RPCs do the same work themselves
+        log.debug("warm-up failed", extra={"tf": {"exception": type(exc).__name__}})
 
 
 def _install_signal_handlers(shutdown: threading.Event, *, sigint_stops: bool = False) -> None:

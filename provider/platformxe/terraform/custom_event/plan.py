@@ -54,7 +54,7 @@ from platformxe.terraform.provider_data import PlanChecks
 from platformxe.tfplugin.cty import UNKNOWN, is_unknown
 from platformxe.tfplugin.diagnostics import Diagnostic
 
-__all__ = ["PlannedEvent", "local_schema_facts", "plan_event"]
+__all__ = ["PlannedEvent", "create_candidate", "local_schema_facts", "plan_event"]
 
 #: Attributes copied from configuration into the plan.
 INPUT_ATTRIBUTES = CONFIG_ATTRIBUTES
@@ -342,6 +342,24 @@ def _candidate(planned: Mapping[str, Any]) -> Candidate:
     )
 
 
+def _inputs(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The configuration's input attributes, defaults filled in (the start of every plan)."""
+    planned: dict[str, Any] = {a: config.get(a) for a in INPUT_ATTRIBUTES}
+    for attribute, default in DEFAULTS.items():
+        if planned[attribute] is None:
+            planned[attribute] = default
+    return planned
+
+
+def create_candidate(config: Mapping[str, Any]) -> Candidate | None:
+    """The candidate :func:`plan_event` would ask the registry about if ``config`` were created now
+    (None while an input it judges is unknown). Exactly the candidate of a create's plan."""
+    planned = _inputs(config)
+    if any(is_unknown(planned[a]) for a in replacing_attributes()):
+        return None
+    return _candidate(planned)
+
+
 def _policy(value: Any) -> str:
     return value if isinstance(value, str) and value in POLICY_VALUES else DEFAULTS["compatibility_policy"]
 
@@ -367,10 +385,7 @@ def plan_event(
     ``recent_emits`` counts a version's emits of the last 7 days (only called for a replacement
     that would archive the version in state).
     """
-    planned: dict[str, Any] = {a: config.get(a) for a in INPUT_ATTRIBUTES}
-    for attribute, default in DEFAULTS.items():
-        if planned[attribute] is None:
-            planned[attribute] = default
+    planned = _inputs(config)
     result = PlannedEvent(planned)
 
     replace: list[str] = []

@@ -21,7 +21,28 @@ from platformxe.terraform.diagnostics import registry_call
 from platformxe.terraform.provider_data import ProviderData
 from platformxe.tfplugin.diagnostics import DiagnosticError
 
-__all__ = ["EventRegistry"]
+__all__ = ["EventRegistry", "candidate_ref", "dry_run_body"]
+
+
+def candidate_ref(candidate: Candidate) -> EventVersion:
+    """The version a candidate would register."""
+    return EventVersion(candidate.namespace, candidate.name, candidate.version)
+
+
+def dry_run_body(candidate: Candidate) -> dict[str, Any]:
+    """The SDK's ``dry_run`` keywords for ``candidate`` (what :meth:`EventRegistry.dry_run` sends)."""
+    return registration_arguments(
+        {
+            "namespace": candidate.namespace,
+            "name": candidate.name,
+            "version": candidate.version,
+            "payload_schema": candidate.payload_schema,
+            "payload_example": candidate.payload_example if candidate.has_example else None,
+            "description": candidate.description,
+            "status": str(candidate.status),
+            "compatibility_policy": candidate.compatibility_policy,
+        }
+    )
 
 
 class EventRegistry:
@@ -45,6 +66,7 @@ class EventRegistry:
             yield
         finally:
             self._snapshot.drop()
+            self._dry_runs.forget_prefetched()
 
     def _list_everything(self) -> list[dict[str, Any]]:
         with registry_call("listing the organisation's registrations", self._endpoint):
@@ -64,18 +86,8 @@ class EventRegistry:
 
     def dry_run(self, candidate: Candidate) -> Verdict:
         """The registry's verdict on ``candidate`` (``POST /dry-run``), for the plan."""
-        values = {
-            "namespace": candidate.namespace,
-            "name": candidate.name,
-            "version": candidate.version,
-            "payload_schema": candidate.payload_schema,
-            "payload_example": candidate.payload_example if candidate.has_example else None,
-            "description": candidate.description,
-            "status": str(candidate.status),
-            "compatibility_policy": candidate.compatibility_policy,
-        }
-        with registry_call(f"checking {EventVersion.of(values).label}", self._endpoint):
-            answer = self._dry_runs.judge(registration_arguments(values))
+        with registry_call(f"checking {candidate_ref(candidate).label}", self._endpoint):
+            answer = self._dry_runs.judge(dry_run_body(candidate))
         return verdict_from_body(answer.to_dict())
 
     def register(self, planned: Mapping[str, Any]) -> dict[str, Any] | VersionAlreadyExists:

@@ -24,8 +24,8 @@ from platformxe.client import VersionAlreadyExists
 from platformxe.model.custom_event import DEFAULTS, RESOURCE_TYPE, EventVersion
 from platformxe.rules.codes import Code
 from platformxe.terraform.custom_event.import_id import parse_import_id
-from platformxe.terraform.custom_event.plan import plan_event
-from platformxe.terraform.custom_event.registry import EventRegistry
+from platformxe.terraform.custom_event.plan import create_candidate, plan_event
+from platformxe.terraform.custom_event.registry import EventRegistry, dry_run_body
 from platformxe.terraform.custom_event.schema import custom_event_identity_schema, custom_event_schema
 from platformxe.terraform.custom_event.state import (
     history_values,
@@ -36,7 +36,7 @@ from platformxe.terraform.custom_event.validate import validate_event_config
 from platformxe.terraform.custom_event.verdicts import import_hint
 from platformxe.terraform.diagnostics import warning
 from platformxe.terraform.jsonvalue import dump_json, same_json
-from platformxe.terraform.provider_data import PlanChecks, ProviderData, configured
+from platformxe.terraform.provider_data import PlanChecks, ProspectiveCreates, ProviderData, configured
 from platformxe.terraform.run_context import destroy_run
 from platformxe.tfplugin.diagnostics import DiagnosticError, Severity
 from platformxe.tfplugin.framework import (
@@ -68,6 +68,9 @@ class CustomEventResource(Resource):
 
     type_name = RESOURCE_TYPE
 
+    def __init__(self, prospects: ProspectiveCreates | None = None) -> None:
+        self._prospects = prospects
+
     def schema(self) -> Schema:
         """Attributes of docs/provider.md (see :mod:`platformxe.terraform.custom_event.schema`)."""
         return custom_event_schema()
@@ -82,7 +85,13 @@ class CustomEventResource(Resource):
         Not in a destroy run: nothing will be registered (:mod:`platformxe.terraform.run_context`).
         """
         if not destroy_run():
-            req.diagnostics.extend(validate_event_config(req.config))
+            problems = validate_event_config(req.config)
+            req.diagnostics.extend(problems)
+            recording = self._prospects is not None and self._prospects.recording
+            if recording and not any(d.severity is Severity.ERROR for d in problems):
+                candidate = create_candidate(req.config)
+                if candidate is not None and self._prospects is not None:
+                    self._prospects.record(dry_run_body(candidate))
 
     def modify_plan(self, req: PlanRequest) -> None:
         """Semantic JSON equality, replacement, immutability, status, and the dry-run verdict.
