@@ -98,6 +98,10 @@ include-operation-id = ["updateSubscription"]
 parameters = {{ "body.events[*]" = {{ dictionary = "own_event", probability = 1.0 }}, "body.workflow.emit" = {{ dictionary = "own_emit", probability = 1.0 }} }}
 
 [[operations]]
+include-operation-id = ["emit"]
+parameters = {{ "body.name" = {{ dictionary = "own_emit", probability = 0.7 }} }}
+
+[[operations]]
 include-operation-id = ["declareFederationPush"]
 parameters = {{ "body.event" = {{ dictionary = "own_push", probability = 1.0 }} }}
 
@@ -121,7 +125,8 @@ def test_schemathesis_finds_no_failure(fresh_registry, tmp_path: Path) -> None:
     # Fixed slugs (a fresh database): the dictionaries, hence the generated cases, are the same every run.
     org = server.create_org("st-fuzz", "enterprise")
     with server.client(org["apiKey"]) as setup:
-        register(setup, org["slug"], FUZZ_NAME, "1.0.0")
+        # Any object is a valid payload, so generated emits are accepted and lead (links) to /emits.
+        register(setup, org["slug"], FUZZ_NAME, "1.0.0", payloadSchema={"type": "object"})
     config = tmp_path / "schemathesis.toml"
     # Another Enterprise organisation to invite into the federation groups the run creates.
     peer = server.create_org("st-peer", "enterprise")
@@ -172,6 +177,7 @@ def test_schemathesis_finds_no_failure(fresh_registry, tmp_path: Path) -> None:
             "subscriptions": len(client.get("/subscriptions", params={"limit": 500}).json()["items"]),
             "listings": len(client.get("/marketplace/listings", params={"limit": 500}).json()["items"]),
             "federation groups": len(client.get("/federation/groups", params={"limit": 500}).json()["items"]),
+            "emits": client.get("/health").json()["emits"]["thisMonth"],
         }
     print(f"schemathesis left {made} (creates reached the API's core)")
     failures = output[output.find("=== FAILURES ===") :] if "=== FAILURES ===" in output else output

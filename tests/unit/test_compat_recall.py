@@ -92,7 +92,7 @@ def test_a_long_bound_on_a_patterned_string_has_a_witness() -> None:
 
 
 def test_skipping_unused_handler_families_changes_no_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The walk skips a family handler (numbers, strings, arrays, objects) where neither schema
+    """The walk skips a family handler (numbers, strings, arrays, objects, combinators) where neither schema
     uses its keywords; every hand-written case, both ways and under both policies, gets the same
     report with the skip turned off."""
     from compat_cases import CASES, CONSERVATIVE

@@ -8,7 +8,7 @@ Each method accepts its fields as snake_case keywords (``payload_schema=``), cam
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 from platformxe.client._arguments import MISSING, Field, gather
@@ -16,10 +16,8 @@ from platformxe.client._federation import Federation
 from platformxe.client._marketplace import Marketplace
 from platformxe.client._objects import ApiObject, Page
 from platformxe.client._subscriptions import Subscriptions
+from platformxe.client._transport import Requester
 from platformxe.client.errors import ApiError, VersionAlreadyExists, error_from_response
-
-if TYPE_CHECKING:
-    from platformxe.client._client import Client
 
 __all__ = ["CustomEvents", "Events"]
 
@@ -72,7 +70,7 @@ def _policy_path(fields: Mapping[str, Any]) -> str:
 class CustomEvents:
     """Tenant-defined events: the ``client.events.custom`` namespace (docs/sdk.md)."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Requester) -> None:
         self._client = client
         #: ``client.events.custom.subscriptions``: webhooks and workflows (docs/bus.md).
         self.subscriptions = Subscriptions(client)
@@ -445,7 +443,7 @@ class CustomEvents:
 class Events:
     """``client.events``: the event families of the platform (only ``custom`` here)."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Requester) -> None:
         self.custom = CustomEvents(client)
 
     def __repr__(self) -> str:

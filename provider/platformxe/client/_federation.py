@@ -11,14 +11,12 @@ HTTPS peer's ``secret`` is in the answer of :meth:`Federation.add_https_peer` on
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 from platformxe.client._arguments import Field, gather
 from platformxe.client._objects import ApiObject, Page
-
-if TYPE_CHECKING:
-    from platformxe.client._client import Client
+from platformxe.client._transport import Requester
 
 __all__ = ["Federation"]
 
@@ -49,7 +47,7 @@ def _invitation(invitation_id: str) -> str:
 class Federation:
     """Federation groups, invitations, pushes and HTTPS peers (docs/federation.md)."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Requester) -> None:
         self._client = client
 
     def __repr__(self) -> str:

@@ -7,14 +7,12 @@ every plan; publishing and forking need Pro or Enterprise (``PlanUpgradeRequired
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 from platformxe.client._arguments import Field, gather
 from platformxe.client._objects import ApiObject, Page
-
-if TYPE_CHECKING:
-    from platformxe.client._client import Client
+from platformxe.client._transport import Requester
 
 __all__ = ["Marketplace"]
 
@@ -41,7 +39,7 @@ def _path(listing_id: str) -> str:
 class Marketplace:
     """Marketplace listings (docs/marketplace.md)."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Requester) -> None:
         self._client = client
 
     def __repr__(self) -> str:

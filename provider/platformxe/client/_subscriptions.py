@@ -7,14 +7,12 @@ in the answer of :meth:`Subscriptions.create` and :meth:`Subscriptions.rotate_se
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 from platformxe.client._arguments import MISSING, Field, gather
 from platformxe.client._objects import ApiObject, Page
-
-if TYPE_CHECKING:
-    from platformxe.client._client import Client
+from platformxe.client._transport import Requester
 
 __all__ = ["Subscriptions"]
 
@@ -49,7 +47,7 @@ def _path(subscription_id: str) -> str:
 class Subscriptions:
     """Subscriptions of the organisation (docs/bus.md)."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Requester) -> None:
         self._client = client
 
     def __repr__(self) -> str:

@@ -1,8 +1,9 @@
 """Validating payloads (emits, examples) against a payload schema, and the payload size cap.
 
 Semantics (docs/rules.md): ``jsonschema.Draft202012Validator`` with a format checker, so
-``format`` is *asserted* (date-time, date, time, email, idn-email, hostname, idn-hostname, ipv4,
-ipv6, uri, uri-reference, uuid, regex; see :mod:`platformxe.rules.formats`). Only
+``format`` is *asserted* (all 19 formats of 2020-12, see :mod:`platformxe.rules.formats`), and
+``pattern`` / ``patternProperties`` matched as ECMA-262 (:mod:`platformxe.rules.ecma`). The
+compatibility checker validates values with this same class (:func:`validator_class`). Only
 references inside the schema document resolve: the validator gets a registry whose retrieval
 always fails, so validation never touches the network.
 

@@ -9,14 +9,19 @@ advisory lock (PostgreSQL). Migrations are append-only: never edit one that has 
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from platformxe.registry.storage.errors import StorageError
+from platformxe.registry.storage.tx import Tx
 
-if TYPE_CHECKING:
-    from platformxe.registry.storage.engine import Store
+
+class Writable(Protocol):
+    """What the migrations need of a store: a write transaction (the engine's ``Store``)."""
+
+    def write(self, org_id: str | None = None) -> AbstractContextManager[Tx]: ...
 
 
 @dataclass(frozen=True)
@@ -289,7 +294,7 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 
-def apply_migrations(store: Store) -> list[int]:
+def apply_migrations(store: Writable) -> list[int]:
     """Bring the database up to the newest migration; returns the versions applied now."""
     applied_now: list[int] = []
     try:

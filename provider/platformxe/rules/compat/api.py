@@ -50,6 +50,9 @@ array_handler.keywords = frozenset(  # type: ignore[attr-defined]
     {"prefixItems", "items", "contains", "minContains", "maxContains", "minItems", "maxItems",
      "uniqueItems", "unevaluatedItems"}
 )  # fmt: skip
+combinator_handler.keywords = frozenset(  # type: ignore[attr-defined]
+    {"$ref", "$dynamicRef", "allOf", "anyOf", "oneOf", "not", "if", "then", "else"}
+)
 object_handler.keywords = frozenset(  # type: ignore[attr-defined]
     {"properties", "patternProperties", "additionalProperties", "unevaluatedProperties", "propertyNames",
      "required", "dependentRequired", "dependentSchemas", "minProperties", "maxProperties"}

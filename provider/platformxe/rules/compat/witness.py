@@ -364,6 +364,8 @@ def find(walk: Prover, finding: Finding, old: Doc, new: Doc, bases: list[Any]) -
     locals_: list[Any] = list(finding.hints)
     if finding.piece is not None:
         locals_ += _stretched_hints(walk, finding.piece, finding.hints)
+        if finding.target is not None:
+            locals_ += _beyond_new_bounds(walk, finding.piece, finding.target)
     if finding.piece is not None:
         locals_ += candidates(walk, finding.piece)
     if finding.target is not None:
@@ -394,6 +396,40 @@ def find(walk: Prover, finding: Finding, old: Doc, new: Doc, bases: list[Any]) -
             if tried > 60:
                 return False, None
     return False, None
+
+
+_BOUND_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+_LENGTH_KEYWORDS = ("minLength", "maxLength")
+
+
+def _beyond_new_bounds(walk: Prover, piece: Piece, target: Node) -> list[Any]:
+    """Values at and just past the bounds the new node (and its direct alternatives) sets —
+    numbers snapped to the old piece's multipleOf steps, strings of those lengths — where an old
+    value the new schema refuses usually lies (a maximum added to one anyOf branch: the old
+    branch's values beyond it)."""
+    k = walk.knowledge(piece)
+    nums: set[Any] = set()
+    lengths: set[int] = set()
+    for node in [target, *_alternatives(target)]:
+        for kw in _BOUND_KEYWORDS:
+            v = node.get(kw)
+            if isinstance(v, int | float) and not isinstance(v, bool) and abs(v) < 1e15:
+                nums.update((v - 1, v, v + 1))
+        for kw in _LENGTH_KEYWORDS:
+            v = node.get(kw)
+            if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < MAX_WITNESS_TEXT:
+                lengths.update((max(v - 1, 0), v, v + 1))
+    out: list[Any] = []
+    if k.kinds & {"integer", "nonint"}:
+        steps = [m for m in k.mults if isinstance(m, int) and not isinstance(m, bool) and m > 0]
+        for v in sorted(nums):
+            out.append(v)
+            base = int(v)
+            for m in steps[:2]:
+                out += [base - base % m, base - base % m + m]
+    if "string" in k.kinds:
+        out += ["a" * n for n in sorted(lengths)]
+    return out[:24]
 
 
 def _stretched_hints(walk: Prover, piece: Piece, hints: list[Any]) -> list[str]:
