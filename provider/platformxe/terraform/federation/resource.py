@@ -48,6 +48,14 @@ def _bad_import(kind: str, example: str, given: str) -> DiagnosticError:
     return DiagnosticError("Invalid import id", f"{given!r} is not a {kind} import id; import by {example}")
 
 
+def _check_id_attribute(req: ValidateRequest, attribute: str, core: str, what: str) -> None:
+    """Offline check of a known id attribute (its registry pattern); unknown values wait for apply."""
+    value = req.config.get(attribute)
+    if isinstance(value, str) and not is_unknown(value):
+        for problem in fed_rules.check_id(value, core, attribute, what):
+            req.diagnostics.add(problem_diagnostic(problem, attribute))
+
+
 def _walk(page_of: Callable[[str | None], Any]) -> Iterator[Any]:
     cursor: str | None = None
     while True:
@@ -142,12 +150,7 @@ class FederationInvitationResource(_Replacing):
 
     def validate_config(self, req: ValidateRequest) -> None:
         """Offline: an organisation id."""
-        value = req.config.get("organization_id")
-        if isinstance(value, str) and not is_unknown(value):
-            for problem in fed_rules.check_id(
-                value, fed_rules.ORGANIZATION_ID_CORE, "organization_id", "an organisation id"
-            ):
-                req.diagnostics.add(problem_diagnostic(problem, "organization_id"))
+        _check_id_attribute(req, "organization_id", fed_rules.ORGANIZATION_ID_CORE, "an organisation id")
 
     def modify_plan(self, req: PlanRequest) -> None:
         """Unknown id and status on create; the status may move from pending to accepted on its own."""
@@ -207,12 +210,7 @@ class FederationMembershipResource(_Replacing):
 
     def validate_config(self, req: ValidateRequest) -> None:
         """Offline: an invitation id."""
-        value = req.config.get("invitation_id")
-        if isinstance(value, str) and not is_unknown(value):
-            for problem in fed_rules.check_id(
-                value, fed_rules.INVITATION_ID_CORE, "invitation_id", "an invitation id"
-            ):
-                req.diagnostics.add(problem_diagnostic(problem, "invitation_id"))
+        _check_id_attribute(req, "invitation_id", fed_rules.INVITATION_ID_CORE, "an invitation id")
 
     def create(self, req: ApplyRequest) -> State:
         """Accept the invitation."""
