@@ -128,6 +128,28 @@ def null_config(count: int, one_each: bool) -> str:
     )
 
 
+def floor_config(count: int, one_each: bool) -> str:
+    head = 'terraform {\n  required_providers {\n    pyfloor = { source = "calderax/pyfloor" }\n  }\n}\n'
+    return head + block(
+        "pyfloor_thing", "t", count, one_each, lambda i: f'  triggers = {{ name = "bench.event{i}" }}\n'
+    )
+
+
+def start_floor_server(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
+    """``bench/pyfloor.py --debug``: one reattach server for every run; its TF_REATTACH_PROVIDERS."""
+    proc = subprocess.Popen(
+        [sys.executable, str(REPO / "bench" / "pyfloor.py"), "--debug"],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if "export TF_REATTACH_PROVIDERS=" in line:
+            return proc, line.split("=", 1)[1].strip().strip("'")
+    raise SystemExit("bench/pyfloor.py --debug did not print TF_REATTACH_PROVIDERS")
+
+
 def data_config(count: int, one_each: bool) -> str:
     schema = json.dumps(json.dumps(SCHEMA))
     return block(
@@ -216,6 +238,12 @@ def main() -> int:
     parser.add_argument("--no-cli", action="store_true", help="skip the `platformxe terraform` rows")
     parser.add_argument("--no-cold-start", action="store_true")
     parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also run bench/pyfloor.py (a provider that does nothing, on our protocol layer), plain and "
+        "reattached: what Python and grpcio cost before any of our provider's work",
+    )
+    parser.add_argument(
         "--compare-with",
         metavar="CHECKOUT",
         help="also run the plain-Terraform rows with the provider code of another checkout (its provider/ "
@@ -230,10 +258,20 @@ def main() -> int:
         plugin = write_provider_executable(
             root / "plugins", "platformxe", module="platformxe.terraform.plugin"
         )
-        cli_config = write_dev_overrides(
-            root / "cli.tfrc", {"calderax/platformxe": plugin.parent, "hashicorp/null": null_provider_dir()}
-        )
+        overrides = {"calderax/platformxe": plugin.parent, "hashicorp/null": null_provider_dir()}
+        floor_server: subprocess.Popen[str] | None = None
+        if args.floor:
+            floor_plugin = write_provider_executable(
+                root / "floor-plugins", "pyfloor", module="pyfloor", sys_path=[REPO / "bench"]
+            )
+            answers = root / "pyfloor-answers.json"
+            subprocess.run([sys.executable, str(REPO / "bench" / "pyfloor.py"), "--write-answers", str(answers)],
+                           check=True)  # fmt: skip
+            overrides["calderax/pyfloor"] = floor_plugin.parent
+        cli_config = write_dev_overrides(root / "cli.tfrc", overrides)
         env = provider_env(cli_config, root / "home", {"PLATFORMXE_ENDPOINT": "", "PLATFORMXE_API_KEY": ""})
+        if args.floor:
+            env["PYFLOOR_ANSWERS"] = str(answers)
         if not args.no_cold_start:
             cold_start(plugin)
 
@@ -255,6 +293,18 @@ def main() -> int:
                 Workspace(f"{n} custom_event, one block each", events(True)),
                 Workspace(f"{n} custom_event, count", events(False)),
             ]
+            if args.floor:
+                floor_server, reattach = start_floor_server(env)
+                workspaces += [
+                    Workspace(
+                        f"{n} pyfloor (Python, no work), one block each", lambda: floor_config(n, True)
+                    ),
+                    Workspace(
+                        f"{n} pyfloor (Python, no work), one block each, reattached",
+                        lambda: floor_config(n, True),
+                        env={"TF_REATTACH_PROVIDERS": reattach},
+                    ),
+                ]
             if args.compare_with:
                 other = {"PYTHONPATH": str(Path(args.compare_with).resolve() / "provider")}
                 workspaces += [
@@ -272,6 +322,8 @@ def main() -> int:
                 print(f"(round {round_no + 1} of {args.runs} done)", file=sys.stderr)
         finally:
             registry.stop()
+            if floor_server is not None:
+                floor_server.terminate()
 
     order = [p for p in ("plan", "refresh", "apply") if p in phases]
     titles = {"plan": "plan, empty state", "refresh": "plan, no-op refresh", "apply": "apply"}

@@ -322,6 +322,38 @@ def test_the_real_provider_answers_schema_and_metadata_like_the_live_provider(tm
         started.close()
 
 
+def test_a_process_that_only_reads_the_schema_never_loads_the_provider(tmp_path):
+    # Terraform's first process of a plan reads the schema, opens go-plugin's broker stream and is
+    # shut down: it must answer from the stored bytes without loading the provider (which held
+    # the answer back by ~140 ms); the next process loads it at its first real RPC.
+    def messages(started: Plugin) -> list[str]:
+        return [json.loads(line)["@message"] for line in started.stderr().splitlines()]
+
+    started = Plugin(tmp_path, {"TF_LOG_PROVIDER": "DEBUG"}, code=REAL_PLUGIN_CODE)
+    try:
+        schema = started.provider("GetProviderSchema", pb.GetProviderSchema.Request())
+        assert "platformxe_custom_event" in schema.resource_schemas
+        broker = started.channel.stream_stream("/plugin.GRPCBroker/StartStream")
+        with pytest.raises(grpc.RpcError) as refused:
+            list(broker(iter(()), timeout=5))
+        assert refused.value.code() == grpc.StatusCode.UNIMPLEMENTED
+        started.shutdown()
+        assert started.proc.wait(timeout=10) == 0
+        assert "provider loaded" not in messages(started)
+    finally:
+        started.close()
+
+    started = Plugin(tmp_path, {"TF_LOG_PROVIDER": "DEBUG"}, code=REAL_PLUGIN_CODE)
+    try:
+        answer = started.provider("ValidateProviderConfig", pb.ValidateProviderConfig.Request())
+        assert answer is not None
+        started.shutdown()
+        started.proc.wait(timeout=10)
+        assert messages(started).count("provider loaded") == 1
+    finally:
+        started.close()
+
+
 def test_a_stale_stored_answer_is_dropped_once_the_provider_has_loaded():
     import threading
 

@@ -3,8 +3,8 @@
 Terraform starts this program several times per run (3 per plan, 4 per apply), so it imports as
 little as it can before its first answers: the protocol layer loads gRPC, the schema answers
 are precomputed bytes (``precomputed_answers.json``, see :mod:`platformxe.terraform.answers`), and
-everything heavy (protobuf, httpx, jsonschema, the compatibility checker) loads after the
-handshake, while Terraform connects and reads the schema.
+everything heavy (protobuf, httpx, jsonschema, the compatibility checker) loads at the first
+RPC that needs it — never, in the first process of a plan, which only reads the schema.
 
 ``terraform-provider-platformxe --debug`` serves the provider for Terraform's reattach mode
 instead and prints the ``TF_REATTACH_PROVIDERS`` line to set (for people debugging the provider);
@@ -41,9 +41,9 @@ def main(argv: list[str] | None = None) -> None:
             debug="--debug" in args,
             warm_up=_warm_up,
         )
-    # A factory, not the class: serve() calls it only after the handshake line is printed, so
-    # the provider's own modules (and the rules engine they use) load while Terraform connects
-    # instead of delaying every one of the three starts per plan.
+    # A factory, not the class: serve() calls it at the first RPC that needs the provider, so
+    # the provider's own modules (and the rules engine they use) never delay the handshake and
+    # are not loaded at all by a process that only answers the precomputed schema.
     serve(_make_provider, type_name="platformxe", source=SOURCE, answers=answers)
 
 

@@ -26,6 +26,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NoReturn
@@ -101,9 +102,9 @@ class PluginServices(grpc.GenericRpcHandler):  # type: ignore[misc]  # grpc ship
     The go-plugin plumbing (health, controller, stdio) and the *precomputed* answers (serialized
     GetProviderSchema / GetMetadata / GetResourceIdentitySchemas responses, see
     :mod:`platformxe.tfplugin.precomputed`) are served as raw bytes: no protobuf import, no
-    provider. :meth:`prepare` imports protobuf and the servicer and creates the provider; ``serve``
-    calls it right after printing the handshake, so that work overlaps with Terraform connecting;
-    an RPC needing the provider that arrives earlier waits for it.
+    provider. :meth:`prepare` imports protobuf and the servicer and creates the provider: at the
+    first ``tfplugin6.Provider`` RPC the stored answers cannot serve (a reattached server calls
+    it as soon as it listens); other RPCs arriving meanwhile wait for it.
     """
 
     def __init__(
@@ -134,6 +135,10 @@ class PluginServices(grpc.GenericRpcHandler):  # type: ignore[misc]  # grpc ship
         fixed = self._plumbing.get(method) or self._answers.get(method)
         if fixed is not None:
             return fixed
+        if not method.startswith("/tfplugin6.Provider/"):
+            # go-plugin's broker (GRPCBroker/StartStream, opened at connect) and anything else
+            # we do not serve: UNIMPLEMENTED, without loading the provider for it
+            return None
         handlers = self._handlers if self._handlers is not None else self.prepare()
         return handlers.get(method)
 
@@ -145,6 +150,7 @@ class PluginServices(grpc.GenericRpcHandler):  # type: ignore[misc]  # grpc ship
         """
         with self._lock:
             if self._handlers is None:
+                began = time.perf_counter()
                 handlers = self._build()
                 if self.servicer.load() and self._answer_bytes:
                     # deferred: only a provider served with stored answers checks them
@@ -157,6 +163,10 @@ class PluginServices(grpc.GenericRpcHandler):  # type: ignore[misc]  # grpc ship
                         )
                         self._answers.pop(f"/tfplugin6.Provider/{method}", None)
                 self._handlers = handlers
+                log.debug(
+                    "provider loaded",
+                    extra={"tf": {"duration_ms": round((time.perf_counter() - began) * 1000, 2)}},
+                )
             return self._handlers
 
     def _build(self) -> dict[str, grpc.RpcMethodHandler]:
@@ -415,7 +425,14 @@ def _run(
         real_stdout.flush()
         # Anything printed later (a stray print in provider code) must not reach go-plugin's stdout.
         sys.stdout = sys.stderr
-        services.prepare()
+        if reattached:
+            # One server for a whole command: load now, while Terraform starts.
+            services.prepare()
+        # A process Terraform starts loads the provider at the first RPC that needs it: the first
+        # of the three processes per plan only reads the (precomputed) schema and is shut down,
+        # and loading it anyway held the GIL for ~140 ms, delaying that answer and Terraform's
+        # next step; the others get their first such RPC within milliseconds of the handshake,
+        # so loading eagerly overlapped with nothing (bench/plan_scale.py, docs/tfplugin.md).
         if warm_up is not None:
             threading.Thread(target=_warm_up, args=(warm_up,), name="tfplugin-warm-up", daemon=True).start()
         parent = os.getppid()
