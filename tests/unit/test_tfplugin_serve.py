@@ -417,3 +417,37 @@ def test_debug_mode_prints_the_reattach_line_and_serves_plaintext_until_ctrl_c(t
         for stream in (proc.stdout, proc.stderr):
             if stream is not None:
                 stream.close()
+
+
+def test_a_reattach_server_stops_when_its_command_ends_right_after_the_first_line(tmp_path):
+    # `platformxe terraform show -json` can end before the server has even loaded the provider;
+    # the server must still see that its parent is gone (a server left behind kept the command's
+    # output pipe open, so whoever captured it waited for ever), and remove its 0700 directory.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "PLUGIN_"))}
+    env["PLUGIN_UNIX_SOCKET_DIR"] = str(tmp_path)
+    parent_code = (
+        "import subprocess, sys\n"
+        "server = subprocess.Popen([sys.executable, '-m', 'platformxe.terraform.plugin', '--serve-reattach'],"
+        " stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)\n"
+        "line = server.stdout.readline().decode()\n"
+        "assert line.startswith('TF_REATTACH_PROVIDERS='), line\n"
+        "print(server.pid, flush=True)\n"
+    )
+    parent = subprocess.run(
+        [sys.executable, "-c", parent_code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert parent.returncode == 0, parent.stderr
+    server_pid = int(parent.stdout.strip())
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{server_pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            break
+        if state == "Z":  # exited, not yet reaped by whoever adopted it
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(server_pid, signal.SIGKILL)
+        pytest.fail("the reattach server outlived the command that started it")
+    assert list(tmp_path.iterdir()) == []

@@ -392,6 +392,9 @@ def _run(
     sigint_stops: bool = False,
     warm_up: Callable[[], None] | None = None,
 ) -> int:
+    # Who started us, read before we announce (whoever waits for that line is alive until then):
+    # read any later, a short command could already have ended, leaving us orphaned and unaware.
+    parent = os.getppid()
     given = env.get(REATTACH_SOCKET_DIR_ENV) if reattached else None
     socket_dir = given if given and _private_dir(given) else make_socket_dir(env)
     socket_path = os.path.join(socket_dir, "plugin.sock")
@@ -435,7 +438,6 @@ def _run(
         # so loading eagerly overlapped with nothing (bench/plan_scale.py, docs/tfplugin.md).
         if warm_up is not None:
             threading.Thread(target=_warm_up, args=(warm_up,), name="tfplugin-warm-up", daemon=True).start()
-        parent = os.getppid()
         while not shutdown.wait(0.2 if reattached else 1.0):
             if os.getppid() != parent:  # Terraform (or whoever started us) died without shutting us down
                 break
