@@ -376,3 +376,30 @@ def test_the_policy_reaches_the_checker_and_the_answer(stub_compare: dict[str, A
     verdict = dry_run_verdict(cand("1.1.0", schema=V1_CHANNEL), existing("1.0.0"), policy="lenient")
     assert stub_compare["policy"] == "lenient"
     assert verdict.to_dict()["compatibilityPolicy"] == "lenient"
+
+
+def test_a_refused_minor_says_when_the_lenient_policy_would_take_it() -> None:
+    # V1 is an open object: under strict, an old payload may already carry "channel" with any
+    # value, so constraining it breaks; under lenient (old payloads carry declared properties
+    # only) it is the ordinary minor change, and the refusal says so.
+    verdict = dry_run_verdict(cand("1.1.0", schema=V1_CHANNEL), existing("1.0.0"))
+    assert codes(verdict) == [Code.MINOR_MUST_BE_BACKWARDS_COMPATIBLE]
+    problem = verdict.errors[0]
+    assert problem.message.endswith(
+        "register it as 2.0.0, or keep 1.1.0 by setting the event's compatibility policy to lenient "
+        "(old payloads are then assumed to carry only the properties the schema declares), under which "
+        "this change is compatible"
+    )
+    assert problem.details["compatibleUnderLenient"] is True
+    lenient = dry_run_verdict(cand("1.1.0", schema=V1_CHANNEL), existing("1.0.0"), policy="lenient")
+    assert lenient.valid and lenient.semver_bump is SemverBump.MINOR
+
+
+def test_a_minor_breaking_under_both_policies_gets_no_lenient_hint() -> None:
+    verdict = dry_run_verdict(cand("1.1.0", schema=V1_CHANNEL_REQUIRED), existing("1.0.0"))
+    assert codes(verdict) == [Code.MINOR_MUST_BE_BACKWARDS_COMPATIBLE]
+    assert "lenient" not in verdict.errors[0].message.split("under the strict compatibility policy")[1]
+    assert "compatibleUnderLenient" not in verdict.errors[0].details
+    refused = dry_run_verdict(cand("1.1.0", schema=V1_CHANNEL_REQUIRED), existing("1.0.0"), policy="lenient")
+    assert codes(refused) == [Code.MINOR_MUST_BE_BACKWARDS_COMPATIBLE]
+    assert "keep 1.1.0" not in refused.errors[0].message

@@ -256,8 +256,26 @@ def dry_run_verdict(
                         )
                     )
                 elif schema_ok and not prev_problems:
+                    # A refused minor says when the lenient policy would take it (the most common
+                    # case: an optional property added to an open object); only a refusal pays for
+                    # this second judgement.
+                    lenient_accepts = (
+                        bump is SemverBump.MINOR
+                        and not compatible
+                        and policy == "strict"
+                        and (deadline is None or time.monotonic() < deadline)
+                        and compare(prev_schema, schema, "lenient", deadline).compatible
+                    )
                     errors += _content_problems(
-                        candidate, bump, previous, equal, compatible, changes, suggested, policy
+                        candidate,
+                        bump,
+                        previous,
+                        equal,
+                        compatible,
+                        changes,
+                        suggested,
+                        policy,
+                        lenient_accepts,
                     )
 
     if org is not None:
@@ -308,8 +326,10 @@ def _content_problems(
     changes: Sequence[SchemaChange],
     suggested: str | None,
     policy: str = "strict",
+    lenient_accepts: bool = False,
 ) -> list[Problem]:
-    """The bump's content rule: patch must be equal bar descriptions, minor must be compatible."""
+    """The bump's content rule: patch must be equal bar descriptions, minor must be compatible.
+    ``lenient_accepts``: the refused minor would be compatible under the lenient policy."""
     if bump is SemverBump.PATCH and not equal:
         reason = changes[0].message if changes else "the schemas differ beyond description keywords"
         return [
@@ -322,13 +342,22 @@ def _content_problems(
             )
         ]
     if bump is SemverBump.MINOR and not compatible:
+        details: dict[str, Any] = {"suggestedVersion": suggested, "compatibilityPolicy": policy}
+        hint = ""
+        if lenient_accepts:
+            details["compatibleUnderLenient"] = True
+            hint = (
+                f", or keep {candidate.version} by setting the event's compatibility policy to lenient "
+                "(old payloads are then assumed to carry only the properties the schema declares), "
+                "under which this change is compatible"
+            )
         return [
             Problem(
                 Code.MINOR_MUST_BE_BACKWARDS_COMPATIBLE,
                 f"minor bump {candidate.version} over {previous} is not backwards-compatible under the "
-                f"{policy} compatibility policy: {_first_breaking(changes)}; register it as {suggested}",
+                f"{policy} compatibility policy: {_first_breaking(changes)}; register it as {suggested}{hint}",
                 "payloadSchema",
-                details={"suggestedVersion": suggested, "compatibilityPolicy": policy},
+                details=details,
             )
         ]
     return []
