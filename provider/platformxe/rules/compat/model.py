@@ -36,7 +36,9 @@ def join(pointer: str, *tokens: str | int) -> str:
 class Doc:
     """One schema document: its root, local anchors and a lazily built validator."""
 
-    __slots__ = ("_anchors", "_cycle", "_nested_ids", "_subs", "_validator", "label", "original", "root")
+    __slots__ = (
+        "_anchors", "_cycle", "_monotone", "_nested_ids", "_subs", "_validator", "label", "original", "root"
+    )  # fmt: skip
 
     def __init__(self, label: str, root: Any, original: Doc | None = None) -> None:
         self.label = label
@@ -49,6 +51,7 @@ class Doc:
         self._validator: Any = None
         self._subs: dict[int, tuple[Any, Any]] = {}
         self._cycle: bool | None = None
+        self._monotone: dict[str, bool] = {}
 
     @property
     def anchors(self) -> dict[str, str]:
@@ -130,6 +133,21 @@ class Doc:
             edges[ptr] = succ
         loops = loop_components(edges)
         return any(loops.get(a) == loops.get(b) for a, succ in edges.items() for b in succ)
+
+    def monotone(self, pointer: str, schema: Any) -> bool:
+        """Whether the subschema at ``pointer`` (``schema``) uses none of the keywords under
+        which a narrower subschema can widen the whole (see ``inside_original``); remembered per
+        pointer, since the document does not change while it is compared."""
+        known = self._monotone.get(pointer)
+        if known is None:
+            try:
+                text = json.dumps(schema)
+            except (TypeError, ValueError):
+                known = False
+            else:
+                known = not any(k in text for k in _NOT_MONOTONE)
+            self._monotone[pointer] = known
+        return known
 
     def at(self, pointer: str) -> Node | None:
         """The node at a JSON pointer, or None."""
@@ -229,8 +247,10 @@ def same_values(da: Doc, x: Any, db: Doc, y: Any) -> bool:
     """``same`` on raw subschemas of two documents (no Node needed).
 
     Canonical JSON text decides quickly (it keeps true/1 and 1/1.0 apart, as strict equality
-    must); only texts with references need the structural walk that follows them."""
-    if x is y:
+    must); only texts with references need the structural walk that follows them. One object
+    shared by both documents is the same schema only within one document: in two documents its
+    references may resolve to different targets."""
+    if x is y and da is db:
         return True
     try:
         if x != y:  # strict equality implies Python equality, so this is a sure "different"
@@ -263,11 +283,7 @@ def inside_original(a: Node, b: Node) -> bool:
     orig = orig_doc.at(a.ptr)
     if orig is None or not same_values(orig_doc, orig.schema, b.doc, b.schema):
         return False
-    try:
-        text = json.dumps(orig.schema)
-    except (TypeError, ValueError):
-        return False
-    return not any(k in text for k in _NOT_MONOTONE)
+    return orig_doc.monotone(a.ptr, orig.schema)
 
 
 def same(a: Node, b: Node) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 
 from platformxe.rules.compat import automata
 from platformxe.rules.compat.knowledge import Knowledge
-from platformxe.rules.compat.model import Finding, Node, Piece, join, same_values
+from platformxe.rules.compat.model import Finding, Node, Piece, inside_original, join, same_values
 from platformxe.rules.compat.regex import search
 from platformxe.rules.compat.report import AnyKey, Prover, bound, has_breaking, label, show
 from platformxe.rules.compat.traversal import always_evaluated, dict_of
@@ -111,6 +111,13 @@ def _named(
         unchanged = plain_new and name in new_props and name in old_props and primary is not None
         if unchanged and same_values(primary.doc, old_props[name], new.doc, new_props[name]):  # type: ignore[union-attr]
             continue  # unchanged, and the primary is one of the piece's conjuncts
+        if unchanged and primary.doc.original is not None:  # type: ignore[union-attr]
+            # A policy view's node that only narrows an unchanged original: the check below
+            # would answer "implied" at once (core.Walk.check), so it is not entered.
+            prim = primary.child("properties", name)  # type: ignore[union-attr]
+            target = new.child("properties", name)
+            if prim is not None and target is not None and inside_original(prim, target):
+                continue
         vp = old.value(name)
         sub = (*ipath, name)
         where = label(sub)
