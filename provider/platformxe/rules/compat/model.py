@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import unquote
 
@@ -21,16 +22,19 @@ from platformxe.rules.payload import local_only_registry, validator_class
 from platformxe.rules.walk import (
     IN_PLACE_KEYWORDS,
     LOCATION_KEYWORDS,
+    escape_token,
     iter_schemas,
     loop_components,
-    pointer_join,
     subschemas,
 )
 
 
 def join(pointer: str, *tokens: str | int) -> str:
     """Append reference tokens (names or array indexes) to a JSON pointer."""
-    return pointer_join(pointer, *(str(t) for t in tokens))
+    for t in tokens:
+        t = str(t)
+        pointer += "/" + (t if "~" not in t and "/" not in t else escape_token(t))
+    return pointer
 
 
 class Doc:
@@ -218,9 +222,10 @@ class Node:
         """The subschema below this node, or None when absent."""
         value: Any = self.schema
         for t in tokens:
-            ok = isinstance(value, dict) and isinstance(t, str) and t in value
-            ok = ok or (isinstance(value, list) and isinstance(t, int) and t < len(value))
-            if not ok:
+            if isinstance(value, dict):
+                if not (isinstance(t, str) and t in value):
+                    return None
+            elif not (isinstance(value, list) and isinstance(t, int) and t < len(value)):
                 return None
             value = value[t]
         return Node(self.doc, value, join(self.ptr, *tokens))
@@ -332,9 +337,10 @@ class Piece:
     kinds: frozenset[str] = ALL_KINDS
     used: frozenset[tuple[tuple[str, str], str]] = frozenset()
 
-    @property
+    @cached_property
     def key(self) -> tuple[Any, ...]:
-        """Identity of the piece for memo tables and the coinductive assumption set."""
+        """Identity of the piece for memo tables and the coinductive assumption set (made once:
+        a piece is immutable and its key is asked for at every memo table it passes)."""
         return (
             tuple(n.key for n in self.pos),
             tuple(n.key for n in self.neg),
