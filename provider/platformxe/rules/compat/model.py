@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 from urllib.parse import unquote
 
@@ -336,17 +335,13 @@ class Piece:
     neg: tuple[Node, ...] = ()
     kinds: frozenset[str] = ALL_KINDS
     used: frozenset[tuple[tuple[str, str], str]] = frozenset()
+    #: Identity of the piece for memo tables and the coinductive assumption set (made once: a
+    #: piece is immutable, and its key is asked for at every memo table it passes).
+    key: tuple[Any, ...] = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def key(self) -> tuple[Any, ...]:
-        """Identity of the piece for memo tables and the coinductive assumption set (made once:
-        a piece is immutable and its key is asked for at every memo table it passes)."""
-        return (
-            tuple(n.key for n in self.pos),
-            tuple(n.key for n in self.neg),
-            self.kinds,
-            self.used,
-        )
+    def __post_init__(self) -> None:
+        key = (tuple(n.key for n in self.pos), tuple(n.key for n in self.neg), self.kinds, self.used)
+        object.__setattr__(self, "key", key)
 
     def plus(self, *nodes: Node) -> Piece:
         """This piece with more conjuncts."""
