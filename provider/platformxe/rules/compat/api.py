@@ -121,7 +121,8 @@ def _compare(old: Any, new: Any, policy: str, deadline: float | None) -> CompatR
         _attach_witnesses(walk, findings, old_doc, new_doc)
     if walk.timed_out:
         return too_costly(policy)
-    findings += _unmodelled(old, new)
+    # the documents' JSON texts were made for inplace_cycle (the lenient view's is not the old one's)
+    findings += _unmodelled(old, new, old_doc if old_doc.root is old else None, new_doc)
     changes = tuple(_public(f) for f in findings)
     return CompatReport(compatible=not any(c.breaking for c in changes), changes=changes, policy=policy)
 
@@ -141,11 +142,12 @@ def too_costly(policy: str = "strict") -> CompatReport:
 _UNMODELLED = ("$dynamicRef", "$dynamicAnchor")
 
 
-def _unmodelled(old: Any, new: Any) -> list[Finding]:
+def _unmodelled(old: Any, new: Any, old_doc: Doc | None = None, new_doc: Doc | None = None) -> list[Finding]:
     out: list[Finding] = []
-    for label, schema in (("old", old), ("new", new)):
+    for label, schema, doc in (("old", old, old_doc), ("new", new, new_doc)):
         with contextlib.suppress(TypeError, ValueError):
-            text = json.dumps(schema)  # C speed: most documents use none of these words at all
+            # C speed: most documents use none of these words at all (the text is the document's own)
+            text = json.dumps(schema) if doc is None else doc.text()
             if '"$dynamicRef"' not in text and '"$dynamicAnchor"' not in text and '"$id"' not in text:
                 continue
         for node in iter_schemas(schema):

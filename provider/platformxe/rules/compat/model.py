@@ -40,7 +40,8 @@ class Doc:
     """One schema document: its root, local anchors and a lazily built validator."""
 
     __slots__ = (
-        "_anchors", "_cycle", "_monotone", "_nested_ids", "_subs", "_validator", "label", "original", "root"
+        "_anchors", "_cycle", "_monotone", "_nested_ids", "_subs", "_text", "_validator", "label", "original",
+        "root",
     )  # fmt: skip
 
     def __init__(self, label: str, root: Any, original: Doc | None = None) -> None:
@@ -55,6 +56,7 @@ class Doc:
         self._subs: dict[int, tuple[Any, Any]] = {}
         self._cycle: bool | None = None
         self._monotone: dict[str, bool] = {}
+        self._text: str | None = None
 
     @property
     def anchors(self) -> dict[str, str]:
@@ -110,8 +112,15 @@ class Doc:
         (definitions only through a reference: the validator never visits unused ones)."""
         if self._cycle is None:
             # Without any reference a schema is a tree: no cycle, no scan.
-            self._cycle = '"$ref"' in json.dumps(self.root) and self._has_inplace_cycle()
+            self._cycle = '"$ref"' in self.text() and self._has_inplace_cycle()
         return self._cycle
+
+    def text(self) -> str:
+        """The document as JSON text (``json.dumps``, made once; it raises as ``json.dumps`` does):
+        a quick search for keywords the document may not use at all."""
+        if self._text is None:
+            self._text = json.dumps(self.root)
+        return self._text
 
     def _has_inplace_cycle(self) -> bool:
         edges: dict[str, list[str]] = {}
