@@ -222,12 +222,15 @@ class Walk:
         outer, self.current = self.current, ipath
         try:
             findings: list[Finding] = []
-            present = _keywords(new.schema) | (
-                _keywords(primary.schema) if primary is not None else frozenset()
-            )
+            mine, theirs = _keywords(new.schema), _keywords(primary.schema) if primary is not None else ()
             for handler in self.handlers:
                 family: frozenset[str] | None = getattr(handler, "keywords", None)
-                if family is not None and SKIP_UNUSED_FAMILIES and family.isdisjoint(present):
+                if (
+                    family is not None
+                    and SKIP_UNUSED_FAMILIES
+                    and family.isdisjoint(mine)
+                    and family.isdisjoint(theirs)
+                ):
                     continue  # neither schema uses this handler's keywords here: nothing to report
                 findings.extend(handler(self, k, piece, new, primary, ipath))
             if implied or vacuous:
@@ -283,5 +286,6 @@ class Walk:
 SKIP_UNUSED_FAMILIES = True
 
 
-def _keywords(schema: Any) -> frozenset[str]:
-    return frozenset(schema) if isinstance(schema, dict) else frozenset()
+def _keywords(schema: Any) -> Any:
+    """The schema's keywords: the object itself (``isdisjoint`` reads its keys), or none."""
+    return schema if isinstance(schema, dict) else ()

@@ -249,7 +249,7 @@ def shape_key(piece: Piece) -> tuple[str, frozenset[str]] | None:
     s = piece.pos[0].schema
     if not isinstance(s, dict) or not _EXPANDING.isdisjoint(s):
         return None
-    if sum(len(v) for v in s.values() if isinstance(v, dict | list)) > _MAX_SHAPE_MEMBERS:
+    if sum(len(v) for v in s.values() if isinstance(v, (dict, list))) > _MAX_SHAPE_MEMBERS:
         return None
     try:
         text = repr(s)

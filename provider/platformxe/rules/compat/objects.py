@@ -120,7 +120,6 @@ def _named(
                 continue
         vp = old.value(name)
         sub = (*ipath, name)
-        where = label(sub)
         if name in new_props:
             target = new.child("properties", name)
             assert target is not None
@@ -136,6 +135,7 @@ def _named(
             targets = _new_targets(new, name)
             failed = [t for t in targets if vp is not None and not walk.proves(vp, t[1], sub)]
             ptr = join(primary.ptr, "properties", name)
+            where = label(sub)
             if failed:
                 what, node = failed[0]
                 out.append(
@@ -169,7 +169,7 @@ def _named(
                         "property_constrained",
                         node.ptr,
                         True,
-                        f"property {where} now falls under {what}",
+                        f"property {label(sub)} now falls under {what}",
                         why=first.message + (f" ({first.why})" if first.why else ""),
                         ipath=first.ipath,
                         piece=first.piece,
