@@ -237,8 +237,13 @@ def _undeclared(
     where = label(ipath)
     new_pats = dict_of(new, "patternProperties")
     old_pats = dict_of(primary, "patternProperties") if primary is not None else {}
-    named = [*dict_of(new, "properties"), *(dict_of(primary, "properties") if primary is not None else {})]
-    named += [*sorted(old.declared), *sorted(old.k.required)]
+    named: list[str] = []
+    if new_pats:  # only the new patterns ask which names are checked by name
+        named = [
+            *dict_of(new, "properties"),
+            *(dict_of(primary, "properties") if primary is not None else {}),
+        ]
+        named += [*sorted(old.declared), *sorted(old.k.required)]
     for p in new_pats:
         target = new.child("patternProperties", p)
         assert target is not None
@@ -352,6 +357,8 @@ def _required(
     new_req = _names(new.get("required"))
     old_req = _names(primary.get("required")) if primary is not None else []
     for r in new_req:
+        if (not old.applies or r in k.required) and (r in old_req or primary is None):
+            continue  # required before too: nothing to report (the common case)
         where = label((*ipath, r))
         ptr = join(new.ptr, "required")
         if old.applies and r not in k.required:

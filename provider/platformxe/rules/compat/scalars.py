@@ -362,7 +362,8 @@ def string_handler(
     out: list[Finding] = []
     n = count(new.get("minLength")) if new.has("minLength") else None
     proved = not applies or not new.has("minLength") or (n is not None and k.min_len >= n)
-    hints = [_text(k.min_len)] + ([_text(n - 1)] if n else [])
+    # hints travel only with a breaking finding (walk.finding drops them otherwise)
+    hints = [_text(k.min_len)] + ([_text(n - 1)] if n else []) if not proved else []
     out += bound(
         walk, "minLength", new, primary, proved, ipath, spiece, "shorter old values are refused", hints
     )
@@ -372,8 +373,8 @@ def string_handler(
         or not new.has("maxLength")
         or (n is not None and k.max_len is not None and k.max_len <= n)
     )
-    hints = [_text(k.max_len)] if k.max_len is not None else []
-    hints += [_text(n + 1)] if n is not None else []
+    hints = [_text(k.max_len)] if k.max_len is not None and not proved else []
+    hints += [_text(n + 1)] if n is not None and not proved else []
     out += bound(
         walk, "maxLength", new, primary, proved, ipath, spiece, "longer old values are refused", hints
     )
