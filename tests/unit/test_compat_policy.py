@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from typing import Any
 
@@ -70,6 +71,28 @@ def test_lenient_view_closes_value_positions_and_keeps_composed_properties_allow
     assert lenient_view(kept) == kept  # the schema already says what extra properties must be
     negated = {"not": {"properties": {"a": {"type": "string"}}}}
     assert lenient_view(negated) == negated
+
+
+def test_lenient_view_leaves_the_input_alone_and_is_a_document_of_its_own() -> None:
+    old = {"properties": {"p": {"properties": {"q": {"type": "string"}}}, "n": {"type": "integer"}}}
+    before = copy.deepcopy(old)
+    view = lenient_view(old)
+    assert old == before
+    view["properties"]["n"]["type"] = "string"  # the caller may change the view it was given
+    assert old == before
+
+
+@pytest.mark.parametrize("policy", ["strict", "lenient"])
+def test_a_reference_object_shared_by_both_documents_is_followed_in_each(policy: str) -> None:
+    # The same Python object in both documents names a different definition in each: the
+    # verdict is the one the two documents get as separate JSON texts.
+    ref = {"$ref": "#/$defs/d"}
+    old = {"properties": {"a": ref}, "$defs": {"d": {"type": "string"}}}
+    new = {"properties": {"a": ref}, "$defs": {"d": {"type": "integer"}}}
+    shared = compare(old, new, policy)
+    assert not shared.compatible
+    assert shared == compare(copy.deepcopy(old), copy.deepcopy(new), policy)
+    assert validate_payload(old, shared.breaking_changes[0].witness) == []
 
 
 def test_past_the_deadline_the_verdict_is_not_proven() -> None:

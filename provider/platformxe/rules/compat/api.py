@@ -121,7 +121,8 @@ def _compare(old: Any, new: Any, policy: str, deadline: float | None) -> CompatR
         _attach_witnesses(walk, findings, old_doc, new_doc)
     if walk.timed_out:
         return too_costly(policy)
-    findings += _unmodelled(old, new)
+    # the documents' JSON texts were made for inplace_cycle (the lenient view's is not the old one's)
+    findings += _unmodelled(old, new, old_doc if old_doc.root is old else None, new_doc)
     changes = tuple(_public(f) for f in findings)
     return CompatReport(compatible=not any(c.breaking for c in changes), changes=changes, policy=policy)
 
@@ -141,11 +142,12 @@ def too_costly(policy: str = "strict") -> CompatReport:
 _UNMODELLED = ("$dynamicRef", "$dynamicAnchor")
 
 
-def _unmodelled(old: Any, new: Any) -> list[Finding]:
+def _unmodelled(old: Any, new: Any, old_doc: Doc | None = None, new_doc: Doc | None = None) -> list[Finding]:
     out: list[Finding] = []
-    for label, schema in (("old", old), ("new", new)):
+    for label, schema, doc in (("old", old, old_doc), ("new", new, new_doc)):
         with contextlib.suppress(TypeError, ValueError):
-            text = json.dumps(schema)  # C speed: most documents use none of these words at all
+            # C speed: most documents use none of these words at all (the text is the document's own)
+            text = json.dumps(schema) if doc is None else doc.text()
             if '"$dynamicRef"' not in text and '"$dynamicAnchor"' not in text and '"$id"' not in text:
                 continue
         for node in iter_schemas(schema):
@@ -178,6 +180,8 @@ def same_meaning(old: Any, new: Any) -> bool:
     """Proved: the two documents differ at most in annotation keywords at schema positions, so
     every payload gets the same answer from both (references followed, as ``model.same`` does).
     False when a ``$ref`` points into an annotation (stripping would change what it means)."""
+    if not _equal_without_annotations(old, new):
+        return False  # most documents differ in more than annotations: found at the first difference
     a, b = _without_annotations(old), _without_annotations(new)
     if a is None or b is None:
         return False
@@ -190,6 +194,34 @@ def _without_annotations(schema: Any) -> Any:
         if isinstance(ref, str) and any(t in PURE_ANNOTATIONS for t in ref.split("/")):
             return None
     return _strip(schema)
+
+
+def _equal_without_annotations(x: Any, y: Any) -> bool:
+    """``_strip(x) == _strip(y)`` (Python equality, which strict equality implies), without
+    building either: False at the first difference."""
+    if not isinstance(x, dict) or not isinstance(y, dict):
+        return bool(x == y)
+    keys = [k for k in x if k not in PURE_ANNOTATIONS]
+    if len(keys) != sum(1 for k in y if k not in PURE_ANNOTATIONS) or any(k not in y for k in keys):
+        return False
+    for key in keys:
+        a, b = x[key], y[key]
+        if key in SCHEMA_VALUE_KEYWORDS:
+            if not _equal_without_annotations(a, b):
+                return False
+        elif key in SCHEMA_LIST_KEYWORDS and (isinstance(a, list) or isinstance(b, list)):
+            if not (isinstance(a, list) and isinstance(b, list) and len(a) == len(b)):
+                return False
+            if not all(_equal_without_annotations(p, q) for p, q in zip(a, b, strict=True)):
+                return False
+        elif key in SCHEMA_MAP_KEYWORDS and (isinstance(a, dict) or isinstance(b, dict)):
+            if not (isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys()):
+                return False
+            if not all(_equal_without_annotations(a[name], b[name]) for name in a):
+                return False
+        elif a != b:
+            return False
+    return True
 
 
 def _strip(schema: Any) -> Any:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from platformxe.rules.compat.knowledge import Knowledge, knowledge
+from platformxe.rules.compat.knowledge import Knowledge, knowledge, like, shape_key
 from platformxe.rules.compat.model import Finding, Node, Piece, inside_original, same
 from platformxe.rules.compat.report import Handler, flip, has_breaking, label, show
 from platformxe.rules.compat.traversal import cases
@@ -43,6 +43,7 @@ class Walk:
         self.timed_out = False
         self.in_progress: dict[tuple[Any, ...], int] = {}
         self._kcache: dict[tuple[Any, ...], Knowledge] = {}
+        self._shapes: dict[tuple[str, frozenset[str]], Knowledge] = {}  # see knowledge.shape_key
         self._proof_cache: dict[tuple[Any, ...], bool] = {}
         self._emptiness: set[tuple[Any, ...]] = set()
         self.current: tuple[Any, ...] = ()  # payload path of the innermost check in progress
@@ -59,8 +60,16 @@ class Walk:
         k = self._kcache.get(key)
         if k is None:
             # The plain summary is cached first: refining it looks into value pieces, which
-            # may come back to this piece through a recursive schema.
-            k = knowledge(piece)
+            # may come back to this piece through a recursive schema. Large schemas repeat
+            # small property shapes ({"type": "string"} …): their plain summary is made once.
+            shape = shape_key(piece)
+            proto = self._shapes.get(shape) if shape is not None else None
+            if proto is not None:
+                k = like(proto, piece)
+            else:
+                k = knowledge(piece)
+                if shape is not None:
+                    self._shapes[shape] = k
             self._kcache[key] = k
             k = refine(self, k)
             self._kcache[key] = k
@@ -71,6 +80,8 @@ class Walk:
         k = self.knowledge(piece)
         if k.empty:
             return True
+        if not k.negs and not k.disj:
+            return False  # nothing to prove empty below (the common case: answered at once)
         if depth >= 3 or self.exhausted or piece.key in self._emptiness:
             return False  # re-entered through the proofs below: no answer rather than a loop
         self._emptiness.add(piece.key)
@@ -211,12 +222,15 @@ class Walk:
         outer, self.current = self.current, ipath
         try:
             findings: list[Finding] = []
-            present = _keywords(new.schema) | (
-                _keywords(primary.schema) if primary is not None else frozenset()
-            )
+            mine, theirs = _keywords(new.schema), _keywords(primary.schema) if primary is not None else ()
             for handler in self.handlers:
                 family: frozenset[str] | None = getattr(handler, "keywords", None)
-                if family is not None and SKIP_UNUSED_FAMILIES and family.isdisjoint(present):
+                if (
+                    family is not None
+                    and SKIP_UNUSED_FAMILIES
+                    and family.isdisjoint(mine)
+                    and family.isdisjoint(theirs)
+                ):
                     continue  # neither schema uses this handler's keywords here: nothing to report
                 findings.extend(handler(self, k, piece, new, primary, ipath))
             if implied or vacuous:
@@ -272,5 +286,6 @@ class Walk:
 SKIP_UNUSED_FAMILIES = True
 
 
-def _keywords(schema: Any) -> frozenset[str]:
-    return frozenset(schema) if isinstance(schema, dict) else frozenset()
+def _keywords(schema: Any) -> Any:
+    """The schema's keywords: the object itself (``isdisjoint`` reads its keys), or none."""
+    return schema if isinstance(schema, dict) else ()

@@ -228,6 +228,48 @@ def knowledge(piece: Piece) -> Knowledge:
     return k
 
 
+#: Keywords ``expand`` follows or splits on: a piece of one node without any of them is its own
+#: only atom, and its summary depends on nothing but the schema's content and the piece's kinds.
+_EXPANDING = frozenset(
+    {"$ref", "$dynamicRef", "allOf", "anyOf", "oneOf", "not", "if", "dependentSchemas", "dependentRequired"}
+)
+#: Schemas with more members than this (in their maps and lists) are not keyed by content
+#: (the key would cost more than the summary it saves).
+_MAX_SHAPE_MEMBERS = 64
+
+
+def shape_key(piece: Piece) -> tuple[str, frozenset[str]] | None:
+    """A key under which ``knowledge(piece)`` may be shared with every piece of the same key
+    (``like``), or None. Only a piece of one node, nothing negated, whose schema is a small
+    object expanding into nothing and holding no reference anywhere (the validator's answers
+    about values then depend on the schema's content alone): the key is its ``repr`` (which,
+    like strict equality, keeps ``1``/``1.0``/``true`` and lists/tuples apart) and the kinds."""
+    if len(piece.pos) != 1 or piece.neg:
+        return None
+    s = piece.pos[0].schema
+    if not isinstance(s, dict) or not _EXPANDING.isdisjoint(s):
+        return None
+    if sum(len(v) for v in s.values() if isinstance(v, (dict, list))) > _MAX_SHAPE_MEMBERS:
+        return None
+    try:
+        text = repr(s)
+    except Exception:
+        return None
+    if "'$ref'" in text or "'$dynamicRef'" in text or '"$ref"' in text or '"$dynamicRef"' in text:
+        return None
+    return text, piece.kinds
+
+
+def like(proto: Knowledge, piece: Piece) -> Knowledge:
+    """``knowledge(piece)`` from ``proto``, the knowledge of a piece of the same ``shape_key``:
+    the same summary, about this piece's node."""
+    node = piece.pos[0]
+    k = object.__new__(Knowledge)
+    k.__dict__.update(proto.__dict__)  # every field (dataclasses.replace costs more than the summary)
+    k.atoms, k.atom_keys, k.negs, k.disj = [node], frozenset((node.key,)), [], []
+    return k
+
+
 def _trivial(n: Node) -> bool:
     """A schema every instance satisfies (true, or only annotations)."""
     s = n.schema

@@ -21,22 +21,28 @@ from platformxe.rules.payload import local_only_registry, validator_class
 from platformxe.rules.walk import (
     IN_PLACE_KEYWORDS,
     LOCATION_KEYWORDS,
+    escape_token,
     iter_schemas,
     loop_components,
-    pointer_join,
     subschemas,
 )
 
 
 def join(pointer: str, *tokens: str | int) -> str:
     """Append reference tokens (names or array indexes) to a JSON pointer."""
-    return pointer_join(pointer, *(str(t) for t in tokens))
+    for t in tokens:
+        t = str(t)
+        pointer += "/" + (t if "~" not in t and "/" not in t else escape_token(t))
+    return pointer
 
 
 class Doc:
     """One schema document: its root, local anchors and a lazily built validator."""
 
-    __slots__ = ("_anchors", "_cycle", "_nested_ids", "_subs", "_validator", "label", "original", "root")
+    __slots__ = (
+        "_anchors", "_cycle", "_monotone", "_nested_ids", "_subs", "_text", "_validator", "label", "original",
+        "root",
+    )  # fmt: skip
 
     def __init__(self, label: str, root: Any, original: Doc | None = None) -> None:
         self.label = label
@@ -49,6 +55,8 @@ class Doc:
         self._validator: Any = None
         self._subs: dict[int, tuple[Any, Any]] = {}
         self._cycle: bool | None = None
+        self._monotone: dict[str, bool] = {}
+        self._text: str | None = None
 
     @property
     def anchors(self) -> dict[str, str]:
@@ -104,8 +112,15 @@ class Doc:
         (definitions only through a reference: the validator never visits unused ones)."""
         if self._cycle is None:
             # Without any reference a schema is a tree: no cycle, no scan.
-            self._cycle = '"$ref"' in json.dumps(self.root) and self._has_inplace_cycle()
+            self._cycle = '"$ref"' in self.text() and self._has_inplace_cycle()
         return self._cycle
+
+    def text(self) -> str:
+        """The document as JSON text (``json.dumps``, made once; it raises as ``json.dumps`` does):
+        a quick search for keywords the document may not use at all."""
+        if self._text is None:
+            self._text = json.dumps(self.root)
+        return self._text
 
     def _has_inplace_cycle(self) -> bool:
         edges: dict[str, list[str]] = {}
@@ -130,6 +145,21 @@ class Doc:
             edges[ptr] = succ
         loops = loop_components(edges)
         return any(loops.get(a) == loops.get(b) for a, succ in edges.items() for b in succ)
+
+    def monotone(self, pointer: str, schema: Any) -> bool:
+        """Whether the subschema at ``pointer`` (``schema``) uses none of the keywords under
+        which a narrower subschema can widen the whole (see ``inside_original``); remembered per
+        pointer, since the document does not change while it is compared."""
+        known = self._monotone.get(pointer)
+        if known is None:
+            try:
+                text = json.dumps(schema)
+            except (TypeError, ValueError):
+                known = False
+            else:
+                known = not any(k in text for k in _NOT_MONOTONE)
+            self._monotone[pointer] = known
+        return known
 
     def at(self, pointer: str) -> Node | None:
         """The node at a JSON pointer, or None."""
@@ -200,9 +230,10 @@ class Node:
         """The subschema below this node, or None when absent."""
         value: Any = self.schema
         for t in tokens:
-            ok = isinstance(value, dict) and isinstance(t, str) and t in value
-            ok = ok or (isinstance(value, list) and isinstance(t, int) and t < len(value))
-            if not ok:
+            if isinstance(value, dict):
+                if not (isinstance(t, str) and t in value):
+                    return None
+            elif not (isinstance(value, list) and isinstance(t, int) and t < len(value)):
                 return None
             value = value[t]
         return Node(self.doc, value, join(self.ptr, *tokens))
@@ -229,8 +260,10 @@ def same_values(da: Doc, x: Any, db: Doc, y: Any) -> bool:
     """``same`` on raw subschemas of two documents (no Node needed).
 
     Canonical JSON text decides quickly (it keeps true/1 and 1/1.0 apart, as strict equality
-    must); only texts with references need the structural walk that follows them."""
-    if x is y:
+    must); only texts with references need the structural walk that follows them. One object
+    shared by both documents is the same schema only within one document: in two documents its
+    references may resolve to different targets."""
+    if x is y and da is db:
         return True
     try:
         if x != y:  # strict equality implies Python equality, so this is a sure "different"
@@ -263,11 +296,7 @@ def inside_original(a: Node, b: Node) -> bool:
     orig = orig_doc.at(a.ptr)
     if orig is None or not same_values(orig_doc, orig.schema, b.doc, b.schema):
         return False
-    try:
-        text = json.dumps(orig.schema)
-    except (TypeError, ValueError):
-        return False
-    return not any(k in text for k in _NOT_MONOTONE)
+    return orig_doc.monotone(a.ptr, orig.schema)
 
 
 def same(a: Node, b: Node) -> bool:
@@ -315,16 +344,13 @@ class Piece:
     neg: tuple[Node, ...] = ()
     kinds: frozenset[str] = ALL_KINDS
     used: frozenset[tuple[tuple[str, str], str]] = frozenset()
+    #: Identity of the piece for memo tables and the coinductive assumption set (made once: a
+    #: piece is immutable, and its key is asked for at every memo table it passes).
+    key: tuple[Any, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> tuple[Any, ...]:
-        """Identity of the piece for memo tables and the coinductive assumption set."""
-        return (
-            tuple(n.key for n in self.pos),
-            tuple(n.key for n in self.neg),
-            self.kinds,
-            self.used,
-        )
+    def __post_init__(self) -> None:
+        key = (tuple(n.key for n in self.pos), tuple(n.key for n in self.neg), self.kinds, self.used)
+        object.__setattr__(self, "key", key)
 
     def plus(self, *nodes: Node) -> Piece:
         """This piece with more conjuncts."""

@@ -18,7 +18,7 @@ from typing import Any
 
 from platformxe.rules.compat import automata
 from platformxe.rules.compat.knowledge import Knowledge
-from platformxe.rules.compat.model import Finding, Node, Piece, join, same_values
+from platformxe.rules.compat.model import Finding, Node, Piece, inside_original, join, same_values
 from platformxe.rules.compat.regex import search
 from platformxe.rules.compat.report import AnyKey, Prover, bound, has_breaking, label, show
 from platformxe.rules.compat.traversal import always_evaluated, dict_of
@@ -111,9 +111,15 @@ def _named(
         unchanged = plain_new and name in new_props and name in old_props and primary is not None
         if unchanged and same_values(primary.doc, old_props[name], new.doc, new_props[name]):  # type: ignore[union-attr]
             continue  # unchanged, and the primary is one of the piece's conjuncts
+        if unchanged and primary.doc.original is not None:  # type: ignore[union-attr]
+            # A policy view's node that only narrows an unchanged original: the check below
+            # would answer "implied" at once (core.Walk.check), so it is not entered.
+            prim = primary.child("properties", name)  # type: ignore[union-attr]
+            target = new.child("properties", name)
+            if prim is not None and target is not None and inside_original(prim, target):
+                continue
         vp = old.value(name)
         sub = (*ipath, name)
-        where = label(sub)
         if name in new_props:
             target = new.child("properties", name)
             assert target is not None
@@ -129,6 +135,7 @@ def _named(
             targets = _new_targets(new, name)
             failed = [t for t in targets if vp is not None and not walk.proves(vp, t[1], sub)]
             ptr = join(primary.ptr, "properties", name)
+            where = label(sub)
             if failed:
                 what, node = failed[0]
                 out.append(
@@ -162,7 +169,7 @@ def _named(
                         "property_constrained",
                         node.ptr,
                         True,
-                        f"property {where} now falls under {what}",
+                        f"property {label(sub)} now falls under {what}",
                         why=first.message + (f" ({first.why})" if first.why else ""),
                         ipath=first.ipath,
                         piece=first.piece,
@@ -230,8 +237,13 @@ def _undeclared(
     where = label(ipath)
     new_pats = dict_of(new, "patternProperties")
     old_pats = dict_of(primary, "patternProperties") if primary is not None else {}
-    named = [*dict_of(new, "properties"), *(dict_of(primary, "properties") if primary is not None else {})]
-    named += [*sorted(old.declared), *sorted(old.k.required)]
+    named: list[str] = []
+    if new_pats:  # only the new patterns ask which names are checked by name
+        named = [
+            *dict_of(new, "properties"),
+            *(dict_of(primary, "properties") if primary is not None else {}),
+        ]
+        named += [*sorted(old.declared), *sorted(old.k.required)]
     for p in new_pats:
         target = new.child("patternProperties", p)
         assert target is not None
@@ -345,6 +357,8 @@ def _required(
     new_req = _names(new.get("required"))
     old_req = _names(primary.get("required")) if primary is not None else []
     for r in new_req:
+        if (not old.applies or r in k.required) and (r in old_req or primary is None):
+            continue  # required before too: nothing to report (the common case)
         where = label((*ipath, r))
         ptr = join(new.ptr, "required")
         if old.applies and r not in k.required:

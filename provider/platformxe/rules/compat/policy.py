@@ -100,44 +100,82 @@ def _has_in_place(schema: dict[str, Any]) -> bool:
 
 def lenient_view(schema: Any) -> Any:
     """The old schema as the lenient policy reads it (a new document; the input is not changed)."""
-    return closed_view(schema)[0]
+    return copy.deepcopy(closed_view(schema)[0])
 
 
 def closed_view(schema: Any) -> tuple[Any, set[str]]:
     """:func:`lenient_view` and the JSON pointers of the keywords it added (``…/additionalProperties``
-    or ``…/unevaluatedProperties``), so the change list does not report them as changes."""
+    or ``…/unevaluatedProperties``), so the change list does not report them as changes.
+
+    Copy-on-write: only the objects the view changes (and those on the way to them) are new;
+    every untouched subschema is the input's own object, so the view must be read, never
+    modified. The root is always a new object (the checker tells the view from the input by it)."""
     if not isinstance(schema, dict):
         return schema, set()
-    view = copy.deepcopy(schema)
     added: set[str] = set()
-    _walk(view, schema, schema, True, "", added)
-    return view, added
+    view = _close(schema, schema, True, (), added)
+    return (dict(view) if view is schema else view), added
 
 
-def _walk(node: Any, orig: Any, root: Any, value_position: bool, ptr: str, added: set[str]) -> None:
-    """Close ``node`` (a copy of ``orig``) as described in the module docstring; recurse."""
-    if not isinstance(node, dict) or not isinstance(orig, dict):
-        return
+#: The keywords the view reads or changes: a schema with none of them is its own view.
+_STRUCTURAL = frozenset(
+    {"additionalProperties", "unevaluatedProperties", "properties", "patternProperties", "items", "contains",
+     "unevaluatedItems", "prefixItems", *_IN_PLACE_LISTS, *_IN_PLACE_SINGLE, "dependentSchemas", "$defs",
+     "definitions", "$ref"}
+)  # fmt: skip
+
+
+def _close(orig: Any, root: Any, value_position: bool, path: tuple[str, ...], added: set[str]) -> Any:
+    """``orig`` closed as described in the module docstring (recursively): ``orig`` itself when
+    nothing below it changes, else a shallow copy with the changed members replaced. ``path``:
+    the reference tokens of ``orig`` (joined into a pointer only for the keywords added)."""
+    if not isinstance(orig, dict) or _STRUCTURAL.isdisjoint(orig):
+        return orig
+    node = orig
     for k in ("additionalProperties", "unevaluatedProperties"):
         if node.get(k) is True:
+            if node is orig:
+                node = dict(orig)
             del node[k]
     unset = "additionalProperties" not in node and "unevaluatedProperties" not in node
     if value_position and unset and _declares(orig, root, set()):
         keyword = "unevaluatedProperties" if _has_in_place(orig) else "additionalProperties"
+        if node is orig:
+            node = dict(orig)
         node[keyword] = False
-        added.add(pointer_join(ptr, keyword))
+        added.add(pointer_join("", *path, keyword))
+
+    def put(key: str, value: Any) -> None:
+        nonlocal node
+        if node is orig:
+            node = dict(orig)
+        node[key] = value
+
     for k in _VALUE_SINGLE:
-        if isinstance(node.get(k), dict):
-            _walk(node[k], orig[k], root, True, pointer_join(ptr, k), added)
+        if isinstance(orig.get(k), dict):
+            sub = _close(orig[k], root, True, (*path, k), added)
+            if sub is not orig[k]:
+                put(k, sub)
     for k, position in (("prefixItems", True), *((x, False) for x in _IN_PLACE_LISTS)):
-        if isinstance(node.get(k), list):
-            for i, (sub, o) in enumerate(zip(node[k], orig[k], strict=False)):
-                _walk(sub, o, root, position, pointer_join(ptr, k, str(i)), added)
+        items = orig.get(k)
+        if isinstance(items, list):
+            closed = [_close(o, root, position, (*path, k, str(i)), added) for i, o in enumerate(items)]
+            if any(c is not o for c, o in zip(closed, items, strict=True)):
+                put(k, closed)
     for k in _IN_PLACE_SINGLE:
-        if isinstance(node.get(k), dict):
-            _walk(node[k], orig[k], root, False, pointer_join(ptr, k), added)
+        if isinstance(orig.get(k), dict):
+            sub = _close(orig[k], root, False, (*path, k), added)
+            if sub is not orig[k]:
+                put(k, sub)
     for k, position in (*((x, True) for x in _VALUE_MAPS), ("dependentSchemas", False), ("$defs", False),
                         ("definitions", False)):  # fmt: skip
-        if isinstance(node.get(k), dict):
-            for name, sub in node[k].items():
-                _walk(sub, orig[k].get(name), root, position, pointer_join(ptr, k, name), added)
+        members = orig.get(k)
+        if isinstance(members, dict):
+            changed = {}
+            for name, o in members.items():
+                sub = _close(o, root, position, (*path, k, name), added)
+                if sub is not o:
+                    changed[name] = sub
+            if changed:
+                put(k, {name: changed.get(name, o) for name, o in members.items()})
+    return node

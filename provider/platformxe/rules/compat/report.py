@@ -108,7 +108,8 @@ def snake(keyword: str) -> str:
 
 def show(value: Any) -> str:
     """A value in JSON, shortened for messages."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    # an int's JSON is its repr (the common case: bounds), without the encoder's set-up
+    text = repr(value) if type(value) is int else json.dumps(value, ensure_ascii=False, sort_keys=True)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

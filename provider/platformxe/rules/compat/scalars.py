@@ -50,6 +50,8 @@ def type_handler(
         return []
     new_t = new.get("type")
     kinds = type_kinds(new_t)
+    if kinds is not None and not k.kinds - kinds and old_t is not None and strict_equal(old_t, new_t):
+        return []  # the common case: the same type, every old kind admitted (no pointer to build)
     ptr = join(new.ptr, "type")
     if kinds is None:
         return [walk.finding("not_proven", ptr, True, f"unknown type {show(new_t)} at {where}", ipath=ipath)]
@@ -176,7 +178,10 @@ def numeric_handler(
     applies = bool(k.kinds & NUMERIC)
     lo, hi = effective_lower(k), effective_upper(k)
     out: list[Finding] = []
+    numeric = piece.restrict(NUMERIC)
     for kw in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        if not new.has(kw) and (primary is None or not primary.has(kw)):
+            continue  # neither schema has it: nothing to report (bound would say so)
         v = number(new.get(kw)) if new.has(kw) else None
         proved = True
         if new.has(kw) and applies:
@@ -190,9 +195,10 @@ def numeric_handler(
                 proved = hi is not None and hi[0] <= v
             else:
                 proved = hi is not None and (hi[0] < v or (hi[0] == v and hi[1]))
-        hints = _number_hints(v, lo, hi)
+        # hints travel only with a breaking finding (walk.finding drops them otherwise)
+        hints = _number_hints(v, lo, hi) if not proved else []
         why = "old values beyond the new bound are refused"
-        out += bound(walk, kw, new, primary, proved, ipath, piece.restrict(NUMERIC), why, hints)
+        out += bound(walk, kw, new, primary, proved, ipath, numeric, why, hints)
     if new.has("multipleOf") or (primary is not None and primary.has("multipleOf")):
         d = new.get("multipleOf")
         proved, why = (not applies) or _multiple_proved(k, d), ""
@@ -356,7 +362,8 @@ def string_handler(
     out: list[Finding] = []
     n = count(new.get("minLength")) if new.has("minLength") else None
     proved = not applies or not new.has("minLength") or (n is not None and k.min_len >= n)
-    hints = [_text(k.min_len)] + ([_text(n - 1)] if n else [])
+    # hints travel only with a breaking finding (walk.finding drops them otherwise)
+    hints = [_text(k.min_len)] + ([_text(n - 1)] if n else []) if not proved else []
     out += bound(
         walk, "minLength", new, primary, proved, ipath, spiece, "shorter old values are refused", hints
     )
@@ -366,8 +373,8 @@ def string_handler(
         or not new.has("maxLength")
         or (n is not None and k.max_len is not None and k.max_len <= n)
     )
-    hints = [_text(k.max_len)] if k.max_len is not None else []
-    hints += [_text(n + 1)] if n is not None else []
+    hints = [_text(k.max_len)] if k.max_len is not None and not proved else []
+    hints += [_text(n + 1)] if n is not None and not proved else []
     out += bound(
         walk, "maxLength", new, primary, proved, ipath, spiece, "longer old values are refused", hints
     )

@@ -114,6 +114,7 @@ def strict_equal(a: Any, b: Any) -> bool:
 
 
 _CHEAP = frozenset({"type", "enum", "const"})
+_NEEDS_VALIDATOR = ASSERTING_KEYWORDS - _CHEAP
 
 
 def cheap_valid(schema: Any, value: Any) -> bool | None:
@@ -121,7 +122,7 @@ def cheap_valid(schema: Any, value: Any) -> bool | None:
     validator; None when the schema needs the real validator."""
     if isinstance(schema, bool):
         return schema
-    if not isinstance(schema, dict) or any(k in ASSERTING_KEYWORDS and k not in _CHEAP for k in schema):
+    if not isinstance(schema, dict) or not _NEEDS_VALIDATOR.isdisjoint(schema):
         return None
     if "type" in schema:
         kinds = type_kinds(schema["type"])

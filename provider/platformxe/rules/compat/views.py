@@ -123,7 +123,7 @@ class OldObjects:
                     nodes.append(a.child("additionalProperties"))  # type: ignore[arg-type]
                 elif "unevaluatedProperties" in a.schema and not self._maybe_evaluated(a, name):
                     nodes.append(a.child("unevaluatedProperties"))  # type: ignore[arg-type]
-            pn = a.child("propertyNames")
+            pn = a.child("propertyNames") if "propertyNames" in a.schema else None
             if pn is not None and not pn.doc.is_valid(pn.schema, name):
                 return None
         piece = Piece(tuple(nodes))
