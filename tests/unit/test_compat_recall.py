@@ -5,6 +5,7 @@ each shortcut (none of them may say compatible where a payload breaks).
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -105,3 +106,80 @@ def test_skipping_unused_handler_families_changes_no_report(monkeypatch: pytest.
     without = [compare(a, b, p) for a, b in pairs for p in ("strict", "lenient")]
     assert len(pairs) > 250
     assert with_skip == without
+
+
+def _repeated(old: Any, new: Any, names: list[str], closed: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Both schemas under the same names of one object (the memo's case: one shape, many places)."""
+
+    def under(schema: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "object", "properties": {n: copy.deepcopy(schema) for n in names}}
+        if closed:
+            out["additionalProperties"] = False
+        return out
+
+    return under(old), under(new)
+
+
+def test_working_out_each_property_shape_once_changes_no_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The walk works out a pair of reference-free property subschemas once per comparison and
+    re-bases the findings on every property with the same pair (core.Walk.check_property): every
+    hand-written case, put under several property names (odd ones too: empty, with "/", "~", ".")
+    and nested twice, both ways and under both policies, gets the same report without it."""
+    from compat_cases import CASES, CONSERVATIVE
+
+    from platformxe.rules.compat import core
+
+    pairs: list[tuple[Any, Any]] = []
+    for i, c in enumerate(CASES + CONSERVATIVE):
+        a, b = (c.old, c.new) if i % 2 else (c.new, c.old)
+        names = ["x0", "x1"] if i % 3 else ["", "a/b", "~1", "p.q"]
+        pairs.append(_repeated(a, b, names, closed=i % 4 < 2))
+        if i % 5 == 0:
+            pairs.append(_repeated(*pairs[-1], ["outer", "inner"], closed=False))
+    with_memo = [compare(a, b, p) for a, b in pairs for p in ("strict", "lenient")]
+    monkeypatch.setattr(core, "MEMO_PLACES", False)
+    without = [compare(a, b, p) for a, b in pairs for p in ("strict", "lenient")]
+    assert len(pairs) > 250
+    assert sum(1 for r in with_memo if r.changes) > 350  # most of them report something per place
+    assert with_memo == without
+
+
+def test_hundreds_of_alike_properties_each_report_their_own_place() -> None:
+    """A bound raised on 300 alike properties: 300 changes, each naming its own property and
+    pointer; one of them lowered instead is breaking, with a witness at that property only."""
+    props = {f"f{i:03d}": {"type": "string", "maxLength": 64} for i in range(300)}
+    old = {"type": "object", "properties": props, "additionalProperties": False}
+    new = copy.deepcopy(old)
+    for p in new["properties"].values():
+        p["maxLength"] = 128
+    new["properties"]["f150"]["maxLength"] = 32
+    report = compare(old, new)
+    raised = [c for c in report.changes if c.kind == "max_length_raised"]
+    assert len(raised) == 299
+    assert {c.pointer for c in raised} == {f"/properties/f{i:03d}/maxLength" for i in range(300) if i != 150}
+    assert all(f'"{c.pointer.split("/")[2]}"' in c.message for c in raised)
+    [broken] = report.breaking_changes
+    assert broken.pointer == "/properties/f150/maxLength" and '"f150"' in broken.message
+    assert broken.has_witness and set(broken.witness) == {"f150"} and 32 < len(broken.witness["f150"]) <= 64
+
+
+def test_alike_properties_under_the_lenient_view_keep_their_own_originals() -> None:
+    """Under lenient, two properties whose closed views are equal but whose originals differ (one
+    inner object open, one closed by its author) are two places: only the closed one reports
+    its additionalProperties: false removed."""
+
+    def prop(closed: bool) -> dict[str, Any]:
+        inner: dict[str, Any] = {"type": "object", "properties": {"b": {"type": "string"}}}
+        if closed:
+            inner["additionalProperties"] = False
+        return {"type": "object", "properties": {"a": inner}}
+
+    old = {"type": "object", "properties": {"x0": prop(False), "x1": prop(True)}}
+    new = {"type": "object", "properties": {n: {**prop(False), "description": "d"} for n in ("x0", "x1")}}
+    report = compare(old, new, "lenient")
+    assert report.compatible
+    assert [c.pointer for c in report.changes] == [
+        "/properties/x0/description",
+        "/properties/x1/properties/a/additionalProperties",
+        "/properties/x1/description",
+    ]

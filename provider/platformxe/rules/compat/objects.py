@@ -118,6 +118,9 @@ def _named(
             target = new.child("properties", name)
             if prim is not None and target is not None and inside_original(prim, target):
                 continue
+        if unchanged and old.plain(primary, name):  # type: ignore[arg-type]
+            out += walk.check_property(old.value, primary, new, name, ipath)  # type: ignore[arg-type]
+            continue
         vp = old.value(name)
         sub = (*ipath, name)
         if name in new_props:

@@ -9,6 +9,7 @@ report of a bound-like keyword, and ``Prover`` — the questions a handler may a
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -36,6 +37,17 @@ class Prover(Protocol):
 
     def check(self, piece: Piece, new: Node, ipath: tuple[Any, ...], primary: Node | None) -> list[Finding]:
         """Findings for "piece ⊆ new" at payload path ``ipath``."""
+
+    def check_property(
+        self,
+        value: Callable[[str], Piece | None],
+        primary: Node,
+        new: Node,
+        name: str,
+        ipath: tuple[Any, ...],
+    ) -> list[Finding]:
+        """``check`` of property ``name`` of two plain object nodes (``OldObjects.plain``): the
+        same findings, worked out once per distinct pair of reference-free subschemas."""
 
     def finding(
         self,
@@ -65,6 +77,23 @@ class AnyKey:
         return f"AnyKey({self.pattern!r})"
 
 
+class Here:
+    """A payload path segment standing for "the place being worked out" (``core.Walk.check_property``).
+
+    A path that starts with these segments is named ``MARK`` followed by the rest, so the findings
+    worked out once can be re-based on every place that has the same old and new subschemas."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "Here()"
+
+
+HERE = Here()
+#: the name of the place in a ``Here`` path: no schema text or payload name holds it
+MARK = "\x00here-" + os.urandom(6).hex() + "\x00"
+
+
 @lru_cache(maxsize=4096)
 def label(ipath: tuple[Any, ...]) -> str:
     """A readable name for a place in the payload: "propertyId", "tags[]", "the payload"."""
@@ -72,7 +101,9 @@ def label(ipath: tuple[Any, ...]) -> str:
         return "the payload"
     out = ""
     for seg in ipath:
-        if isinstance(seg, int):
+        if seg is HERE:
+            out = out or MARK  # the whole leading run of Here segments is one name
+        elif isinstance(seg, int):
             out += f"[{seg}]"
         elif isinstance(seg, AnyKey):
             out += ".*" if seg.pattern is None else f".<{seg.pattern}>"

@@ -39,6 +39,8 @@ class OldObjects:
             if n.doc is SYNTHETIC and set(n.schema) == {"required"} and len(n.schema["required"]) == 1:
                 self.absent.add(n.schema["required"][0])
         self._cache: dict[str, Piece | None] = {}
+        self._plain: Node | None = None  # see plain: the only atom, when names are plain
+        self._plain_known = False
         # Per atom: (pattern -> schema node or None = unknown value, catch-all node or None = open)
         self.rests: list[tuple[list[tuple[str, Node | None]], Node | None]] = []
         self.declared: set[str] = set()
@@ -88,6 +90,33 @@ class OldObjects:
             ]
             return pats, a.child("unevaluatedProperties")
         return pats, None
+
+    def plain(self, primary: Node, name: str) -> bool:
+        """Whether ``value(name)`` is ``primary``'s own ``properties`` node for ``name``, or None
+        only when that node has no instance: ``primary`` is the only old atom, declares the name,
+        and nothing else about the object (patterns, propertyNames, a key known absent, a key
+        universe without the name, no properties at all) bears on the name's value."""
+        if not self._plain_known:
+            k = self.k
+            a = k.atoms[0] if len(k.atoms) == 1 else None
+            ok = (
+                a is not None
+                and self.applies
+                and not self.absent
+                and k.max_props != 0
+                and isinstance(a.schema, dict)
+                and "patternProperties" not in a.schema
+                and "propertyNames" not in a.schema
+            )
+            self._plain, self._plain_known = (a if ok else None), True
+        a = self._plain
+        return (
+            a is not None
+            and a.key == primary.key
+            and a.doc is primary.doc
+            and name in dict_of(a, "properties")
+            and (self.closed_names is None or name in self.closed_names)
+        )
 
     def value(self, name: str) -> Piece | None:
         """The old value piece of key ``name``, or None when old objects never carry it."""
