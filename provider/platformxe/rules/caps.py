@@ -14,11 +14,12 @@ two places counts twice: the guard is about work done per schema, not distinct n
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from platformxe.rules.codes import Code
 from platformxe.rules.types import Problem
-from platformxe.rules.walk import iter_schemas
+from platformxe.rules.walk import SchemaNode, iter_schemas
 
 __all__ = ["MAX_DEPTH", "MAX_PROPERTIES", "check_caps", "count_properties", "deepest_schema", "schema_depth"]
 
@@ -26,10 +27,11 @@ MAX_DEPTH = 5
 MAX_PROPERTIES = 50
 
 
-def deepest_schema(schema: Any) -> tuple[int, str]:
-    """``(depth, pointer)`` of the deepest object subschema (the first one met at that depth)."""
+def deepest_schema(schema: Any, nodes: Sequence[SchemaNode] | None = None) -> tuple[int, str]:
+    """``(depth, pointer)`` of the deepest object subschema (the first one met at that depth);
+    ``nodes`` is ``iter_schemas(schema)`` when the caller has walked the schema already."""
     best_depth, best_pointer = 0, ""
-    for node in iter_schemas(schema):
+    for node in iter_schemas(schema) if nodes is None else nodes:
         level = node.depth if isinstance(node.schema, dict) else node.depth - 1
         if level > best_depth:
             best_depth, best_pointer = level, node.pointer
@@ -41,10 +43,10 @@ def schema_depth(schema: Any) -> int:
     return deepest_schema(schema)[0]
 
 
-def count_properties(schema: Any) -> int:
+def count_properties(schema: Any, nodes: Sequence[SchemaNode] | None = None) -> int:
     """Total number of keys of every ``properties`` object at any level of ``schema``."""
     total = 0
-    for node in iter_schemas(schema):
+    for node in iter_schemas(schema) if nodes is None else nodes:
         if isinstance(node.schema, dict):
             props = node.schema.get("properties")
             if isinstance(props, dict):
@@ -52,10 +54,13 @@ def count_properties(schema: Any) -> int:
     return total
 
 
-def check_caps(schema: Any, field: str = "payloadSchema") -> list[Problem]:
-    """``schema_too_deep`` / ``schema_too_wide`` problems for ``schema``."""
+def check_caps(
+    schema: Any, field: str = "payloadSchema", nodes: Sequence[SchemaNode] | None = None
+) -> list[Problem]:
+    """``schema_too_deep`` / ``schema_too_wide`` problems for ``schema`` (``nodes``: as for
+    ``deepest_schema``)."""
     problems: list[Problem] = []
-    depth, pointer = deepest_schema(schema)
+    depth, pointer = deepest_schema(schema, nodes)
     if depth > MAX_DEPTH:
         where = pointer or "the root"
         problems.append(
@@ -69,7 +74,7 @@ def check_caps(schema: Any, field: str = "payloadSchema") -> list[Problem]:
                 details={"depth": depth, "maxDepth": MAX_DEPTH},
             )
         )
-    count = count_properties(schema)
+    count = count_properties(schema, nodes)
     if count > MAX_PROPERTIES:
         problems.append(
             Problem(

@@ -13,13 +13,14 @@ through ``properties``, ``items`` … moves into a smaller part of the payload a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
 from platformxe.rules.codes import Code
 from platformxe.rules.payload import local_only_registry
 from platformxe.rules.types import Problem
-from platformxe.rules.walk import IN_PLACE_KEYWORDS, iter_schemas, loop_components, pointer_join
+from platformxe.rules.walk import IN_PLACE_KEYWORDS, SchemaNode, iter_schemas, loop_components, pointer_join
 
 __all__ = ["reference_problems"]
 
@@ -32,9 +33,10 @@ def _problem(message: str, pointer: str) -> Problem:
     return Problem(Code.INVALID_JSON_SCHEMA, message, "payloadSchema", pointer)
 
 
-def reference_problems(schema: dict[str, Any]) -> list[Problem]:
-    """``invalid_json_schema`` for each ``$ref``/``$dynamicRef`` that is remote, dangling or looping."""
-    nodes = list(iter_schemas(schema))
+def reference_problems(schema: dict[str, Any], nodes: Sequence[SchemaNode] | None = None) -> list[Problem]:
+    """``invalid_json_schema`` for each ``$ref``/``$dynamicRef`` that is remote, dangling or looping
+    (``nodes``: ``iter_schemas(schema)`` when the caller has walked the schema already)."""
+    nodes = list(iter_schemas(schema)) if nodes is None else nodes
     if not any(
         isinstance(n.schema, dict) and ("$ref" in n.schema or "$dynamicRef" in n.schema) for n in nodes
     ):

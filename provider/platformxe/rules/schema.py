@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from platformxe.rules.canonical import find_unrepresentable_number
@@ -31,7 +32,7 @@ from platformxe.rules.metacheck import metaschema_clean
 from platformxe.rules.payload import MAX_PAYLOAD_BYTES, check_payload_size, validate_payload
 from platformxe.rules.refs import reference_problems
 from platformxe.rules.types import Problem, SchemaFlavour
-from platformxe.rules.walk import iter_schemas, pointer_from_path, pointer_join
+from platformxe.rules.walk import SchemaNode, iter_schemas, pointer_from_path, pointer_join
 
 __all__ = [
     "JSON_SCHEMA_2020_12_URI",
@@ -120,13 +121,13 @@ def _dialect(value: Any) -> SchemaFlavour | None:
     return None
 
 
-def detect_flavour(schema: Any) -> SchemaFlavour:
+def detect_flavour(schema: Any, nodes: Sequence[SchemaNode] | None = None) -> SchemaFlavour:
     """``openapi-3.1`` when the root ``$schema`` names the OpenAPI 3.1 dialect or an OpenAPI-only
     keyword (discriminator, xml, externalDocs, example) appears in a schema position; otherwise
     ``json-schema-2020-12``."""
     if isinstance(schema, dict) and _dialect(schema.get("$schema")) is SchemaFlavour.OPENAPI_3_1:
         return SchemaFlavour.OPENAPI_3_1
-    for node in iter_schemas(schema):
+    for node in iter_schemas(schema) if nodes is None else nodes:
         if isinstance(node.schema, dict) and not OPENAPI_ONLY_KEYWORDS.isdisjoint(node.schema):
             return SchemaFlavour.OPENAPI_3_1
     return SchemaFlavour.JSON_SCHEMA_2020_12
@@ -140,9 +141,9 @@ def _where(pointer: str) -> str:
     return f"at {pointer}" if pointer else "at the root"
 
 
-def _dialect_and_openapi30(schema: dict[str, Any]) -> list[Problem]:
+def _dialect_and_openapi30(schema: dict[str, Any], nodes: Sequence[SchemaNode]) -> list[Problem]:
     problems: list[Problem] = []
-    for node in iter_schemas(schema):
+    for node in nodes:
         sub = node.schema
         if not isinstance(sub, dict):
             continue
@@ -243,20 +244,22 @@ def _metaschema_problems(schema: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-def _references(schema: dict[str, Any], malformed: bool) -> list[Problem]:
+def _references(schema: dict[str, Any], malformed: bool, nodes: Sequence[SchemaNode]) -> list[Problem]:
     if not malformed:
-        return reference_problems(schema)
+        return reference_problems(schema, nodes)
     try:
-        return reference_problems(schema)
+        return reference_problems(schema, nodes)
     except Exception:
         # The resolver assumes a well-formed document; the metaschema errors already say what
         # is wrong, and references are checked again once those are fixed.
         return []
 
 
-def check_schema(schema: Any) -> list[Problem]:
+def check_schema(schema: Any, nodes: Sequence[SchemaNode] | None = None) -> list[Problem]:
     """Every problem of a candidate payload schema (``invalid_json_schema``, ``schema_too_deep``,
-    ``schema_too_wide``), each naming the JSON pointer at fault. Never raises."""
+    ``schema_too_wide``), each naming the JSON pointer at fault. Never raises. ``nodes`` is
+    ``iter_schemas(schema)`` when the caller has walked the schema already (every check here
+    reads that one walk)."""
     if isinstance(schema, bool):
         return [
             _problem(
@@ -272,14 +275,16 @@ def check_schema(schema: Any) -> list[Problem]:
     found = find_unrepresentable_number(schema)
     if found is not None:
         problems.append(_problem(f"number {_where(found[0])}: {found[1]}", found[0]))
-    problems.extend(_dialect_and_openapi30(schema))
-    caps = check_caps(schema)
+    if nodes is None:
+        nodes = tuple(iter_schemas(schema))
+    problems.extend(_dialect_and_openapi30(schema, nodes))
+    caps = check_caps(schema, nodes=nodes)
     too_deep = [p for p in caps if p.code is Code.SCHEMA_TOO_DEEP]
     if not too_deep or too_deep[0].details["depth"] <= _FULL_CHECK_DEPTH_LIMIT:
         try:
             meta_problems = [] if metaschema_clean(schema) else _metaschema_problems(schema)
             problems.extend(meta_problems)
-            problems.extend(_references(schema, malformed=bool(meta_problems)))
+            problems.extend(_references(schema, bool(meta_problems), nodes))
         except RecursionError:
             problems.append(_problem("payloadSchema recurses too deeply to be checked"))
     problems.extend(caps)

@@ -41,6 +41,7 @@ from platformxe.rules.types import (
     Status,
     Verdict,
 )
+from platformxe.rules.walk import iter_schemas
 
 __all__ = ["dry_run_verdict"]
 
@@ -146,8 +147,16 @@ def _schema_facts(value: Any) -> SchemaFacts:
     schema, parse_problems = parse_json_field(value, "payloadSchema")
     if parse_problems:
         return None, tuple(parse_problems), (), None, None
-    flavour = detect_flavour(schema) if isinstance(schema, dict | bool) else None
-    return schema, (), tuple(check_schema(schema)), flavour, _hash_or_none(schema)
+    if not isinstance(schema, dict | bool):
+        return schema, (), tuple(check_schema(schema)), None, _hash_or_none(schema)
+    nodes = tuple(iter_schemas(schema))  # one walk read by every check below
+    return (
+        schema,
+        (),
+        tuple(check_schema(schema, nodes)),
+        detect_flavour(schema, nodes),
+        _hash_or_none(schema),
+    )
 
 
 @lru_cache(maxsize=256)
