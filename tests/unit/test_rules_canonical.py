@@ -6,6 +6,9 @@ import hashlib
 import json
 
 import pytest
+import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from platformxe.rules import canonical_json, schema_hash, strip_descriptions
 from platformxe.rules.canonical import CanonicalJsonError
@@ -88,3 +91,46 @@ def test_strip_descriptions_does_not_mutate_and_handles_booleans() -> None:
     assert strip_descriptions(schema) == {"additionalProperties": False, "not": True}
     assert schema == {"description": "d", "additionalProperties": False, "not": True}
     assert strip_descriptions(True) is True
+
+
+# The canonical form is written by the standard library's C encoder where that gives RFC 8785's
+# bytes exactly (rules/canonical._fast_form); these hold it to the rfc8785 package's output.
+_ODD_TEXT = st.text(
+    alphabet=st.characters(codec="utf-8")
+    | st.sampled_from(["\x00", "\x1f", "\x7f", "\b", '"', "\\", "\u2028", "\ufeff", "\U0001f600", "\ue000"]),
+    max_size=8,
+)
+_NUMBERS = (
+    st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from([0.0, -0.0, 1.0, -2.5, 1e-4, 9.999e-5, 1e16, 1e21, 1e-7, 0.1, 123456.789, 5e-324])
+)
+_JSON = st.recursive(
+    st.none() | st.booleans() | _NUMBERS | _ODD_TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_ODD_TEXT, inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON)
+def test_the_fast_canonical_form_is_byte_for_byte_rfc8785(value: object) -> None:
+    assert canonical_json(value) == rfc8785.dumps(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"\U0001f600": 1, "\ue000": 2, "a": 3},  # UTF-16 order puts the astral key first
+        [1.0, -0.0, 1e21, 1e-7, 2.5, 0.0001],
+        {"s": 'tab\tnul\x00 quote" back\\ del\x7f line\u2028'},
+        [True, False, None, 2**53 - 1, -(2**53) + 1],
+    ],
+)
+def test_values_the_fast_path_hands_over_still_get_rfc8785_bytes(value: object) -> None:
+    assert canonical_json(value) == rfc8785.dumps(value)
+
+
+def test_a_lone_surrogate_has_no_canonical_form() -> None:
+    with pytest.raises(CanonicalJsonError):
+        canonical_json({"a": "\ud800"})
