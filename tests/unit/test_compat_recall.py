@@ -122,12 +122,12 @@ def _repeated(old: Any, new: Any, names: list[str], closed: bool) -> tuple[dict[
 
 def test_working_out_each_property_shape_once_changes_no_report(monkeypatch: pytest.MonkeyPatch) -> None:
     """The walk works out a pair of reference-free property subschemas once per comparison and
-    re-bases the findings on every property with the same pair (core.Walk.check_property): every
+    re-bases the findings on every property with the same pair (compat.places): every
     hand-written case, put under several property names (odd ones too: empty, with "/", "~", ".")
     and nested twice, both ways and under both policies, gets the same report without it."""
     from compat_cases import CASES, CONSERVATIVE
 
-    from platformxe.rules.compat import core
+    from platformxe.rules.compat import places
 
     pairs: list[tuple[Any, Any]] = []
     for i, c in enumerate(CASES + CONSERVATIVE):
@@ -137,7 +137,7 @@ def test_working_out_each_property_shape_once_changes_no_report(monkeypatch: pyt
         if i % 5 == 0:
             pairs.append(_repeated(*pairs[-1], ["outer", "inner"], closed=False))
     with_memo = [compare(a, b, p) for a, b in pairs for p in ("strict", "lenient")]
-    monkeypatch.setattr(core, "MEMO_PLACES", False)
+    monkeypatch.setattr(places, "MEMO_PLACES", False)
     without = [compare(a, b, p) for a, b in pairs for p in ("strict", "lenient")]
     assert len(pairs) > 250
     assert sum(1 for r in with_memo if r.changes) > 350  # most of them report something per place

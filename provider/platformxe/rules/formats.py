@@ -51,6 +51,7 @@ __all__ = [
     "is_uuid",
 ]
 
+
 class _Deferred:
     """A regular expression compiled at its first use. The character classes spanning most of
     Unicode below (IDN e-mail, IRI, URI template) take ≈ 25 ms to compile, and most processes

@@ -22,8 +22,9 @@ from collections.abc import Callable
 from typing import Any
 
 from platformxe.rules.compat.knowledge import Knowledge, knowledge, like, shape_key
-from platformxe.rules.compat.model import Finding, Node, Piece, inside_original, join, same
-from platformxe.rules.compat.report import HERE, MARK, Handler, flip, has_breaking, label, show
+from platformxe.rules.compat.model import Finding, Node, Piece, inside_original, same
+from platformxe.rules.compat.places import Places
+from platformxe.rules.compat.report import Handler, flip, has_breaking, label, show
 from platformxe.rules.compat.traversal import cases
 from platformxe.rules.compat.views import refine
 
@@ -47,9 +48,7 @@ class Walk:
         self._shapes: dict[tuple[str, frozenset[str]], Knowledge] = {}  # see knowledge.shape_key
         self._proof_cache: dict[tuple[Any, ...], bool] = {}
         self._emptiness: set[tuple[Any, ...]] = set()
-        #: check_property: (old text, new text, original text) -> the place's harmless findings,
-        #: as (kind, pointer below the place, message naming the place MARK, path below the place)
-        self._places: dict[tuple[str, str, str], list[tuple[str, str, str, tuple[Any, ...] | None]]] = {}
+        self._places = Places()
         self.current: tuple[Any, ...] = ()  # payload path of the innermost check in progress
 
     def past_deadline(self) -> bool:
@@ -158,93 +157,9 @@ class Walk:
         name: str,
         ipath: tuple[Any, ...],
     ) -> list[Finding]:
-        """Findings for property ``name``, declared by both the old object node ``primary`` and
-        the new one ``new``, where ``value(name)`` (the old value piece) is ``primary``'s own
-        property node, or None only when that node has no instance (``OldObjects.plain``).
-
-        Large schemas repeat property shapes, and a change applied to all of them (a bound
-        raised, a description added) gives hundreds of places with the same pair of subschemas.
-        When neither subschema reaches outside itself (no ``$``-keyword anywhere: no reference
-        out, no anchor in), the walk below such a place reads nothing but the two subschemas
-        (and, under a policy view, the original at the same pointer); only the payload path in
-        messages and the pointers differ. So the place is worked out once, at a path of ``HERE``
-        segments that ``label`` names ``MARK``, and its findings are re-based on each place with
-        the same subschemas. Only a harmless answer is reused (nothing breaking: a witness
-        search needs the place's own nodes). ``MEMO_PLACES = False`` turns this off, and a test
-        checks that no report changes.
-        """
-        sub = (*ipath, name)
-        key = self._place_key(primary, new, name, sub) if MEMO_PLACES and not self.exhausted else None
-        if key is None:
-            vp = value(name)
-            prim, target = primary.child("properties", name), new.child("properties", name)
-            assert target is not None
-            return [] if vp is None else self.check(vp, target, sub, prim)
-        here, base = label(sub)[1:-1], join(new.ptr, "properties", name)
-        known = self._places.get(key)
-        if known is not None:
-            self.visits += 1
-            return [
-                Finding(
-                    kind,
-                    base + below,
-                    False,
-                    message.replace(MARK, here),
-                    "",
-                    () if rest is None else (*sub, *rest),
-                )
-                for kind, below, message, rest in known
-            ]
-        vp = value(name)
-        if vp is None:  # the old node has no instance: a fact about its content alone
-            self._places[key] = []
-            return []
-        prim, target = primary.child("properties", name), new.child("properties", name)
-        assert target is not None
-        width = len(sub)  # the same depth as the real path: the recursion measure is unchanged
-        findings = self.check(vp, target, (HERE,) * width, prim)
-        template: list[tuple[str, str, str, tuple[Any, ...] | None]] | None = []
-        for f in findings:
-            if not f.ipath:
-                rest = None
-            elif f.ipath[:width] == (HERE,) * width and HERE not in f.ipath[width:]:
-                rest = f.ipath[width:]
-            else:
-                return self.check(vp, target, sub, prim)  # a path the re-basing cannot name
-            raw = f.message
-            f.message, f.why = raw.replace(MARK, here), f.why.replace(MARK, here)
-            if MARK[1:-1] in f.message or MARK[1:-1] in f.why:
-                return self.check(vp, target, sub, prim)  # the mark reached a text escaped
-            f.ipath = () if rest is None else (*sub, *rest)
-            inside = f.pointer == base or f.pointer.startswith(base + "/")
-            if template is not None and (f.breaking or f.why or not inside):
-                template = None  # not reusable
-            if template is not None:
-                template.append((f.kind, f.pointer[len(base) :], raw, rest))
-        if template is not None and not self.exhausted:
-            self._places[key] = template
-        return findings
-
-    def _place_key(
-        self, primary: Node, new: Node, name: str, sub: tuple[Any, ...]
-    ) -> tuple[str, str, str] | None:
-        """The memo key of ``check_property``, or None where the answer may depend on more than
-        the two subschemas (see there)."""
-        if primary.ptr != new.ptr or label(sub) == '""':
-            return None
-        a, b = primary.schema["properties"][name], new.schema["properties"][name]
-        if type(a) is not dict or type(b) is not dict:
-            return None
-        texts = [repr(a), repr(b), ""]
-        original = primary.doc.original
-        if original is not None:
-            at = original.at(join(primary.ptr, "properties", name))
-            if at is None:
-                return None
-            texts[2] = repr(at.schema)
-        if any("'$" in t or '"$' in t for t in texts):
-            return None
-        return texts[0], texts[1], texts[2]
+        """``check`` of property ``name`` of two plain object nodes, each distinct pair of
+        reference-free subschemas worked out once (``places.Places``)."""
+        return self._places.check_property(self, value, primary, new, name, ipath)
 
     def check(self, piece: Piece, new: Node, ipath: tuple[Any, ...], primary: Node | None) -> list[Finding]:
         """Findings for "piece ⊆ new" at payload path ``ipath`` (see module docstring)."""
@@ -384,9 +299,6 @@ class Walk:
 #: Skip a family handler (``handler.keywords``) where neither schema uses its keywords; a test
 #: turns it off and checks that no report changes.
 SKIP_UNUSED_FAMILIES = True
-#: Work out each distinct reference-free (old, new) property pair once (``Walk.check_property``);
-#: a test turns it off and checks that no report changes.
-MEMO_PLACES = True
 
 
 def _keywords(schema: Any) -> Any:

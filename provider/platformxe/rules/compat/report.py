@@ -78,7 +78,7 @@ class AnyKey:
 
 
 class Here:
-    """A payload path segment standing for "the place being worked out" (``core.Walk.check_property``).
+    """A payload path segment standing for "the place being worked out" (``compat.places``).
 
     A path that starts with these segments is named ``MARK`` followed by the rest, so the findings
     worked out once can be re-based on every place that has the same old and new subschemas."""
