@@ -167,6 +167,19 @@ def test_unhashable_number_is_a_problem_not_a_crash() -> None:
     verdict = dry_run_verdict(cand(schema={"type": "integer", "maximum": 2**64}), [])
     assert codes(verdict) == [Code.INVALID_JSON_SCHEMA]
     assert verdict.schema_hash is None
+    [problem] = verdict.errors
+    assert problem.pointer == "/maximum" and "2^53" in problem.message
+
+
+def test_a_schema_with_numbers_the_fast_canonical_form_hands_over_hashes_as_rfc8785_says() -> None:
+    import hashlib
+
+    import rfc8785
+
+    schema = {"type": "number", "minimum": 1e-7, "maximum": 1e21, "multipleOf": 0.5, "default": 2.0}
+    verdict = dry_run_verdict(cand(schema=schema), [])
+    assert verdict.valid
+    assert verdict.schema_hash == hashlib.sha256(rfc8785.dumps(schema)).hexdigest()
 
 
 def test_unknown_status_is_an_invalid_request() -> None:

@@ -255,11 +255,14 @@ def _references(schema: dict[str, Any], malformed: bool, nodes: Sequence[SchemaN
         return []
 
 
-def check_schema(schema: Any, nodes: Sequence[SchemaNode] | None = None) -> list[Problem]:
+def check_schema(
+    schema: Any, nodes: Sequence[SchemaNode] | None = None, *, hashed: bool = False
+) -> list[Problem]:
     """Every problem of a candidate payload schema (``invalid_json_schema``, ``schema_too_deep``,
     ``schema_too_wide``), each naming the JSON pointer at fault. Never raises. ``nodes`` is
     ``iter_schemas(schema)`` when the caller has walked the schema already (every check here
-    reads that one walk)."""
+    reads that one walk). ``hashed``: the caller has made the schema's canonical form already, so
+    every number in it has one (the search for one that has not is skipped)."""
     if isinstance(schema, bool):
         return [
             _problem(
@@ -272,7 +275,7 @@ def check_schema(schema: Any, nodes: Sequence[SchemaNode] | None = None) -> list
         kind = "an array" if isinstance(schema, list) else f"a {type(schema).__name__}"
         return [_problem(f'payloadSchema must be a JSON object such as {{"type": "object"}}, not {kind}')]
     problems: list[Problem] = []
-    found = find_unrepresentable_number(schema)
+    found = None if hashed else find_unrepresentable_number(schema)
     if found is not None:
         problems.append(_problem(f"number {_where(found[0])}: {found[1]}", found[0]))
     if nodes is None:

@@ -150,13 +150,9 @@ def _schema_facts(value: Any) -> SchemaFacts:
     if not isinstance(schema, dict | bool):
         return schema, (), tuple(check_schema(schema)), None, _hash_or_none(schema)
     nodes = tuple(iter_schemas(schema))  # one walk read by every check below
-    return (
-        schema,
-        (),
-        tuple(check_schema(schema, nodes)),
-        detect_flavour(schema, nodes),
-        _hash_or_none(schema),
-    )
+    digest = _hash_or_none(schema)  # a canonical form means that no number lacks one
+    problems = tuple(check_schema(schema, nodes, hashed=digest is not None))
+    return schema, (), problems, detect_flavour(schema, nodes), digest
 
 
 @lru_cache(maxsize=256)
