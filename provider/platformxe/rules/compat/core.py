@@ -18,7 +18,6 @@ has been descended into meanwhile (induction on the payload's size — payloads 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 from platformxe.rules.compat.knowledge import Knowledge, knowledge, like, shape_key
@@ -48,7 +47,7 @@ class Walk:
         self._shapes: dict[tuple[str, frozenset[str]], Knowledge] = {}  # see knowledge.shape_key
         self._proof_cache: dict[tuple[Any, ...], bool] = {}
         self._emptiness: set[tuple[Any, ...]] = set()
-        self._places = Places()
+        self.places = Places(self)  # see compat/places.py
         self.current: tuple[Any, ...] = ()  # payload path of the innermost check in progress
 
     def past_deadline(self) -> bool:
@@ -148,18 +147,6 @@ class Walk:
         if not self.in_progress:
             self._proof_cache[key] = result
         return result
-
-    def check_property(
-        self,
-        value: Callable[[str], Piece | None],
-        primary: Node,
-        new: Node,
-        name: str,
-        ipath: tuple[Any, ...],
-    ) -> list[Finding]:
-        """``check`` of property ``name`` of two plain object nodes, each distinct pair of
-        reference-free subschemas worked out once (``places.Places``)."""
-        return self._places.check_property(self, value, primary, new, name, ipath)
 
     def check(self, piece: Piece, new: Node, ipath: tuple[Any, ...], primary: Node | None) -> list[Finding]:
         """Findings for "piece ⊆ new" at payload path ``ipath`` (see module docstring)."""

@@ -41,7 +41,7 @@ class Doc:
     """One schema document: its root, local anchors and a lazily built validator."""
 
     __slots__ = (
-        "_anchors", "_cycle", "_monotone", "_nested_ids", "_subs", "_text", "_validator", "label", "original",
+        "_anchors", "_cycle", "_marshalled", "_monotone", "_nested_ids", "_subs", "_validator", "label", "original",
         "root",
     )  # fmt: skip
 
@@ -57,7 +57,7 @@ class Doc:
         self._subs: dict[int, tuple[Any, Any]] = {}
         self._cycle: bool | None = None
         self._monotone: dict[str, bool] = {}
-        self._text: bytes | None = None
+        self._marshalled: bytes | None = None
 
     @property
     def anchors(self) -> dict[str, str]:
@@ -121,12 +121,12 @@ class Doc:
         certain, True means "look closer". A search in the document's ``marshal`` bytes (made
         once; a tenth of the time ``json.dumps`` takes, and strings are kept there as their
         UTF-8 bytes); a document ``marshal`` cannot write (not JSON data) may mention anything."""
-        if self._text is None:
+        if self._marshalled is None:
             try:
-                self._text = marshal.dumps(self.root)
+                self._marshalled = marshal.dumps(self.root)
             except ValueError:
                 return True
-        return any(w.encode() in self._text for w in words)
+        return any(w.encode() in self._marshalled for w in words)
 
     def _has_inplace_cycle(self) -> bool:
         edges: dict[str, list[str]] = {}

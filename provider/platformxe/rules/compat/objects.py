@@ -118,8 +118,8 @@ def _named(
             target = new.child("properties", name)
             if prim is not None and target is not None and inside_original(prim, target):
                 continue
-        if unchanged and old.plain(primary, name):  # type: ignore[arg-type]
-            out += walk.check_property(old.value, primary, new, name, ipath)  # type: ignore[arg-type]
+        if unchanged and primary is not None and old.plain(primary, name):
+            out += walk.places.check_property(old.value, primary, new, name, ipath)
             continue
         vp = old.value(name)
         sub = (*ipath, name)

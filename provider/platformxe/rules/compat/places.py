@@ -27,14 +27,14 @@ Template = list[tuple[str, str, str, tuple[Any, ...] | None]]
 
 
 class Places:
-    """The answers of one compare, keyed by (old text, new text, original text)."""
+    """The answers of one compare (one walk), keyed by (old text, new text, original text)."""
 
-    def __init__(self) -> None:
+    def __init__(self, walk: Prover) -> None:
+        self.walk = walk
         self._known: dict[tuple[str, str, str], Template] = {}
 
     def check_property(
         self,
-        walk: Prover,
         value: Callable[[str], Piece | None],
         primary: Node,
         new: Node,
@@ -45,15 +45,10 @@ class Places:
         the new one ``new``, where ``value(name)`` (the old value piece) is ``primary``'s own
         property node, or None only when that node has no instance (``OldObjects.plain``):
         ``walk.check`` of that piece, worked out once per distinct key (module docstring)."""
-        sub = (*ipath, name)
+        walk, sub = self.walk, (*ipath, name)
         key = _place_key(primary, new, name, sub) if MEMO_PLACES and not walk.exhausted else None
-        if key is None:
-            vp = value(name)
-            prim, target = primary.child("properties", name), new.child("properties", name)
-            assert target is not None
-            return [] if vp is None else walk.check(vp, target, sub, prim)
         here, base = label(sub)[1:-1], join(new.ptr, "properties", name)
-        known = self._known.get(key)
+        known = None if key is None else self._known.get(key)
         if known is not None:
             walk.visits += 1
             return [
@@ -69,10 +64,13 @@ class Places:
             ]
         vp = value(name)
         if vp is None:  # the old node has no instance: a fact about its content alone
-            self._known[key] = []
+            if key is not None:
+                self._known[key] = []
             return []
         prim, target = primary.child("properties", name), new.child("properties", name)
         assert target is not None
+        if key is None:
+            return walk.check(vp, target, sub, prim)
         width = len(sub)  # the same depth as the real path: the recursion measure is unchanged
         findings = walk.check(vp, target, (HERE,) * width, prim)
         template: Template | None = []

@@ -13,11 +13,14 @@ import os
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from platformxe.rules.compat.knowledge import Knowledge
 from platformxe.rules.compat.model import Finding, Node, Piece, join
 from platformxe.rules.compat.values import number, strict_equal
+
+if TYPE_CHECKING:
+    from platformxe.rules.compat.places import Places
 
 
 class Prover(Protocol):
@@ -25,6 +28,8 @@ class Prover(Protocol):
 
     visits: int
     exhausted: bool
+    #: the walk's answers per distinct property pair (``compat.places``)
+    places: Places
 
     def knowledge(self, piece: Piece) -> Knowledge:
         """What every instance of ``piece`` is known to satisfy."""
@@ -37,17 +42,6 @@ class Prover(Protocol):
 
     def check(self, piece: Piece, new: Node, ipath: tuple[Any, ...], primary: Node | None) -> list[Finding]:
         """Findings for "piece ⊆ new" at payload path ``ipath``."""
-
-    def check_property(
-        self,
-        value: Callable[[str], Piece | None],
-        primary: Node,
-        new: Node,
-        name: str,
-        ipath: tuple[Any, ...],
-    ) -> list[Finding]:
-        """``check`` of property ``name`` of two plain object nodes (``OldObjects.plain``): the
-        same findings, worked out once per distinct pair of reference-free subschemas."""
 
     def finding(
         self,

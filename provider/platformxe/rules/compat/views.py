@@ -39,8 +39,6 @@ class OldObjects:
             if n.doc is SYNTHETIC and set(n.schema) == {"required"} and len(n.schema["required"]) == 1:
                 self.absent.add(n.schema["required"][0])
         self._cache: dict[str, Piece | None] = {}
-        self._plain: Node | None = None  # see plain: the only atom, when names are plain
-        self._plain_known = False
         # Per atom: (pattern -> schema node or None = unknown value, catch-all node or None = open)
         self.rests: list[tuple[list[tuple[str, Node | None]], Node | None]] = []
         self.declared: set[str] = set()
@@ -56,6 +54,19 @@ class OldObjects:
             rest = self.rests[-1]
             if not rest[0] and rest[1] is not None and rest[1].schema is False:
                 self._narrow(set(dict_of(a, "properties")) | self._evaluated_names(a))
+        only = k.atoms[0] if len(k.atoms) == 1 else None
+        #: the only atom, when nothing but its own ``properties`` decides a named key's value (see plain)
+        self._plain = (
+            only
+            if only is not None
+            and self.applies
+            and not self.absent
+            and k.max_props != 0
+            and isinstance(only.schema, dict)
+            and "patternProperties" not in only.schema
+            and "propertyNames" not in only.schema
+            else None
+        )
 
     def _narrow(self, names: set[str]) -> None:
         self.closed_names = names if self.closed_names is None else self.closed_names & names
@@ -96,19 +107,6 @@ class OldObjects:
         only when that node has no instance: ``primary`` is the only old atom, declares the name,
         and nothing else about the object (patterns, propertyNames, a key known absent, a key
         universe without the name, no properties at all) bears on the name's value."""
-        if not self._plain_known:
-            k = self.k
-            a = k.atoms[0] if len(k.atoms) == 1 else None
-            ok = (
-                a is not None
-                and self.applies
-                and not self.absent
-                and k.max_props != 0
-                and isinstance(a.schema, dict)
-                and "patternProperties" not in a.schema
-                and "propertyNames" not in a.schema
-            )
-            self._plain, self._plain_known = (a if ok else None), True
         a = self._plain
         return (
             a is not None
